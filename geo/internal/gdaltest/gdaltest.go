@@ -1,0 +1,34 @@
+// Package gdaltest runs GDAL's command-line tools for the tests of the geo
+// packages. GDAL is the reference reader for the files Wumen writes, so a
+// missing ogrinfo fails the test instead of skipping it (CI installs
+// gdal-bin).
+package gdaltest
+
+import (
+	"bytes"
+	"os/exec"
+	"testing"
+)
+
+// Ogrinfo runs ogrinfo with args and returns its stdout and stderr. It
+// fails the test if ogrinfo is not installed or exits non-zero.
+func Ogrinfo(t testing.TB, args ...string) (stdout, stderr string) {
+	t.Helper()
+	return Run(t, "ogrinfo", args...)
+}
+
+// Run runs a GDAL tool, failing the test if it is missing or fails.
+func Run(t testing.TB, tool string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	bin, err := exec.LookPath(tool)
+	if err != nil {
+		t.Fatalf("%s not found (install gdal-bin): %v", tool, err)
+	}
+	var out, errb bytes.Buffer
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %v: %v\nstdout:\n%s\nstderr:\n%s", tool, args, err, out.String(), errb.String())
+	}
+	return out.String(), errb.String()
+}
