@@ -1,0 +1,424 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/schollz/progressbar/v3"
+
+	"wumen/data"
+	"wumen/gazetteer"
+	"wumen/geo"
+)
+
+func init() {
+	register(&command{name: "init", help: "create the store from the embedded dataset (fails if it exists, unless --force)", run: cmdInit})
+	register(&command{name: "import", args: "FILE...", help: "import JSON Lines, GeoJSON or CSV records (one transaction; --dry-run shows the changes)", run: cmdImport})
+	register(&command{name: "export", help: "export places as jsonl, geojson, geojsonl or csv (filters: --category --admin --heritage --bbox …)", run: cmdExport})
+	register(&command{name: "show", args: "ID|CODE", help: "print one place as JSON, with --revisions its history", run: cmdShow})
+	register(&command{name: "backup", args: "FILE", help: "write a consistent copy of the live store (restore: stop the server, copy FILE over the store)", run: cmdBackup})
+	register(&command{name: "event", args: "ID", help: "record a lifecycle event (--type naming|renaming|cancel|adjust --document … --date … --to NEW)", run: cmdEvent})
+}
+
+// progress returns a progress callback drawing a bar on stderr, or nil when
+// quiet or when max is tiny.
+func (e *env) progress(max int, what string) (func(int), func()) {
+	if e.quiet || max < 1000 {
+		return nil, func() {}
+	}
+	bar := progressbar.NewOptions(max, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(what),
+		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	return func(n int) { bar.Set(n) }, func() { bar.Finish() }
+}
+
+// openStore opens the store at e.db, creating it from the embedded dataset
+// when the file does not exist.
+func (e *env) openStore(ctx context.Context) (*gazetteer.Store, error) {
+	_, err := os.Stat(e.db)
+	fresh := os.IsNotExist(err)
+	s, err := gazetteer.Open(e.db)
+	if err != nil {
+		return nil, err
+	}
+	if b, err := data.FS.ReadFile("categories.json"); err == nil {
+		c, err := gazetteer.ParseCategories(b)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.SetCategories(c)
+	}
+	if fresh {
+		if err := e.seed(ctx, s); err != nil {
+			s.Close()
+			os.Remove(e.db)
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (e *env) seed(ctx context.Context, s *gazetteer.Store) error {
+	prog, done := e.progress(2500, "loading the embedded dataset")
+	rep, err := s.Seed(ctx, data.FS, prog)
+	done()
+	if err != nil {
+		return err
+	}
+	if !e.quiet {
+		fmt.Fprintf(e.stderr, "created %s from the embedded dataset: %d places\n", e.db, rep.Created)
+	}
+	return nil
+}
+
+func cmdInit(ctx context.Context, e *env, args []string) error {
+	c := &command{name: "init", help: "create the store from the embedded dataset"}
+	fs := e.flags(c)
+	force := fs.Bool("force", false, "replace an existing store")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if _, err := os.Stat(e.db); err == nil {
+		if !*force {
+			return gazetteer.Errorf(gazetteer.EConflict, "%s exists (use --force to replace it)", e.db)
+		}
+		for _, suf := range []string{"", "-wal", "-shm"} {
+			os.Remove(e.db + suf)
+		}
+	}
+	s, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Close()
+}
+
+func cmdImport(ctx context.Context, e *env, args []string) error {
+	c := &command{name: "import", args: "FILE...", help: "import records"}
+	fs := e.flags(c)
+	format := fs.String("format", "", "jsonl, geojson or csv (default: from the file extension)")
+	crsName := fs.String("crs", "wgs84", "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09")
+	dry := fs.Bool("dry-run", false, "show what would change, write nothing")
+	actor := fs.String("actor", defaultActor(), "who makes the change (recorded in the revisions)")
+	reason := fs.String("reason", "import", "why (recorded in the revisions)")
+	match := fs.Bool("match-links", true, "update records with the same OSM, GeoNames or statistical code when ids differ")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usagef("import needs at least one FILE")
+	}
+	crs, err := geo.ParseCRS(*crsName)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	var in []gazetteer.Input
+	for _, name := range files {
+		recs, err := readInput(name, *format, crs)
+		if err != nil {
+			return err
+		}
+		in = append(in, recs...)
+	}
+	s, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	prog, done := e.progress(len(in), "importing")
+	rep, err := s.PutAll(ctx, in, gazetteer.Change{Actor: *actor, Reason: *reason}, gazetteer.PutOptions{DryRun: *dry, MatchLinks: *match, Progress: prog})
+	done()
+	if err != nil {
+		return err
+	}
+	if *dry {
+		for _, o := range rep.Outcomes {
+			if o.Action != gazetteer.Unchanged {
+				fmt.Fprintf(e.stdout, "%s\t%s\t%d\t%s\n", o.Where, o.Action, o.ID, o.Name)
+			}
+		}
+		fmt.Fprintf(e.stdout, "dry run: %d would be created, %d updated, %d unchanged; nothing written\n", rep.Created, rep.Updated, rep.Unchanged)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "imported: %d created, %d updated, %d unchanged\n", rep.Created, rep.Updated, rep.Unchanged)
+	return nil
+}
+
+func defaultActor() string {
+	if u := os.Getenv("USER"); u != "" {
+		return "cli:" + u
+	}
+	return "cli"
+}
+
+func readInput(name, format string, crs geo.CRS) ([]gazetteer.Input, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, gazetteer.Errorf(gazetteer.ENotFound, "%v", err)
+	}
+	defer f.Close()
+	if format == "" {
+		switch strings.ToLower(filepath.Ext(name)) {
+		case ".jsonl", ".ndjson":
+			format = "jsonl"
+		case ".geojson", ".json":
+			format = "geojson"
+		case ".csv":
+			format = "csv"
+		default:
+			return nil, usagef("%s: cannot tell the format from the extension; use --format", name)
+		}
+	}
+	base := filepath.Base(name)
+	switch format {
+	case "jsonl":
+		return gazetteer.ReadJSONL(f, base)
+	case "geojson":
+		return gazetteer.ReadGeoJSON(f, base, crs)
+	case "csv":
+		return gazetteer.ReadCSV(f, base, crs)
+	}
+	return nil, usagef("unknown import format %q", format)
+}
+
+// filterFlags binds the export filters shared by export and the API.
+type filterFlags struct {
+	category, admin, heritage, status, bbox, since, ids *string
+	missing                                           *bool
+	limit                                             *int
+}
+
+func bindFilter(fs interface {
+	String(string, string, string) *string
+	Bool(string, bool, string) *bool
+	Int(string, int, string) *int
+}) filterFlags {
+	return filterFlags{
+		category: fs.String("category", "", "大类 or 子类 (e.g. 桥梁)"),
+		admin:    fs.String("admin", "", "statistical-code prefix of an administrative parent (e.g. 320508)"),
+		heritage: fs.String("heritage", "", "heritage list name or level, or * for any"),
+		status:   fs.String("status", "", "current, historical or cancelled"),
+		bbox:     fs.String("bbox", "", "minLon,minLat,maxLon,maxLat (WGS84)"),
+		since:    fs.String("since", "", "changed since this date (YYYY-MM-DD or RFC 3339)"),
+		ids:      fs.String("ids", "", "comma-separated ids"),
+		missing:  fs.Bool("missing-geometry", false, "only places awaiting a position"),
+		limit:    fs.Int("limit", 0, "at most this many"),
+	}
+}
+
+func (ff filterFlags) filter() (gazetteer.Filter, error) {
+	f := gazetteer.Filter{Class: *ff.category, Admin: *ff.admin, Heritage: *ff.heritage, Status: gazetteer.Status(*ff.status),
+		MissingGeometry: *ff.missing, Limit: *ff.limit}
+	if *ff.bbox != "" {
+		var v [4]float64
+		parts := strings.Split(*ff.bbox, ",")
+		if len(parts) != 4 {
+			return f, usagef("--bbox wants minLon,minLat,maxLon,maxLat")
+		}
+		for i, p := range parts {
+			x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+			if err != nil {
+				return f, usagef("--bbox: %q is not a number", p)
+			}
+			v[i] = x
+		}
+		b := orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}
+		f.BBox = &b
+	}
+	if *ff.since != "" {
+		t, err := time.Parse(time.RFC3339, *ff.since)
+		if err != nil {
+			t, err = time.Parse("2006-01-02", *ff.since)
+		}
+		if err != nil {
+			return f, usagef("--since wants YYYY-MM-DD or RFC 3339")
+		}
+		f.ChangedSince = t
+	}
+	for _, s := range splitList(*ff.ids) {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return f, usagef("--ids: %q is not an id", s)
+		}
+		f.IDs = append(f.IDs, id)
+	}
+	return f, nil
+}
+
+func cmdExport(ctx context.Context, e *env, args []string) error {
+	c := &command{name: "export", help: "export places"}
+	fs := e.flags(c)
+	format := fs.String("format", "jsonl", "jsonl, geojson, geojsonl or csv")
+	out := fs.String("o", "-", "output file (- for standard output)")
+	crsName := fs.String("crs", "wgs84", "output CRS: wgs84, cgcs2000, gcj02, bd09")
+	bom := fs.Bool("bom", false, "CSV: write a UTF-8 byte-order mark (for Excel)")
+	ff := bindFilter(fs)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	f, err := ff.filter()
+	if err != nil {
+		return err
+	}
+	crs, err := geo.ParseCRS(*crsName)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	s, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var w io.Writer = e.stdout
+	if *out != "-" {
+		fh, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		w = fh
+	}
+	total, err := s.Count(ctx, f)
+	if err != nil {
+		return err
+	}
+	prog, done := e.progress(total, "exporting")
+	if *out == "-" {
+		prog, done = nil, func() {}
+	}
+	o := gazetteer.ExportOptions{Filter: f, CRS: crs, BOM: *bom, Progress: prog}
+	var n int
+	switch *format {
+	case "jsonl":
+		n, err = s.WriteJSONL(ctx, w, o)
+	case "geojson":
+		n, err = s.WriteGeoJSON(ctx, w, o, false)
+	case "geojsonl", "geojsonseq":
+		n, err = s.WriteGeoJSON(ctx, w, o, true)
+	case "csv":
+		n, err = s.WriteCSV(ctx, w, o)
+	default:
+		n, err = exportOther(ctx, s, *format, *out, o)
+	}
+	done()
+	if err != nil {
+		return err
+	}
+	if *out != "-" && !e.quiet {
+		fmt.Fprintf(e.stderr, "wrote %d places to %s\n", n, *out)
+	}
+	return nil
+}
+
+func cmdShow(ctx context.Context, e *env, args []string) error {
+	c := &command{name: "show", args: "ID|CODE", help: "print one place"}
+	fs := e.flags(c)
+	revs := fs.Bool("revisions", false, "print the place's revisions instead")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("show needs one ID or statistical code")
+	}
+	s, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var p *gazetteer.Place
+	if len(pos[0]) >= 9 || strings.HasPrefix(pos[0], "3205") {
+		p, err = s.GetByCode(ctx, pos[0])
+	} else {
+		id, perr := strconv.ParseInt(pos[0], 10, 64)
+		if perr != nil {
+			return usagef("%q is not an id", pos[0])
+		}
+		p, err = s.Get(ctx, id)
+	}
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if *revs {
+		rs, err := s.Revisions(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		return enc.Encode(rs)
+	}
+	return enc.Encode(p)
+}
+
+func cmdBackup(ctx context.Context, e *env, args []string) error {
+	c := &command{name: "backup", args: "FILE", help: "back up the store"}
+	fs := e.flags(c)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("backup needs one FILE")
+	}
+	if _, err := os.Stat(pos[0]); err == nil {
+		return gazetteer.Errorf(gazetteer.EConflict, "%s exists; choose a new file", pos[0])
+	}
+	s, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Backup(ctx, pos[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "backed up %s to %s\n", e.db, pos[0])
+	return nil
+}
+
+func cmdEvent(ctx context.Context, e *env, args []string) error {
+	c := &command{name: "event", args: "ID", help: "record a lifecycle event"}
+	fs := e.flags(c)
+	typ := fs.String("type", "", "naming, renaming, cancel or adjust")
+	ev := gazetteer.Event{}
+	fs.StringVar(&ev.Date, "date", "", "date of the approval (YYYY-MM-DD)")
+	fs.StringVar(&ev.Document, "document", "", "approval document number, e.g. 苏府地名函〔2019〕85号")
+	fs.StringVar(&ev.To, "to", "", "the new name (renaming)")
+	fs.StringVar(&ev.Start, "start", "", "road start point (adjust)")
+	fs.StringVar(&ev.End, "end", "", "road end point (adjust)")
+	fs.StringVar(&ev.Note, "note", "", "a note")
+	actor := fs.String("actor", defaultActor(), "who records it")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("event needs one place ID")
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		return usagef("%q is not an id", pos[0])
+	}
+	ev.Type = *typ
+	s, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	p, err := s.ApplyEvent(ctx, id, ev, gazetteer.Change{Actor: *actor, Reason: "event " + ev.Type + " " + ev.Document})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: %d %s (%s)\n", ev.Type, p.ID, p.Name, p.Status)
+	return nil
+}

@@ -1,0 +1,451 @@
+package gazetteer
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkt"
+	"github.com/paulmach/orb/geojson"
+
+	"wumen/geo"
+)
+
+// Attribution is the notice every export carries for the data it holds
+// (ODbL 1.0 for OpenStreetMap-derived records, CC BY 4.0 for GeoNames).
+const Attribution = "Wumen gazetteer. Contains data © OpenStreetMap contributors (ODbL 1.0, https://www.openstreetmap.org/copyright); " +
+	"contains data from GeoNames (https://www.geonames.org/), licensed under CC BY 4.0; administrative codes: National Bureau of Statistics of China (2023)."
+
+// ReadJSONL reads the project's JSON Lines: one Place a line. Blank lines are
+// skipped. Errors name the file, line and field.
+func ReadJSONL(r io.Reader, name string) ([]Input, error) {
+	var out []Input
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		where := fmt.Sprintf("%s:%d", name, line)
+		p, err := decodeRecord(b)
+		if err != nil {
+			return nil, at(err, where)
+		}
+		out = append(out, Input{Place: p, Where: where})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+	}
+	return out, nil
+}
+
+// decodeRecord parses one JSON record strictly: valid UTF-8 (encoding/json
+// would silently replace bad bytes), no unknown fields, finite numbers.
+func decodeRecord(b []byte) (*Place, error) {
+	if !utf8.Valid(b) {
+		return nil, invalid("", "invalid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	p := new(Place)
+	if err := dec.Decode(p); err != nil {
+		return nil, jsonError(err)
+	}
+	return p, nil
+}
+
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		return invalid(te.Field, "expected %s, got %s", te.Type, te.Value)
+	case errors.As(err, &se):
+		return invalid("", "broken JSON at byte %d: %v", se.Offset, se)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return invalid(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "unknown field")
+	}
+	return invalid("", "%v", err)
+}
+
+// ReadGeoJSON reads a FeatureCollection whose features carry Place fields as
+// properties (as WriteGeoJSON writes them; at least name and category),
+// converting coordinates from crs to WGS84 at the edge.
+func ReadGeoJSON(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
+	if crs == 0 {
+		crs = geo.WGS84
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if !utf8.Valid(b) {
+		return nil, &Error{Code: EInvalid, Where: name, Message: "invalid UTF-8"}
+	}
+	var fc struct {
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(b, &fc); err != nil {
+		return nil, at(jsonError(err), name)
+	}
+	if fc.Type != "FeatureCollection" {
+		return nil, &Error{Code: EInvalid, Where: name + ": type", Message: "expected a GeoJSON FeatureCollection"}
+	}
+	var out []Input
+	for i, raw := range fc.Features {
+		where := fmt.Sprintf("%s: features[%d]", name, i)
+		var f struct {
+			ID         json.RawMessage `json:"id"`
+			Geometry   json.RawMessage `json:"geometry"`
+			Properties json.RawMessage `json:"properties"`
+		}
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return nil, at(jsonError(err), where)
+		}
+		p := new(Place)
+		if len(f.Properties) > 0 && string(f.Properties) != "null" {
+			if err := json.Unmarshal(f.Properties, p); err != nil {
+				return nil, at(jsonError(err), where+".properties")
+			}
+		}
+		if p.ID == 0 && len(f.ID) > 0 {
+			if id, err := strconv.ParseInt(strings.Trim(string(f.ID), `"`), 10, 64); err == nil {
+				p.ID = id
+			}
+		}
+		p.Geometry, p.Label = nil, nil
+		if len(f.Geometry) > 0 && string(f.Geometry) != "null" {
+			g, err := geojson.UnmarshalGeometry(f.Geometry)
+			if err != nil {
+				return nil, &Error{Code: EInvalid, Where: where + ".geometry", Message: err.Error()}
+			}
+			if err := ValidGeometry(g.Geometry()); err != nil {
+				return nil, at(err, where)
+			}
+			p.Geometry = geo.ToWGS84(g.Geometry(), crs)
+		}
+		out = append(out, Input{Place: p, Where: where})
+	}
+	return out, nil
+}
+
+// CSVHeader is the column order of CSV exports; imports find columns by name.
+var CSVHeader = []string{"id", "name", "specific", "generic", "pinyin", "class", "subclass", "status", "code", "admin",
+	"heritage", "lon", "lat", "wkt", "coord_method", "accuracy_m", "osm", "geonames", "wikidata", "license", "updated"}
+
+// ReadCSV reads places from CSV with a header row: name and class are
+// required; the position comes from wkt, or from lon and lat, in crs.
+func ReadCSV(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
+	if crs == 0 {
+		crs = geo.WGS84
+	}
+	br := bufio.NewReader(r)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return nil, &Error{Code: EInvalid, Where: name + ":1", Message: "cannot read the header row: " + err.Error()}
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	for _, req := range []string{"name", "class"} {
+		if _, ok := col[req]; !ok {
+			return nil, &Error{Code: EInvalid, Where: name + ":1", Message: "missing column " + req}
+		}
+	}
+	var out []Input
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		where := fmt.Sprintf("%s:%d", name, line)
+		if err != nil {
+			return nil, &Error{Code: EInvalid, Where: where, Message: err.Error()}
+		}
+		get := func(k string) string {
+			if i, ok := col[k]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		for i, v := range rec {
+			if !utf8.ValidString(v) {
+				return nil, &Error{Code: EInvalid, Where: fmt.Sprintf("%s: %s", where, head[i]), Message: "invalid UTF-8"}
+			}
+		}
+		p, err := placeFromCSV(get, crs)
+		if err != nil {
+			return nil, at(err, where)
+		}
+		out = append(out, Input{Place: p, Where: where})
+	}
+	return out, nil
+}
+
+func placeFromCSV(get func(string) string, crs geo.CRS) (*Place, error) {
+	p := &Place{Name: get("name"), Specific: get("specific"), Generic: get("generic"), Pinyin: get("pinyin"),
+		Category: Category{Class: get("class"), Subclass: get("subclass")}, Status: Status(get("status")),
+		Code: get("code"), License: get("license")}
+	num := func(k string) (float64, error) {
+		v, err := strconv.ParseFloat(get(k), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, invalid(k, "%q is not a number", get(k))
+		}
+		return v, nil
+	}
+	if s := get("id"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, invalid("id", "%q is not an integer id", s)
+		}
+		p.ID = id
+	}
+	if s := get("admin"); s != "" {
+		p.Admin = strings.Split(s, "|")
+	}
+	if s := get("heritage"); s != "" {
+		for _, h := range strings.Split(s, "|") {
+			p.Heritage = append(p.Heritage, Heritage{List: h})
+		}
+	}
+	p.Links.OSM, p.Links.Wikidata = get("osm"), get("wikidata")
+	if s := get("geonames"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, invalid("geonames", "%q is not a GeoNames id", s)
+		}
+		p.Links.GeoNames = id
+	}
+	var g orb.Geometry
+	switch {
+	case get("wkt") != "":
+		w, err := wkt.Unmarshal(get("wkt"))
+		if err != nil {
+			return nil, invalid("wkt", "%v", err)
+		}
+		g = w
+	case get("lon") != "" || get("lat") != "":
+		lon, err := num("lon")
+		if err != nil {
+			return nil, err
+		}
+		lat, err := num("lat")
+		if err != nil {
+			return nil, err
+		}
+		g = orb.Point{lon, lat}
+	}
+	if g != nil {
+		if err := ValidGeometry(g); err != nil {
+			return nil, err
+		}
+		p.Geometry = geo.ToWGS84(g, crs)
+		p.Coord = &Coord{Method: get("coord_method")}
+		if s := get("accuracy_m"); s != "" {
+			a, err := num("accuracy_m")
+			if err != nil {
+				return nil, err
+			}
+			p.Coord.AccuracyM = a
+		}
+	}
+	return p, nil
+}
+
+// ExportOptions choose what an export holds and in which CRS.
+type ExportOptions struct {
+	Filter Filter
+	CRS    geo.CRS
+	BOM    bool // CSV: a UTF-8 byte-order mark for Excel
+	// Progress, when set, is called with the running count.
+	Progress func(n int)
+}
+
+// WriteJSONL streams the selected places as the project's JSON Lines: one
+// record a line, in id order — the same form as the files in data/.
+func (s *Store) WriteJSONL(ctx context.Context, w io.Writer, o ExportOptions) (int, error) {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	n := 0
+	err := s.Each(ctx, o.Filter, func(p *Place) error {
+		n++
+		if o.Progress != nil {
+			o.Progress(n)
+		}
+		return enc.Encode(inCRS(p, o.CRS))
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
+}
+
+func inCRS(p *Place, crs geo.CRS) *Place {
+	if p.Geometry == nil || isWGS84(crs) {
+		return p
+	}
+	q := *p
+	q.Geometry = geo.FromWGS84(p.Geometry, crs)
+	l := geo.FromWGS84(*p.Label, crs).(orb.Point)
+	q.Label = &l
+	return &q
+}
+
+// isWGS84 reports whether coordinates in crs are stored values unchanged:
+// WGS84, CGCS2000 (the same to centimetres here) or unset.
+func isWGS84(crs geo.CRS) bool {
+	return crs == 0 || crs == geo.WGS84 || crs == geo.CGCS2000
+}
+
+// Feature returns the place as a GeoJSON feature whose properties are the
+// place's record (so a GeoJSON export imports back without loss).
+func Feature(p *Place) (*geojson.Feature, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	props := map[string]any{}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&props); err != nil {
+		return nil, err
+	}
+	delete(props, "geometry")
+	f := geojson.NewFeature(p.Geometry)
+	f.ID = p.ID
+	f.Properties = props
+	return f, nil
+}
+
+// WriteGeoJSON streams an RFC 7946 FeatureCollection (GeoJSON Lines when
+// lines is true: one feature a line), with the attribution and, when not
+// WGS84, the CRS named as a foreign member.
+func (s *Store) WriteGeoJSON(ctx context.Context, w io.Writer, o ExportOptions, lines bool) (int, error) {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if !lines {
+		head := map[string]any{"type": "FeatureCollection", "attribution": Attribution}
+		if !isWGS84(o.CRS) {
+			head["crs_note"] = "coordinates in " + o.CRS.String() + "; RFC 7946 readers expect WGS84"
+		}
+		hb, _ := json.Marshal(head)
+		bw.Write(hb[:len(hb)-1])
+		bw.WriteString(`,"features":[` + "\n")
+	}
+	n := 0
+	err := s.Each(ctx, o.Filter, func(p *Place) error {
+		f, err := Feature(inCRS(p, o.CRS))
+		if err != nil {
+			return err
+		}
+		if f.Geometry == nil {
+			f.Geometry = nil
+		}
+		b, err := marshalNoEscape(f)
+		if err != nil {
+			return err
+		}
+		if n > 0 && !lines {
+			bw.WriteString(",\n")
+		}
+		bw.Write(b)
+		if lines {
+			bw.WriteByte('\n')
+		}
+		n++
+		if o.Progress != nil {
+			o.Progress(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	if !lines {
+		bw.WriteString("\n]}\n")
+	}
+	return n, bw.Flush()
+}
+
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// WriteCSV streams the selected places as CSV with lon/lat of the label point
+// and the geometry as WKT (UTF-8, optional BOM for Excel).
+func (s *Store) WriteCSV(ctx context.Context, w io.Writer, o ExportOptions) (int, error) {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if o.BOM {
+		bw.Write([]byte{0xEF, 0xBB, 0xBF})
+	}
+	cw := csv.NewWriter(bw)
+	cw.Write(CSVHeader)
+	n := 0
+	err := s.Each(ctx, o.Filter, func(p *Place) error {
+		p = inCRS(p, o.CRS)
+		var lon, lat, wk, method, acc string
+		if p.Label != nil {
+			lon = strconv.FormatFloat(p.Label.Lon(), 'f', -1, 64)
+			lat = strconv.FormatFloat(p.Label.Lat(), 'f', -1, 64)
+		}
+		if p.Geometry != nil {
+			wk = wkt.MarshalString(p.Geometry)
+		}
+		if p.Coord != nil {
+			method = p.Coord.Method
+			if p.Coord.AccuracyM > 0 {
+				acc = strconv.FormatFloat(p.Coord.AccuracyM, 'f', -1, 64)
+			}
+		}
+		var her []string
+		for _, h := range p.Heritage {
+			her = append(her, h.List)
+		}
+		gn := ""
+		if p.Links.GeoNames != 0 {
+			gn = strconv.FormatInt(p.Links.GeoNames, 10)
+		}
+		n++
+		if o.Progress != nil {
+			o.Progress(n)
+		}
+		return cw.Write([]string{strconv.FormatInt(p.ID, 10), p.Name, p.Specific, p.Generic, p.Pinyin, p.Category.Class,
+			p.Category.Subclass, string(p.Status), p.Code, strings.Join(p.Admin, "|"), strings.Join(her, "|"), lon, lat, wk,
+			method, acc, p.Links.OSM, gn, p.Links.Wikidata, p.License, p.Updated})
+	})
+	if err != nil {
+		return n, err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
+}

@@ -1,0 +1,344 @@
+package gazetteer
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"wumen/gazetteer/romanize"
+)
+
+// Action says what a write did to a place.
+type Action string
+
+// Write actions.
+const (
+	Created   Action = "created"
+	Updated   Action = "updated"
+	Unchanged Action = "unchanged"
+)
+
+// Outcome is the result of writing one place.
+type Outcome struct {
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	Action Action `json:"action"`
+	Where  string `json:"where,omitempty"` // file:line of the input record
+}
+
+// Report summarises a batch write (an import).
+type Report struct {
+	Created, Updated, Unchanged int
+	Outcomes                    []Outcome
+}
+
+// Input is one record to write, with where it came from for error reports.
+type Input struct {
+	Place *Place
+	Where string // "file:line"
+}
+
+// PutOptions tune a batch write.
+type PutOptions struct {
+	// DryRun computes the report and rolls the transaction back.
+	DryRun bool
+	// MatchLinks upserts by concordance (OSM, GeoNames, NBS code) when a
+	// record has no id or an id the store does not know.
+	MatchLinks bool
+	// Progress, when set, is called after each record.
+	Progress func(done int)
+}
+
+// Put validates and writes one place as one revision. A place with ID 0 gets a
+// new id. It returns the action taken.
+func (s *Store) Put(ctx context.Context, p *Place, c Change) (Action, error) {
+	rep, err := s.PutAll(ctx, []Input{{Place: p}}, c, PutOptions{})
+	if err != nil {
+		return "", err
+	}
+	return rep.Outcomes[0].Action, nil
+}
+
+// PutAll validates and writes places in one transaction: either all of them
+// land, each with its revision, or none does and the store is exactly as it
+// was. Errors name the input's file, line and field.
+func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions) (*Report, error) {
+	if c.Actor == "" {
+		return nil, Errorf(EInvalid, "a write needs an actor (who)")
+	}
+	for _, r := range in {
+		Derive(r.Place)
+		if err := s.cats.Validate(r.Place); err != nil {
+			return nil, at(err, r.Where)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var maxID sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT max(id) FROM places`).Scan(&maxID); err != nil {
+		return nil, err
+	}
+	next := maxID.Int64 + 1
+	now := s.now().UTC().Format(time.RFC3339Nano)
+	rep := &Report{}
+	var written []*Place
+	for i, r := range in {
+		p := r.Place
+		before, err := s.findExisting(ctx, tx, p, opt.MatchLinks)
+		if err != nil {
+			return nil, at(err, r.Where)
+		}
+		if before != nil {
+			p.ID = before.ID
+		} else if p.ID == 0 {
+			p.ID = next
+		}
+		if p.ID >= next {
+			next = p.ID + 1
+		}
+		act := Created
+		var beforeDoc []byte
+		if before != nil {
+			beforeDoc = mustJSON(before)
+			p.Updated = before.Updated
+			if bytes.Equal(beforeDoc, mustJSON(p)) {
+				act = Unchanged
+			} else {
+				act = Updated
+			}
+		}
+		if act != Unchanged {
+			p.Updated = now
+			if err := writeRow(ctx, tx, p, before != nil); err != nil {
+				return nil, at(err, r.Where)
+			}
+			var bd any
+			if beforeDoc != nil {
+				bd = string(beforeDoc)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO revisions(place_id, at, actor, reason, before, after) VALUES (?,?,?,?,?,?)`,
+				p.ID, now, c.Actor, c.Reason, bd, string(mustJSON(p))); err != nil {
+				return nil, err
+			}
+			written = append(written, p)
+		}
+		switch act {
+		case Created:
+			rep.Created++
+		case Updated:
+			rep.Updated++
+		default:
+			rep.Unchanged++
+		}
+		rep.Outcomes = append(rep.Outcomes, Outcome{ID: p.ID, Name: p.Name, Action: act, Where: r.Where})
+		if opt.Progress != nil {
+			opt.Progress(i + 1)
+		}
+	}
+	if opt.DryRun {
+		return rep, nil
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	for _, p := range written {
+		for _, w := range s.watchers {
+			w(p)
+		}
+	}
+	return rep, nil
+}
+
+func at(err error, where string) error {
+	if e, ok := err.(*Error); ok && where != "" {
+		c := *e
+		if c.Where == "" {
+			c.Where = where
+		} else {
+			c.Where = where + ": " + c.Where
+		}
+		return &c
+	}
+	return err
+}
+
+func mustJSON(p *Place) []byte {
+	b, err := json.Marshal(p)
+	if err != nil {
+		panic(err) // a validated Place always marshals
+	}
+	return b
+}
+
+// findExisting returns the stored place this record updates: by id, or, with
+// matchLinks, by OSM id, GeoNames id or statistical code.
+func (s *Store) findExisting(ctx context.Context, tx *sql.Tx, p *Place, matchLinks bool) (*Place, error) {
+	var doc string
+	if p.ID != 0 {
+		err := tx.QueryRowContext(ctx, `SELECT doc FROM places WHERE id=?`, p.ID).Scan(&doc)
+		if err == nil {
+			return decodeDoc(doc)
+		} else if err != sql.ErrNoRows {
+			return nil, err
+		}
+		if !matchLinks {
+			return nil, nil
+		}
+	}
+	if !matchLinks {
+		return nil, nil
+	}
+	try := func(q string, arg any) (*Place, error) {
+		err := tx.QueryRowContext(ctx, q, arg).Scan(&doc)
+		if err == sql.ErrNoRows {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		return decodeDoc(doc)
+	}
+	if p.Links.OSM != "" {
+		if e, err := try(`SELECT doc FROM places WHERE json_extract(doc,'$.links.osm')=? LIMIT 1`, p.Links.OSM); e != nil || err != nil {
+			return e, err
+		}
+	}
+	if p.Links.GeoNames != 0 {
+		if e, err := try(`SELECT doc FROM places WHERE json_extract(doc,'$.links.geonames')=? LIMIT 1`, p.Links.GeoNames); e != nil || err != nil {
+			return e, err
+		}
+	}
+	if p.Code != "" {
+		if e, err := try(`SELECT doc FROM places WHERE code=? LIMIT 1`, p.Code); e != nil || err != nil {
+			return e, err
+		}
+	}
+	return nil, nil
+}
+
+func writeRow(ctx context.Context, tx *sql.Tx, p *Place, exists bool) error {
+	doc := string(mustJSON(p))
+	var lon, lat any
+	hasGeom := 0
+	if p.Label != nil {
+		lon, lat = p.Label.Lon(), p.Label.Lat()
+	}
+	if p.Geometry != nil {
+		hasGeom = 1
+	}
+	if exists {
+		for _, q := range []string{`DELETE FROM place_names WHERE place_id=?`, `DELETE FROM place_admin WHERE place_id=?`,
+			`DELETE FROM place_heritage WHERE place_id=?`, `DELETE FROM places_rtree WHERE id=?`} {
+			if _, err := tx.ExecContext(ctx, q, p.ID); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO places(id,name,specific,generic,class,subclass,status,code,level,pinyin,toneless,has_geom,lon,lat,rank,updated,doc)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(id) DO UPDATE SET name=excluded.name, specific=excluded.specific, generic=excluded.generic, class=excluded.class,
+		subclass=excluded.subclass, status=excluded.status, code=excluded.code, level=excluded.level, pinyin=excluded.pinyin,
+		toneless=excluded.toneless, has_geom=excluded.has_geom, lon=excluded.lon, lat=excluded.lat, rank=excluded.rank,
+		updated=excluded.updated, doc=excluded.doc`,
+		p.ID, p.Name, p.Specific, p.Generic, p.Category.Class, p.Category.Subclass, string(p.Status), p.Code, p.Level,
+		p.Pinyin, romanize.Toneless(p.Name), hasGeom, lon, lat, p.Rank, p.Updated, doc)
+	if err != nil {
+		return err
+	}
+	for i, n := range AllNames(p) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO place_names VALUES (?,?,?,?,?,?,?,?)`,
+			p.ID, i, n.Text, n.Script, n.Kind, n.Start, n.End, romanize.Toneless(n.Text)); err != nil {
+			return err
+		}
+	}
+	for _, a := range p.Admin {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO place_admin VALUES (?,?)`, p.ID, a); err != nil {
+			return err
+		}
+	}
+	for _, h := range p.Heritage {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO place_heritage VALUES (?,?,?,?)`, p.ID, h.List, h.Level, h.Year); err != nil {
+			return err
+		}
+	}
+	if p.Geometry != nil {
+		b := p.Geometry.Bound()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO places_rtree VALUES (?,?,?,?,?)`, p.ID, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AllNames returns the standard name followed by the place's other names, so
+// that the standard name is always first (条例 第十八条).
+func AllNames(p *Place) []Name {
+	out := []Name{{Text: p.Name, Script: ScriptHans, Kind: KindStandard}}
+	for _, n := range p.Names {
+		if n.Kind == KindStandard && n.Text == p.Name {
+			out[0] = n
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// Derive fills the derived fields of a record that its author may leave out:
+// the 专名/通名 split, the standard pinyin and sign form (DOMAIN.md §4), and a
+// label point for a geometry. Values already present are kept: a reviewed
+// romanization in the record overrides the generated one.
+func Derive(p *Place) {
+	if p.Specific == "" && p.Generic == "" && p.Name != "" {
+		p.Specific, p.Generic = romanize.Split(p.Name)
+	}
+	if p.Pinyin == "" && p.Name != "" {
+		p.Pinyin = romanize.Standard(p.Specific, p.Generic, p.Joined)
+	}
+	if p.Sign == "" && p.Name != "" {
+		p.Sign = romanize.Sign(p.Specific, p.Generic, p.Joined)
+	}
+	if p.Status == "" {
+		p.Status = StatusCurrent
+	}
+	if p.Label == nil && p.Geometry != nil {
+		l := LabelPoint(p.Geometry)
+		p.Label = &l
+	}
+}
+
+// LabelPoint returns where a geometry's label goes: the point itself, the
+// middle vertex of a line, or the centre of a polygon's bound.
+func LabelPoint(g orb.Geometry) orb.Point {
+	switch g := g.(type) {
+	case orb.Point:
+		return g
+	case orb.MultiPoint:
+		if len(g) > 0 {
+			return g[0]
+		}
+	case orb.LineString:
+		if len(g) > 0 {
+			return g[len(g)/2]
+		}
+	case orb.MultiLineString:
+		if len(g) > 0 && len(g[0]) > 0 {
+			return g[0][len(g[0])/2]
+		}
+	}
+	return g.Bound().Center()
+}
+
+// String describes an outcome for logs and the CLI.
+func (o Outcome) String() string {
+	return fmt.Sprintf("%s %d %s", o.Action, o.ID, o.Name)
+}
