@@ -193,8 +193,8 @@ func readInput(name, format string, crs geo.CRS) ([]gazetteer.Input, error) {
 // filterFlags binds the export filters shared by export and the API.
 type filterFlags struct {
 	category, admin, heritage, status, bbox, since, ids *string
-	missing                                           *bool
-	limit                                             *int
+	missing                                             *bool
+	limit                                               *int
 }
 
 func bindFilter(fs interface {
