@@ -1,0 +1,251 @@
+package romanize
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/mozillazg/go-pinyin"
+)
+
+func TestStandard(t *testing.T) {
+	tests := []struct {
+		specific, generic string
+		joined            bool
+		want, sign        string
+	}{
+		// 专名 and 通名 apart, each capitalized (DOMAIN.md §4; 1984 rules rules 1, 10).
+		{"山塘", "街", false, "Shāntáng Jiē", "SHANTANG JIE"},
+		{"平江", "路", false, "Píngjiāng Lù", "PINGJIANG LU"},
+		{"观前", "街", false, "Guānqián Jiē", "GUANQIAN JIE"},
+		{"木渎", "镇", false, "Mùdú Zhèn", "MUDU ZHEN"},
+		{"太", "湖", false, "Tài Hú", "TAI HU"},
+		{"金鸡湖", "大道", false, "Jīnjīhú Dàdào", "JINJIHU DADAO"},
+		{"浒墅关", "大道", false, "Xǔshùguān Dàdào", "XUSHUGUAN DADAO"},
+		// A generic that became part of the specific stays in it (DOMAIN.md §4).
+		{"葑门", "路", false, "Fēngmén Lù", "FENGMEN LU"},
+		{"高厍", "路", false, "Gāoshè Lù", "GAOSHE LU"},
+		{"朴树头", "巷", false, "Pòshùtóu Xiàng", "POSHUTOU XIANG"},
+		{"干将", "路", false, "Gānjiāng Lù", "GANJIANG LU"},
+		// One-syllable modifier joins its head (1984 rules rule 2).
+		{"景山后", "街", false, "Jǐngshān Hòujiē", "JINGSHAN HOUJIE"},
+		{"干将西", "路", false, "Gānjiāng Xīlù", "GANJIANG XILU"},
+		{"朝阳门内", "大街", false, "Cháoyángmén Nèidàjiē", "CHAOYANGMEN NEIDAJIE"},
+		// …but not when the rest of the specific is a single syllable.
+		{"河北", "路", false, "Héběi Lù", "HEBEI LU"},
+		// Natural villages and towns joined (DOMAIN.md §4).
+		{"陆巷", "", true, "Lùxiàng", "LUXIANG"},
+		{"周庄", "", true, "Zhōuzhuāng", "ZHOUZHUANG"},
+		{"周", "庄", true, "Zhōuzhuāng", "ZHOUZHUANG"},
+		{"甪直", "", true, "Lùzhí", "LUZHI"},
+		{"葑门", "", true, "Fēngmén", "FENGMEN"},
+		{"阊门", "", true, "Chāngmén", "CHANGMEN"},
+		{"十里堡", "", true, "Shílǐpù", "SHILIPU"},
+		{"蠡口", "", true, "Lǐkǒu", "LIKOU"},
+		{"车坊", "", true, "Chēfāng", "CHEFANG"},
+		// Apostrophe before a non-initial a/o/e syllable (1984 rules rule 11).
+		{"西安", "", true, "Xī'ān", "XI'AN"},
+		{"建瓯", "", true, "Jiàn'ōu", "JIAN'OU"},
+		{"天峨", "", true, "Tiān'é", "TIAN'E"},
+		{"天安", "门", false, "Tiān'ān Mén", "TIAN'AN MEN"},
+		{"西", "安", false, "Xī Ān", "XI AN"}, // word-initial: no apostrophe
+		// Numbers: pinyin in names (rule 6), digits for street ordinals (rule 7).
+		{"五指", "山", false, "Wǔzhǐ Shān", "WUZHI SHAN"},
+		{"第九", "弄", false, "Dì-9 Lòng", "DI-9 LONG"},
+		{"第十二", "弄", false, "Dì-12 Lòng", "DI-12 LONG"},
+		{"第六", "山", false, "Dìliù Shān", "DILIU SHAN"}, // not a street: pinyin
+		// Latin letters and digits kept.
+		{"1203", "高地", false, "1203 Gāodì", "1203 GAODI"},
+		{"A", "区", false, "A Qū", "A QU"},
+		// ü keeps its diaeresis on signs.
+		{"吕", "巷", true, "Lǚxiàng", "LÜXIANG"},
+		// Punctuation dropped; only a generic.
+		{"", "街", false, "Jiē", "JIE"},
+		{"山·塘", "街", false, "Shāntáng Jiē", "SHANTANG JIE"},
+		{"", "", false, "", ""},
+	}
+	for _, tt := range tests {
+		if got := Standard(tt.specific, tt.generic, tt.joined); got != tt.want {
+			t.Errorf("Standard(%q, %q, %v) = %q, want %q", tt.specific, tt.generic, tt.joined, got, tt.want)
+		}
+		if got := Sign(tt.specific, tt.generic, tt.joined); got != tt.sign {
+			t.Errorf("Sign(%q, %q, %v) = %q, want %q", tt.specific, tt.generic, tt.joined, got, tt.sign)
+		}
+	}
+}
+
+// TestOverrideTable checks every row of overrides.tsv: the reading is one
+// go-pinyin knows for the character (no typos), and it is the one used inside
+// the context word, by Syllables and by Standard.
+func TestOverrideTable(t *testing.T) {
+	rows := data().overrides
+	if len(rows) < 15 {
+		t.Fatalf("only %d override rows", len(rows))
+	}
+	for _, o := range rows {
+		t.Run(string(o.Context), func(t *testing.T) {
+			known := pinyin.SinglePinyin(o.Char, toneArgs)
+			if !slices.Contains(known, o.Reading) {
+				t.Errorf("%c: reading %q not among go-pinyin's %v", o.Char, o.Reading, known)
+			}
+			ctx := string(o.Context)
+			if got := Syllables(ctx)[o.Offset][0]; got != tonelessVowels.Replace(o.Reading) {
+				t.Errorf("Syllables(%q)[%d][0] = %q, want %q", ctx, o.Offset, got, tonelessVowels.Replace(o.Reading))
+			}
+			if got := analyse(ctx)[0][o.Offset].Toned[0]; got != o.Reading {
+				t.Errorf("reading of %c in %q = %q, want %q", o.Char, ctx, got, o.Reading)
+			}
+		})
+	}
+}
+
+// TestOverrideScope checks overrides are word-level: 长 is cháng in 长洲 but
+// keeps go-pinyin's preferred reading elsewhere.
+func TestOverrideScope(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"长洲", "changzhou"},
+		{"长大", "zhangda"},
+		{"浒墅关", "xushuguan"},
+		{"水浒", "shuihu"},
+		{"十里堡", "shilipu"},
+		{"城堡", "chengbao"},
+		{"干将", "ganjiang"},
+		{"第九弄", "dijiulong"},
+	}
+	for _, tt := range tests {
+		if got := Toneless(tt.text); got != tt.want {
+			t.Errorf("Toneless(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestSyllables(t *testing.T) {
+	tests := []struct {
+		text string
+		want [][]string
+	}{
+		{"山塘街", [][]string{{"shan"}, {"tang"}, {"jie"}}},
+		{"浒墅关", [][]string{{"xu", "hu"}, {"shu", "ye"}, {"guan"}}},
+		{"朴树头", [][]string{{"po", "pu", "piao"}, {"shu"}, {"tou"}}},
+		{"吕", [][]string{{"lv"}}},
+		{"9号A-b", [][]string{{"9"}, {"hao", "xiao"}, {"a"}, {"b"}}},
+		{"G312国道", [][]string{{"g312"}, {"guo"}, {"dao"}}},
+		{"（山）", [][]string{{"shan"}}},
+		{"", [][]string{}},
+	}
+	for _, tt := range tests {
+		if got := Syllables(tt.text); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("Syllables(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestTonelessInitials(t *testing.T) {
+	tests := []struct{ text, toneless, initials string }{
+		{"山塘街", "shantangjie", "stj"},
+		{"甪直", "luzhi", "lz"},
+		{"阊门", "changmen", "cm"},
+		{"蠡墅", "lishu", "ls"},
+		{"横塘", "hengtang", "ht"},
+		{"吕公桥", "lvgongqiao", "lgq"},
+		{"9号", "9hao", "9h"},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		if got := Toneless(tt.text); got != tt.toneless {
+			t.Errorf("Toneless(%q) = %q, want %q", tt.text, got, tt.toneless)
+		}
+		if got := Initials(tt.text); got != tt.initials {
+			t.Errorf("Initials(%q) = %q, want %q", tt.text, got, tt.initials)
+		}
+	}
+}
+
+func TestSplit(t *testing.T) {
+	tests := []struct{ name, specific, generic string }{
+		{"山塘街", "山塘", "街"},
+		{"平江路", "平江", "路"},
+		{"观前街", "观前", "街"},
+		{"太湖", "太", "湖"},
+		{"木渎镇", "木渎", "镇"},
+		{"金鸡湖大道", "金鸡湖", "大道"}, // longest match: 大道, not 道
+		{"浒墅关大道", "浒墅关", "大道"},
+		{"虎丘街道", "虎丘", "街道"},
+		{"桃花坞大街", "桃花坞", "大街"},
+		{"第九弄", "第九", "弄"},
+		{"街", "街", ""},   // only a generic
+		{"街道", "街道", ""}, // only a generic, even though it ends in 道
+		{"虎丘", "虎丘", ""}, // no known generic
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		s, g := Split(tt.name)
+		if s != tt.specific || g != tt.generic {
+			t.Errorf("Split(%q) = (%q, %q), want (%q, %q)", tt.name, s, g, tt.specific, tt.generic)
+		}
+	}
+}
+
+func TestChineseNumber(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"九", 9, true}, {"十", 10, true}, {"十二", 12, true}, {"二十", 20, true},
+		{"二十三", 23, true}, {"一百零五", 105, true}, {"一〇五", 105, true},
+		{"两千", 2000, true}, {"十十", 0, false}, {"山", 0, false}, {"", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := chineseNumber([]rune(tt.in))
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("chineseNumber(%q) = %d, %v, want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestParseTablesErrors(t *testing.T) {
+	bad := []struct{ name, overrides, generics, modifiers string }{
+		{"columns", "浒墅关\t浒\txǔ\n", "", ""},
+		{"char not in context", "甪直\t浒\txǔ\tsrc\n", "", ""},
+		{"two-rune char", "浒墅关\t浒墅\txǔ\tsrc\n", "", ""},
+		{"no source", "浒墅关\t浒\txǔ\t\n", "", ""},
+		{"generic columns", "", "街\tstreet\n", ""},
+		{"duplicate generic", "", "街\tstreet\ts\n街\tstreet\ts\n", ""},
+		{"modifier", "", "", "东西\n"},
+	}
+	for _, tt := range bad {
+		if _, err := parseTables(tt.overrides, tt.generics, tt.modifiers); err == nil {
+			t.Errorf("%s: parseTables accepted bad data", tt.name)
+		}
+	}
+	if _, err := parseTables(overridesTSV, genericsTSV, modifiersTXT); err != nil {
+		t.Fatalf("embedded data: %v", err)
+	}
+}
+
+func ExampleStandard() {
+	fmt.Println(Standard("山塘", "街", false))
+	fmt.Println(Standard("景山后", "街", false))
+	fmt.Println(Standard("陆巷", "", true))
+	fmt.Println(Sign("浒墅关", "大道", false))
+	// Output:
+	// Shāntáng Jiē
+	// Jǐngshān Hòujiē
+	// Lùxiàng
+	// XUSHUGUAN DADAO
+}
+
+func BenchmarkSyllables(b *testing.B) {
+	data()
+	for b.Loop() {
+		Syllables("浒墅关大道")
+	}
+}
+
+func BenchmarkToneless(b *testing.B) {
+	data()
+	for b.Loop() {
+		Toneless("苏州工业园区金鸡湖大道")
+	}
+}
