@@ -58,10 +58,8 @@ func decodeRecord(b []byte) (*Place, error) {
 	if !utf8.Valid(b) {
 		return nil, invalid("", "invalid UTF-8")
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	p := new(Place)
-	if err := dec.Decode(p); err != nil {
+	if err := decodeStrict(json.NewDecoder(bytes.NewReader(b)), p); err != nil {
 		return nil, jsonError(err)
 	}
 	return p, nil
@@ -72,7 +70,7 @@ func jsonError(err error) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &te):
-		return invalid(te.Field, "expected %s, got %s", te.Type, te.Value)
+		return invalid(strings.TrimPrefix(te.Field, "placeAlias."), "expected %s, got %s", te.Type, te.Value)
 	case errors.As(err, &se):
 		return invalid("", "broken JSON at byte %d: %v", se.Offset, se)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

@@ -191,7 +191,7 @@ type Place struct {
 // the label point as [lon, lat].
 type placeJSON struct {
 	placeAlias
-	Geometry *geojson.Geometry `json:"geometry"`
+	Geometry *geojson.Geometry `json:"geometry,omitempty"`
 	Label    *[2]float64       `json:"label,omitempty"`
 }
 
@@ -216,6 +216,23 @@ func (p *Place) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	p.fromWire(&w)
+	return nil
+}
+
+// decodeStrict reads one record rejecting unknown fields (a misspelt field
+// must not vanish silently on import).
+func decodeStrict(dec *json.Decoder, p *Place) error {
+	dec.DisallowUnknownFields()
+	var w placeJSON
+	if err := dec.Decode(&w); err != nil {
+		return err
+	}
+	p.fromWire(&w)
+	return nil
+}
+
+func (p *Place) fromWire(w *placeJSON) {
 	*p = Place(w.placeAlias)
 	p.Geometry = nil
 	if w.Geometry != nil {
@@ -226,5 +243,4 @@ func (p *Place) UnmarshalJSON(b []byte) error {
 		pt := orb.Point(*w.Label)
 		p.Label = &pt
 	}
-	return nil
 }

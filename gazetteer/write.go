@@ -118,7 +118,12 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 			}
 		}
 		if act != Unchanged {
-			p.Updated = now
+			// A new record keeps the time it carries (an export's last
+			// revision, so export → import → export is lossless); a change
+			// is stamped now.
+			if act == Updated || p.Updated == "" {
+				p.Updated = now
+			}
 			if err := writeRow(ctx, tx, p, before != nil); err != nil {
 				return nil, at(err, r.Where)
 			}
