@@ -37,8 +37,9 @@ type generic struct {
 
 // tables holds the parsed embedded data.
 type tables struct {
-	overrides []override // sorted by context length, shortest first
-	generics  []generic  // sorted by length in runes, longest first
+	overrides []override     // sorted by context length, shortest first
+	byFirst   map[rune][]int // indexes into overrides by the context's first rune
+	generics  []generic      // sorted by length in runes, longest first
 	byGeneric map[string]generic
 	modifiers map[rune]bool
 }
@@ -97,6 +98,10 @@ func parseTables(overridesText, genericsText, modifiersText string) (*tables, er
 	sort.SliceStable(t.overrides, func(i, j int) bool {
 		return len(t.overrides[i].Context) < len(t.overrides[j].Context)
 	})
+	t.byFirst = map[rune][]int{}
+	for i, o := range t.overrides {
+		t.byFirst[o.Context[0]] = append(t.byFirst[o.Context[0]], i)
+	}
 	for i, f := range rows(genericsText) {
 		if len(f) != 3 || f[0] == "" {
 			return nil, fmt.Errorf("generics.tsv row %d: want generic, kind, source", i+1)

@@ -42,7 +42,7 @@ func Standard(specific, generic string, joined bool) string {
 // letter in 汉语拼音方案, not a tone mark, and dropping it would merge 吕 with 鲁.
 func Sign(specific, generic string, joined bool) string {
 	return render(words(specific, generic, joined), func(s string) string {
-		return strings.ToUpper(signVowels.Replace(s))
+		return strings.ToUpper(stripTones(s, false))
 	})
 }
 
@@ -123,7 +123,7 @@ func render(ws [][]token, form func(string) string) string {
 
 // startsAOE reports whether a toned syllable begins with a, o or e (any tone).
 func startsAOE(syl string) bool {
-	s := tonelessVowels.Replace(syl)
+	s := stripTones(syl, true)
 	return s != "" && strings.ContainsRune("aoe", rune(s[0]))
 }
 

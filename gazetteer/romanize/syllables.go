@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/mozillazg/go-pinyin"
 )
@@ -17,12 +18,17 @@ type unit struct {
 	Toned []string // candidate readings with tone marks, preferred first (Han only)
 }
 
-// toneArgs asks go-pinyin for every reading of a character, with tone marks.
-// Characters go-pinyin does not know produce no unit.
-var toneArgs = pinyin.Args{
-	Style:     pinyin.Tone,
-	Heteronym: true,
-	Fallback:  func(rune, pinyin.Args) []string { return nil },
+// readings returns every reading go-pinyin knows for r, with tone marks,
+// preferred first; nil when it knows none. It reads go-pinyin's dictionary
+// directly: for the Tone style, pinyin.SinglePinyin returns these same strings
+// but runs a regular expression over each, which made it the hot spot of
+// Syllables.
+func readings(r rune) []string {
+	v, ok := pinyin.PinyinDict[int(r)]
+	if !ok || v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
 }
 
 // analyse splits each part into units and applies the place-name overrides
@@ -49,7 +55,7 @@ func analyse(parts ...string) [][]unit {
 			switch {
 			case unicode.Is(unicode.Han, r):
 				flush()
-				if ys := pinyin.SinglePinyin(r, toneArgs); len(ys) > 0 {
+				if ys := readings(r); len(ys) > 0 {
 					us = append(us, unit{Text: string(r), Han: true, Rune: r, Toned: ys})
 					where = append(where, pos{p, len(us) - 1})
 					continue
@@ -72,15 +78,28 @@ func analyse(parts ...string) [][]unit {
 	}
 	// Overrides, shortest context first so a longer context wins (DOMAIN.md §4,
 	// 1984 rules rule 8: place-name heteronyms take their local 普通话 reading).
-	for _, o := range data().overrides {
-		for i := 0; i+len(o.Context) <= len(all); i++ {
-			if !slices.Equal(all[i:i+len(o.Context)], o.Context) {
-				continue
-			}
-			if u := at[i+o.Offset]; u != nil {
-				u.Toned = preferFirst(u.Toned, o.Reading)
+	// Matches are applied in table order at each position's rows, then
+	// positions left to right; a longer context always comes later in the
+	// table, so among overlapping matches for one character the longest wins.
+	t := data()
+	type hit struct {
+		row int
+		u   *unit
+	}
+	var hits []hit
+	for i, r := range all {
+		for _, k := range t.byFirst[r] {
+			o := t.overrides[k]
+			if i+len(o.Context) <= len(all) && slices.Equal(all[i:i+len(o.Context)], o.Context) {
+				if u := at[i+o.Offset]; u != nil {
+					hits = append(hits, hit{k, u})
+				}
 			}
 		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return a.row - b.row })
+	for _, h := range hits {
+		h.u.Toned = preferFirst(h.u.Toned, t.overrides[h.row].Reading)
 	}
 	return out
 }
@@ -96,29 +115,45 @@ func preferFirst(cands []string, reading string) []string {
 	return out
 }
 
-// tonelessVowels strips tone marks and writes ü as v (the keyboard
-// convention of 汉语拼音方案 input, used for search keys).
-var tonelessVowels = strings.NewReplacer(
-	"ā", "a", "á", "a", "ǎ", "a", "à", "a",
-	"ē", "e", "é", "e", "ě", "e", "è", "e", "ê", "e",
-	"ī", "i", "í", "i", "ǐ", "i", "ì", "i",
-	"ō", "o", "ó", "o", "ǒ", "o", "ò", "o",
-	"ū", "u", "ú", "u", "ǔ", "u", "ù", "u",
-	"ǖ", "v", "ǘ", "v", "ǚ", "v", "ǜ", "v", "ü", "v",
-	"ḿ", "m", "ń", "n", "ň", "n", "ǹ", "n",
-)
+// plainVowel maps each tone-marked pinyin letter to its plain letter; the
+// ü forms map to ü and are then written v or kept by the caller.
+var plainVowel = map[rune]rune{
+	'ā': 'a', 'á': 'a', 'ǎ': 'a', 'à': 'a',
+	'ē': 'e', 'é': 'e', 'ě': 'e', 'è': 'e', 'ê': 'e',
+	'ī': 'i', 'í': 'i', 'ǐ': 'i', 'ì': 'i',
+	'ō': 'o', 'ó': 'o', 'ǒ': 'o', 'ò': 'o',
+	'ū': 'u', 'ú': 'u', 'ǔ': 'u', 'ù': 'u',
+	'ǖ': 'ü', 'ǘ': 'ü', 'ǚ': 'ü', 'ǜ': 'ü', 'ü': 'ü',
+	'ḿ': 'm', 'ń': 'n', 'ň': 'n', 'ǹ': 'n',
+}
 
-// signVowels strips tone marks but keeps the diaeresis of ü, which is part
-// of the letter, not a tone (汉语拼音方案: lü/nü stay distinct from lu/nu).
-var signVowels = strings.NewReplacer(
-	"ā", "a", "á", "a", "ǎ", "a", "à", "a",
-	"ē", "e", "é", "e", "ě", "e", "è", "e", "ê", "e",
-	"ī", "i", "í", "i", "ǐ", "i", "ì", "i",
-	"ō", "o", "ó", "o", "ǒ", "o", "ò", "o",
-	"ū", "u", "ú", "u", "ǔ", "u", "ù", "u",
-	"ǖ", "ü", "ǘ", "ü", "ǚ", "ü", "ǜ", "ü",
-	"ḿ", "m", "ń", "n", "ň", "n", "ǹ", "n",
-)
+// stripTones removes tone marks. With v set, ü is written v (the keyboard
+// convention, used for search keys); otherwise ü keeps its diaeresis, which
+// is part of the letter in 汉语拼音方案, not a tone (lü and lu differ).
+func stripTones(s string, v bool) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if p, ok := plainVowel[r]; ok {
+			r = p
+		}
+		if r == 'ü' && v {
+			r = 'v'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 // candidates returns the toneless candidate readings of a unit, preferred
 // first, without duplicates.
@@ -128,7 +163,7 @@ func (u unit) candidates() []string {
 	}
 	var out []string
 	for _, t := range u.Toned {
-		s := tonelessVowels.Replace(t)
+		s := stripTones(t, true)
 		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}
