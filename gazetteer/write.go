@@ -89,12 +89,17 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 		return nil, err
 	}
 	next := maxID.Int64 + 1
+	st, err := prepare(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.close()
 	now := s.now().UTC().Format(time.RFC3339Nano)
 	rep := &Report{}
 	var written []*Place
 	for i, r := range in {
 		p := r.Place
-		before, err := s.findExisting(ctx, tx, p, opt.MatchLinks)
+		before, err := s.findExisting(ctx, tx, st.byID, p, opt.MatchLinks)
 		if err != nil {
 			return nil, at(err, r.Where)
 		}
@@ -124,15 +129,15 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 			if act == Updated || p.Updated == "" {
 				p.Updated = now
 			}
-			if err := writeRow(ctx, tx, p, before != nil); err != nil {
+			doc := string(mustJSON(p))
+			if err := st.writeRow(ctx, p, doc, before != nil); err != nil {
 				return nil, at(err, r.Where)
 			}
 			var bd any
 			if beforeDoc != nil {
 				bd = string(beforeDoc)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO revisions(place_id, at, actor, reason, before, after) VALUES (?,?,?,?,?,?)`,
-				p.ID, now, c.Actor, c.Reason, bd, string(mustJSON(p))); err != nil {
+			if _, err := st.revision.ExecContext(ctx, p.ID, now, c.Actor, c.Reason, bd, doc); err != nil {
 				return nil, err
 			}
 			written = append(written, p)
@@ -187,10 +192,10 @@ func mustJSON(p *Place) []byte {
 
 // findExisting returns the stored place this record updates: by id, or, with
 // matchLinks, by OSM id, GeoNames id or statistical code.
-func (s *Store) findExisting(ctx context.Context, tx *sql.Tx, p *Place, matchLinks bool) (*Place, error) {
+func (s *Store) findExisting(ctx context.Context, tx *sql.Tx, byID *sql.Stmt, p *Place, matchLinks bool) (*Place, error) {
 	var doc string
 	if p.ID != 0 {
-		err := tx.QueryRowContext(ctx, `SELECT doc FROM places WHERE id=?`, p.ID).Scan(&doc)
+		err := byID.QueryRowContext(ctx, p.ID).Scan(&doc)
 		if err == nil {
 			return decodeDoc(doc)
 		} else if err != sql.ErrNoRows {
@@ -230,8 +235,52 @@ func (s *Store) findExisting(ctx context.Context, tx *sql.Tx, p *Place, matchLin
 	return nil, nil
 }
 
-func writeRow(ctx context.Context, tx *sql.Tx, p *Place, exists bool) error {
-	doc := string(mustJSON(p))
+// stmts are the statements of a batch write, prepared once per transaction:
+// re-parsing SQL for every record was the largest cost of an import.
+type stmts struct {
+	place, name, admin, heritage, rtree, revision, byID *sql.Stmt
+	clear                                         []*sql.Stmt
+}
+
+func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
+	st := &stmts{}
+	var err error
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var s *sql.Stmt
+		s, err = tx.PrepareContext(ctx, q)
+		return s
+	}
+	st.place = prep(`INSERT INTO places(id,name,specific,generic,class,subclass,status,code,level,pinyin,toneless,has_geom,lon,lat,rank,updated,doc)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(id) DO UPDATE SET name=excluded.name, specific=excluded.specific, generic=excluded.generic, class=excluded.class,
+		subclass=excluded.subclass, status=excluded.status, code=excluded.code, level=excluded.level, pinyin=excluded.pinyin,
+		toneless=excluded.toneless, has_geom=excluded.has_geom, lon=excluded.lon, lat=excluded.lat, rank=excluded.rank,
+		updated=excluded.updated, doc=excluded.doc`)
+	st.byID = prep(`SELECT doc FROM places WHERE id=?`)
+	st.name = prep(`INSERT INTO place_names VALUES (?,?,?,?,?,?,?,?)`)
+	st.admin = prep(`INSERT OR IGNORE INTO place_admin VALUES (?,?)`)
+	st.heritage = prep(`INSERT OR IGNORE INTO place_heritage VALUES (?,?,?,?)`)
+	st.rtree = prep(`INSERT INTO places_rtree VALUES (?,?,?,?,?)`)
+	st.revision = prep(`INSERT INTO revisions(place_id, at, actor, reason, before, after) VALUES (?,?,?,?,?,?)`)
+	for _, q := range []string{`DELETE FROM place_names WHERE place_id=?`, `DELETE FROM place_admin WHERE place_id=?`,
+		`DELETE FROM place_heritage WHERE place_id=?`, `DELETE FROM places_rtree WHERE id=?`} {
+		st.clear = append(st.clear, prep(q))
+	}
+	return st, err
+}
+
+func (st *stmts) close() {
+	for _, s := range append([]*sql.Stmt{st.byID, st.place, st.name, st.admin, st.heritage, st.rtree, st.revision}, st.clear...) {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+func (st *stmts) writeRow(ctx context.Context, p *Place, doc string, exists bool) error {
 	var lon, lat any
 	hasGeom := 0
 	if p.Label != nil {
@@ -241,43 +290,35 @@ func writeRow(ctx context.Context, tx *sql.Tx, p *Place, exists bool) error {
 		hasGeom = 1
 	}
 	if exists {
-		for _, q := range []string{`DELETE FROM place_names WHERE place_id=?`, `DELETE FROM place_admin WHERE place_id=?`,
-			`DELETE FROM place_heritage WHERE place_id=?`, `DELETE FROM places_rtree WHERE id=?`} {
-			if _, err := tx.ExecContext(ctx, q, p.ID); err != nil {
+		for _, c := range st.clear {
+			if _, err := c.ExecContext(ctx, p.ID); err != nil {
 				return err
 			}
 		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO places(id,name,specific,generic,class,subclass,status,code,level,pinyin,toneless,has_geom,lon,lat,rank,updated,doc)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT(id) DO UPDATE SET name=excluded.name, specific=excluded.specific, generic=excluded.generic, class=excluded.class,
-		subclass=excluded.subclass, status=excluded.status, code=excluded.code, level=excluded.level, pinyin=excluded.pinyin,
-		toneless=excluded.toneless, has_geom=excluded.has_geom, lon=excluded.lon, lat=excluded.lat, rank=excluded.rank,
-		updated=excluded.updated, doc=excluded.doc`,
-		p.ID, p.Name, p.Specific, p.Generic, p.Category.Class, p.Category.Subclass, string(p.Status), p.Code, p.Level,
-		p.Pinyin, romanize.Toneless(p.Name), hasGeom, lon, lat, p.Rank, p.Updated, doc)
+	_, err := st.place.ExecContext(ctx, p.ID, p.Name, p.Specific, p.Generic, p.Category.Class, p.Category.Subclass, string(p.Status),
+		p.Code, p.Level, p.Pinyin, romanize.Toneless(p.Name), hasGeom, lon, lat, p.Rank, p.Updated, doc)
 	if err != nil {
 		return err
 	}
 	for i, n := range AllNames(p) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO place_names VALUES (?,?,?,?,?,?,?,?)`,
-			p.ID, i, n.Text, n.Script, n.Kind, n.Start, n.End, romanize.Toneless(n.Text)); err != nil {
+		if _, err := st.name.ExecContext(ctx, p.ID, i, n.Text, n.Script, n.Kind, n.Start, n.End, romanize.Toneless(n.Text)); err != nil {
 			return err
 		}
 	}
 	for _, a := range p.Admin {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO place_admin VALUES (?,?)`, p.ID, a); err != nil {
+		if _, err := st.admin.ExecContext(ctx, p.ID, a); err != nil {
 			return err
 		}
 	}
 	for _, h := range p.Heritage {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO place_heritage VALUES (?,?,?,?)`, p.ID, h.List, h.Level, h.Year); err != nil {
+		if _, err := st.heritage.ExecContext(ctx, p.ID, h.List, h.Level, h.Year); err != nil {
 			return err
 		}
 	}
 	if p.Geometry != nil {
 		b := p.Geometry.Bound()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO places_rtree VALUES (?,?,?,?,?)`, p.ID, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()); err != nil {
+		if _, err := st.rtree.ExecContext(ctx, p.ID, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()); err != nil {
 			return err
 		}
 	}

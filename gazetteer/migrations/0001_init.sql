@@ -18,7 +18,7 @@ CREATE TABLE places (
 	lat       REAL,
 	rank      REAL NOT NULL DEFAULT 0,
 	updated   TEXT NOT NULL,
-	doc       TEXT NOT NULL CHECK (json_valid(doc))
+	doc       TEXT NOT NULL                 -- the record (written by the store's encoder)
 );
 CREATE INDEX places_class ON places(class, subclass);
 CREATE INDEX places_code ON places(code) WHERE code <> '';
@@ -66,8 +66,8 @@ CREATE TABLE revisions (
 	at       TEXT NOT NULL,
 	actor    TEXT NOT NULL,
 	reason   TEXT NOT NULL DEFAULT '',
-	before   TEXT CHECK (before IS NULL OR json_valid(before)),
-	after    TEXT NOT NULL CHECK (json_valid(after))
+	before   TEXT,                 -- JSON record, NULL for a creation
+	after    TEXT NOT NULL
 );
 CREATE INDEX revisions_place ON revisions(place_id, id);
 
