@@ -239,7 +239,7 @@ func (s *Store) findExisting(ctx context.Context, tx *sql.Tx, byID *sql.Stmt, p 
 // re-parsing SQL for every record was the largest cost of an import.
 type stmts struct {
 	place, name, admin, heritage, rtree, revision, byID *sql.Stmt
-	clear                                         []*sql.Stmt
+	clear                                               []*sql.Stmt
 }
 
 func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
