@@ -31,12 +31,23 @@ func init() {
 // progress returns a progress callback drawing a bar on stderr, or nil when
 // quiet or when max is tiny.
 func (e *env) progress(max int, what string) (func(int), func()) {
-	if e.quiet || max < 1000 {
+	if e.quiet || max < 1000 || !isTerminal(e.stderr) {
 		return nil, func() {}
 	}
 	bar := progressbar.NewOptions(max, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(what),
 		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	return func(n int) { bar.Set(n) }, func() { bar.Finish() }
+}
+
+// isTerminal reports whether w is a terminal: progress bars are for people,
+// not for logs and pipes.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // openStore opens the store at e.db, creating it from the embedded dataset
