@@ -1,0 +1,124 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"wumen/gazetteer"
+)
+
+// testStore returns a store in a temp dir seeded with testdata/places.jsonl:
+// seven real Suzhou places (see testdata/README.md).
+func testStore(t testing.TB) *gazetteer.Store {
+	t.Helper()
+	s, err := gazetteer.Open(filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	f, err := os.Open("testdata/places.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	in, err := gazetteer.ReadJSONL(f, "places.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One lifecycle event, so the events table has a row; it is a test
+	// record, not a real approval.
+	in[3].Place.Events = []gazetteer.Event{{Type: gazetteer.EventNaming, Date: "2019-06-01", Document: "测试文号〔2019〕1号", Note: "test record"}}
+	if _, err := s.PutAll(context.Background(), in, gazetteer.Change{Actor: "test", Reason: "fixture"}, gazetteer.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// emptyStore returns a new empty store.
+func emptyStore(t testing.TB) *gazetteer.Store {
+	t.Helper()
+	s, err := gazetteer.Open(filepath.Join(t.TempDir(), "empty.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// gdal runs a GDAL tool; a missing tool fails the test (CI installs
+// gdal-bin), it never skips.
+func gdal(t testing.TB, tool string, args ...string) string {
+	t.Helper()
+	bin, err := exec.LookPath(tool)
+	if err != nil {
+		t.Fatalf("%s not found (install gdal-bin): %v", tool, err)
+	}
+	var out, errb bytes.Buffer
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %v: %v\n%s\n%s", tool, args, err, out.String(), errb.String())
+	}
+	if s := errb.String(); strings.Contains(s, "Warning") || strings.Contains(s, "ERROR") {
+		t.Errorf("%s %v printed warnings:\n%s", tool, args, s)
+	}
+	return out.String()
+}
+
+// gdalFeatures converts a layer to GeoJSON with ogr2ogr and decodes it.
+func gdalFeatures(t testing.TB, src string, layer ...string) []gdalFeature {
+	t.Helper()
+	args := append([]string{"-f", "GeoJSON", "/vsistdout/", src}, layer...)
+	out := gdal(t, "ogr2ogr", args...)
+	var fc struct {
+		Features []gdalFeature `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(out), &fc); err != nil {
+		t.Fatalf("ogr2ogr output: %v\n%s", err, out)
+	}
+	return fc.Features
+}
+
+type gdalFeature struct {
+	Properties map[string]any `json:"properties"`
+	Geometry   *struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	} `json:"geometry"`
+}
+
+func (f gdalFeature) point(t testing.TB) orb.Point {
+	t.Helper()
+	var c [2]float64
+	if f.Geometry == nil || json.Unmarshal(f.Geometry.Coordinates, &c) != nil {
+		t.Fatalf("not a point: %+v", f.Geometry)
+	}
+	return orb.Point(c)
+}
+
+func near(a, b orb.Point, tol float64) bool {
+	return math.Abs(a[0]-b[0]) <= tol && math.Abs(a[1]-b[1]) <= tol
+}
+
+func byName(t testing.TB, fs []gdalFeature, key, name string) gdalFeature {
+	t.Helper()
+	for _, f := range fs {
+		if f.Properties[key] == name {
+			return f
+		}
+	}
+	t.Fatalf("no feature with %s=%s among %d", key, name, len(fs))
+	return gdalFeature{}
+}
+
+// Beisita is 北寺塔's OSM position (way/206076447).
+var Beisita = orb.Point{120.6154018, 31.3245428}
