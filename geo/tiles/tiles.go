@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -86,6 +85,7 @@ type Index struct {
 	feats   []*geojson.Feature
 	bounds  []orb.Bound
 	rank    []float64
+	merc    []orb.Point          // points' Web Mercator position as a fraction of the world (z0 tile units)
 	buckets []map[uint64][]int32 // per zoom 0..IndexZoom: tile key → feature indexes
 }
 
@@ -98,7 +98,7 @@ func NewIndex(features []*geojson.Feature, opts Options) (*Index, error) {
 	if opts.IndexZoom > 22 {
 		return nil, fmt.Errorf("tiles: IndexZoom %d too deep", opts.IndexZoom)
 	}
-	ix := &Index{opts: opts, feats: features, bounds: make([]orb.Bound, len(features)), rank: make([]float64, len(features))}
+	ix := &Index{opts: opts, feats: features, bounds: make([]orb.Bound, len(features)), rank: make([]float64, len(features)), merc: make([]orb.Point, len(features))}
 	for i, f := range features {
 		if f == nil || f.Geometry == nil {
 			return nil, fmt.Errorf("tiles: feature %d (id %v): no geometry", i, featureID(f))
@@ -109,15 +109,26 @@ func NewIndex(features []*geojson.Feature, opts Options) (*Index, error) {
 		}
 		ix.bounds[i] = b
 		ix.rank[i] = number(f.Properties[opts.RankProperty])
+		if p, ok := f.Geometry.(orb.Point); ok {
+			ix.merc[i] = maptile.Fraction(p, 0)
+		}
 	}
+	// Buckets list features highest rank first: thinning then needs no
+	// sort, and MVT renderers place labels in feature order, so important
+	// names win label collisions.
+	order := make([]int32, len(features))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(ix.rank[b], ix.rank[a]) })
 	ix.buckets = make([]map[uint64][]int32, opts.IndexZoom+1)
 	for z := range ix.buckets {
 		m := map[uint64][]int32{}
-		for i := range features {
+		for _, i := range order {
 			x0, y0, x1, y1 := ix.tileRange(ix.bounds[i], maptile.Zoom(z))
 			for x := x0; x <= x1; x++ {
 				for y := y0; y <= y1; y++ {
-					m[key(x, y)] = append(m[key(x, y)], int32(i))
+					m[key(x, y)] = append(m[key(x, y)], i)
 				}
 			}
 		}
@@ -164,8 +175,8 @@ func (ix *Index) tileRange(b orb.Bound, z maptile.Zoom) (x0, y0, x1, y1 uint32) 
 	return clamp(math.Floor(lo[0] - buf)), clamp(math.Floor(lo[1] - buf)), clamp(math.Floor(hi[0] + buf)), clamp(math.Floor(hi[1] + buf))
 }
 
-// candidates returns the indexes of features that may touch tile t, in
-// input order.
+// candidates returns the indexes of features that may touch tile t,
+// highest rank first.
 func (ix *Index) candidates(t maptile.Tile) []int32 {
 	if t.Z <= ix.opts.IndexZoom {
 		return ix.buckets[t.Z][key(t.X, t.Y)]
@@ -191,8 +202,8 @@ func (ix *Index) Tile(z maptile.Zoom, x, y uint32) ([]byte, error) {
 	return ix.build(t, ix.candidates(t))
 }
 
-// thin keeps, among the point features in idx, the highest-ranked point of
-// each cell of a ThinCells×ThinCells grid per tile. The grid is global at
+// thin keeps, among the point features in idx (highest rank first), the
+// highest-ranked point of each cell of a ThinCells×ThinCells grid per tile. The grid is global at
 // zoom z, so neighbouring tiles agree on the winner of a shared cell.
 func (ix *Index) thin(idx []int32, z maptile.Zoom) []int32 {
 	pts := make([]int32, 0, len(idx))
@@ -204,18 +215,16 @@ func (ix *Index) thin(idx []int32, z maptile.Zoom) []int32 {
 			out = append(out, i)
 		}
 	}
-	sort.SliceStable(pts, func(a, b int) bool { return ix.rank[pts[a]] > ix.rank[pts[b]] })
-	cells := float64(ix.opts.ThinCells)
+	scale := float64(ix.opts.ThinCells) * float64(uint64(1)<<z)
 	taken := make(map[uint64]bool, len(pts))
 	for _, i := range pts {
-		f := maptile.Fraction(ix.feats[i].Geometry.(orb.Point), z)
-		k := key(uint32(math.Floor(f[0]*cells)), uint32(math.Floor(f[1]*cells)))
+		f := ix.merc[i]
+		k := key(uint32(f[0]*scale), uint32(f[1]*scale))
 		if !taken[k] {
 			taken[k] = true
 			out = append(out, i)
 		}
 	}
-	slices.Sort(out)
 	return out
 }
 
