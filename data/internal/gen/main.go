@@ -35,6 +35,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mozillazg/go-pinyin"
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer"
@@ -300,6 +301,25 @@ func (g *generator) loadGeoNames(path string) error {
 	return nil
 }
 
+// spells reports whether a GeoNames Latin name is the toneless pinyin of a
+// Chinese specific name (Kunshan ~ 昆山, Tong’an ~ 通安).
+func spells(latin, hans string) bool {
+	if hans == "" {
+		return false
+	}
+	var want strings.Builder
+	for _, r := range strings.ToLower(latin) {
+		if r >= 'a' && r <= 'z' {
+			want.WriteRune(r)
+		}
+	}
+	// Place-name readings the generic tables get wrong (DOMAIN.md §4):
+	// 浒 Xǔ, 甪 Lù, 厍 Shè, 葑 Fēng, 阊 Chāng — swapped for a homophone.
+	hans = strings.NewReplacer("浒", "许", "甪", "陆", "厍", "社", "葑", "丰", "阊", "昌").Replace(hans)
+	got := strings.Join(pinyin.LazyConvert(hans, nil), "")
+	return got != "" && got == want.String()
+}
+
 func contains(s []string, x string) bool {
 	for _, v := range s {
 		if v == x {
@@ -445,7 +465,12 @@ func (g *generator) buildAdmin(path string) ([]gazetteer.Place, error) {
 				p.Coord.Note = fmt.Sprintf("GeoNames point %d (%s): the seat, not the centre of the area", gf.ID, gf.Name)
 			}
 			p.Links.GeoNames = gf.ID
-			p.Names = append(p.Names, gazetteer.Name{Text: gf.Name, Script: gazetteer.ScriptLatin, Kind: gazetteer.KindAlias, Citation: geoCite})
+			// A seat point shared with another unit (常熟市 and 虞山街道
+			// share "Yushan") lends its English name only to the unit it
+			// spells.
+			if spells(gf.Name, p.Specific) {
+				p.Names = append(p.Names, gazetteer.Name{Text: gf.Name, Script: gazetteer.ScriptLatin, Kind: gazetteer.KindAlias, Citation: geoCite})
+			}
 			// The bare Chinese name (巴城 for 巴城镇) where GeoNames has it.
 			stem := p.Specific
 			if stem != "" && stem != p.Name && contains(gf.NamesZh, stem) && level == "township" {
@@ -560,10 +585,12 @@ func adminNames(p *gazetteer.Place, level, code, full string) {
 		// official name is kept whole as the standard name.
 		p.Name = full
 		switch {
-		case strings.HasSuffix(full, "居委会") || strings.HasSuffix(full, "社区"):
+		case strings.HasSuffix(full, "居委会") || (strings.HasSuffix(full, "社区") && !strings.HasSuffix(full, "类似社区") && !strings.HasSuffix(full, "管理社区")):
 			cat("群众自治组织", "社区居民委员会")
 		default:
 			cat("非行政区域", "其他区域")
+			p.Extra = map[string]any{"statistical_zone": true,
+				"note": "统计用区划中的村级统计单位（生活区、管理社区等），不是村委会或居委会"}
 		}
 	}
 }
@@ -703,7 +730,7 @@ func (g *generator) curated(r map[string]string) (gazetteer.Place, error) {
 		addSource(&p, "geonames")
 		// A point borrowed from a related place (coord_note says which)
 		// does not lend its name.
-		if r["coord_note"] == "" {
+		if r["coord_note"] == "" && spells(gf.Name, p.Name) {
 			p.Names = append(p.Names, gazetteer.Name{Text: gf.Name, Script: gazetteer.ScriptLatin, Kind: gazetteer.KindAlias, Citation: geoCite})
 		}
 	case r["estimate"] != "":
