@@ -523,7 +523,7 @@ func adminNames(p *gazetteer.Place, level, code, full string) {
 		p.Rank = 0.9
 		switch {
 		case code == "320576":
-			p.Name = full
+			split(full, "园区") // 苏州工业 + 园区
 			cat("非行政区域", "开发区")
 			p.Extra = map[string]any{"functional_zone": true,
 				"note": "功能区：有统计用区划代码，但不是法定县级行政区"}
