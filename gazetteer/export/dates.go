@@ -1,0 +1,146 @@
+package export
+
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"wumen/gazetteer"
+)
+
+//go:embed periods.tsv
+var periodsTSV string
+
+// periods maps a period name to its first and last year, read from
+// periods.tsv (data, reviewed like code).
+var periods = func() map[string][2]int {
+	m := map[string][2]int{}
+	for i, line := range strings.Split(periodsTSV, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			panic(fmt.Sprintf("periods.tsv:%d: want name, start, end", i+1))
+		}
+		a, err1 := strconv.Atoi(f[1])
+		b, err2 := strconv.Atoi(f[2])
+		if err1 != nil || err2 != nil || a > b {
+			panic(fmt.Sprintf("periods.tsv:%d: bad years", i+1))
+		}
+		m[strings.ToLower(f[0])] = [2]int{a, b}
+	}
+	return m
+}()
+
+// Period is the span of years an approximate date stands for.
+type Period struct {
+	Start, End int // inclusive years; negative is BCE
+}
+
+var (
+	reRange = regexp.MustCompile(`^(-?\d{1,4})\s*[-–—/至~]\s*(-?\d{1,4})$`)
+	reYear  = regexp.MustCompile(`^(-?\d{1,4})(?:-\d{1,2}(?:-\d{1,2})?(?:T.*)?)?$`)
+)
+
+// ParsePeriod reads an approximate date as the project writes them (Name
+// Start/End, DOMAIN.md §1): a year "1912", a date "2019-06-01", a range
+// "1368-1644", a circa "c. 1781" / "约1781年", a BCE year "前221", or a named
+// period "南宋", "明代", "明初", "Song dynasty" (periods.tsv). It reports
+// false for what it cannot read.
+func ParsePeriod(s string) (Period, bool) {
+	s = strings.TrimSpace(s)
+	for _, p := range []string{"c.", "ca.", "circa", "约", "公元"} {
+		s = strings.TrimSpace(strings.TrimPrefix(s, p))
+	}
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "?"), "年")
+	if strings.HasPrefix(s, "前") {
+		s = "-" + strings.TrimPrefix(s, "前")
+	}
+	if m := reRange.FindStringSubmatch(s); m != nil {
+		a, _ := strconv.Atoi(m[1])
+		b, _ := strconv.Atoi(m[2])
+		if a <= b {
+			return Period{a, b}, true
+		}
+		return Period{}, false
+	}
+	if m := reYear.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		return Period{y, y}, true
+	}
+	name := strings.ToLower(s)
+	name = strings.TrimSuffix(strings.TrimSuffix(name, " dynasty"), " period")
+	if p, ok := periods[name]; ok {
+		return Period{p[0], p[1]}, true
+	}
+	// 明代, 清朝, 宋时期, 明初, 清末, 唐中期: the whole period (approximate
+	// by nature; an early/late qualifier does not narrow it here).
+	for _, suf := range []string{"时期", "年间", "中期", "早期", "晚期", "后期", "前期", "代", "朝", "初", "末", "中"} {
+		if base := strings.TrimSuffix(name, suf); base != name {
+			if p, ok := periods[base]; ok {
+				return Period{p[0], p[1]}, true
+			}
+			if p, ok := ParsePeriod(base); ok {
+				return p, true
+			}
+		}
+	}
+	return Period{}, false
+}
+
+// NameSpan returns the years a name with approximate dates start and end was
+// in use: from the first year of start to the last of end. An empty start
+// or end is open (ok still true); a date that cannot be read makes ok false.
+func NameSpan(start, end string) (from, to int, ok bool) {
+	from, to = -1<<31, 1<<31-1
+	if start != "" {
+		p, ok := ParsePeriod(start)
+		if !ok {
+			return 0, 0, false
+		}
+		from = p.Start
+	}
+	if end != "" {
+		p, ok := ParsePeriod(end)
+		if !ok {
+			return 0, 0, false
+		}
+		to = p.End
+	}
+	return from, to, from <= to
+}
+
+// isoYear writes a year as ISO 8601 expects (four digits, "-" for BCE), as
+// Linked Places timespans use it.
+func isoYear(y int) string {
+	if y >= 9999 {
+		return strconv.Itoa(time.Now().Year())
+	}
+	if y < 0 {
+		return fmt.Sprintf("-%04d", -y)
+	}
+	return fmt.Sprintf("%04d", y)
+}
+
+// InUse reports whether one of the place's names was in use at some year of
+// from..to (inclusive): a name whose dates include it, or an undated name of
+// a current place. OGC API datetime queries select places this way.
+func InUse(p *gazetteer.Place, from, to int) bool {
+	for _, n := range gazetteer.AllNames(p) {
+		if n.Start == "" && n.End == "" {
+			if p.Status == gazetteer.StatusCurrent {
+				return true
+			}
+			continue
+		}
+		a, b, ok := NameSpan(n.Start, n.End)
+		if ok && a <= to && from <= b {
+			return true
+		}
+	}
+	return false
+}
