@@ -1,0 +1,427 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/paulmach/orb/geo"
+
+	"wumen/gazetteer"
+	"wumen/gazetteer/romanize"
+)
+
+// Peer groups: names compete for uniqueness only with names of the same kind
+// of entity (地名管理条例 第九条; DOMAIN.md §5 item 7).
+const (
+	groupCounty   = "county"   // county level and above: nationwide
+	groupTownship = "township" // 乡镇, 街道: within the province
+	groupVillage  = "village"  // 村, 居委会/社区: within the county
+	groupStreet   = "street"   // 街路巷: within one built-up area
+	groupNatural  = "natural"  // natural features: nationwide
+)
+
+var streetGenerics = map[string]bool{"街": true, "路": true, "巷": true, "弄": true, "坊": true, "道": true, "大道": true, "大街": true, "胡同": true, "里": true}
+
+// groupOf places a category (and level and 通名) in a peer group.
+func groupOf(c gazetteer.Category, level, generic string) string {
+	switch {
+	case level == "county" || level == "prefecture" || level == "province":
+		return groupCounty
+	case level == "township":
+		return groupTownship
+	case level == "village" || c.Class == "群众自治组织":
+		return groupVillage
+	case c.Class == "行政区域" && (generic == "区" || generic == "县" || generic == "市"):
+		return groupCounty
+	case (c.Class == "行政区域" || c.Class == "非行政区域") && (generic == "镇" || generic == "乡" || generic == "街道"):
+		return groupTownship
+	case c.Class == "居民点" && (generic == "村" || generic == "社区"):
+		return groupVillage
+	case c.Subclass == "道路街巷" || (c.Class == "交通运输设施" && c.Subclass == "" && streetGenerics[generic]):
+		return groupStreet
+	case c.Class == "陆地水系" || c.Class == "陆地地形":
+		return groupNatural
+	}
+	return "other:" + c.Class + "/" + c.Subclass
+}
+
+// countyWide reports whether a group's names are unique within one county
+// (rather than the whole dataset).
+func countyWide(group string) bool {
+	return group != groupCounty && group != groupTownship && group != groupNatural
+}
+
+// scopeWords describes the statutory scope of a group, honestly: the 建成区
+// of 街路巷 is approximated by the county-level unit.
+func scopeWords(group, county string) (string, string) {
+	switch group {
+	case groupCounty:
+		return "县级以上行政区域名称：全国范围（本库为苏州全市）", "county level and above: nationwide (here: the whole gazetteer)"
+	case groupTownship:
+		return "乡镇、街道名称：全省范围（本库为苏州全市）", "townships: within the province (here: the whole gazetteer)"
+	case groupNatural:
+		return "著名自然地理实体：全国范围（本库为苏州全市）", "natural features: nationwide (here: the whole gazetteer)"
+	}
+	if county == "" {
+		return "未给出所在县级行政区，按全库比对", "no county given: compared with the whole gazetteer"
+	}
+	switch group {
+	case groupVillage:
+		return fmt.Sprintf("村、居委会名称：同一县级行政区（%s）内", county), fmt.Sprintf("villages and communities: within the county (%s)", county)
+	case groupStreet:
+		return fmt.Sprintf("街路巷名称：同一建成区内，近似为同一县级行政区（%s）", county),
+			fmt.Sprintf("streets: within one built-up area, approximated as the same county-level unit (%s)", county)
+	}
+	return fmt.Sprintf("同类地名：同一县级行政区（%s）内", county), fmt.Sprintf("same kind of entity: within the county (%s)", county)
+}
+
+// counties returns the 6-digit county codes a place sits in (a functional zone
+// beside a district gives two).
+func counties(p *gazetteer.Place) []string {
+	var out []string
+	add := func(code string) {
+		if len(code) < 6 {
+			return
+		}
+		c := code[:6]
+		if strings.HasSuffix(c, "00") {
+			return // a prefecture, not a county
+		}
+		for _, o := range out {
+			if o == c {
+				return
+			}
+		}
+		out = append(out, c)
+	}
+	add(p.Code)
+	for _, a := range p.Admin {
+		add(a)
+	}
+	return out
+}
+
+func countyOf(code string) string {
+	if len(code) < 6 || strings.HasSuffix(code[:6], "00") {
+		return ""
+	}
+	return code[:6]
+}
+
+// peers loads the places by id and keeps those in the subject's peer group and
+// statutory scope.
+func (c *Checker) peers(ctx context.Context, sub Subject, ids []int64) ([]*gazetteer.Place, error) {
+	group := groupOf(sub.Category, "", genericOf(sub.Name))
+	county := countyOf(sub.Admin)
+	var out []*gazetteer.Place
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if seen[id] || id == sub.Target {
+			continue
+		}
+		seen[id] = true
+		p, err := c.Store.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if p.Status != gazetteer.StatusCurrent {
+			continue
+		}
+		if groupOf(p.Category, p.Level, p.Generic) != group {
+			continue
+		}
+		if countyWide(group) && county != "" {
+			in := false
+			for _, pc := range counties(p) {
+				in = in || pc == county
+			}
+			if !in {
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+type match struct {
+	id         int64
+	text, kind string
+}
+
+func (c *Checker) query(ctx context.Context, q string, args ...any) ([]match, error) {
+	rows, err := c.Store.DB().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []match
+	for rows.Next() {
+		var m match
+		if err := rows.Scan(&m.id, &m.text, &m.kind); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// duplicates finds 重: exact duplicates, homophones and near-duplicates among
+// the subject's peers in its statutory scope.
+func (c *Checker) duplicates(ctx context.Context, sub Subject, rep *Report, add func(Finding)) error {
+	group := groupOf(sub.Category, "", genericOf(sub.Name))
+	county := countyOf(sub.Admin)
+	if county != "" {
+		if p, err := c.Store.GetByCode(ctx, county); err == nil {
+			county = p.Name + " " + county
+		}
+	}
+	rep.Scope, rep.ScopeEN = scopeWords(group, county)
+	scopeNote := "（比对范围：" + rep.Scope + "）"
+	scopeNoteEN := " (scope: " + rep.ScopeEN + ")"
+	done := map[int64]bool{}
+	report := func(ms []match, fn func(p *gazetteer.Place, m match) *Finding) error {
+		byID := map[int64]match{}
+		var ids []int64
+		for _, m := range ms {
+			if _, ok := byID[m.id]; !ok {
+				byID[m.id] = m
+				ids = append(ids, m.id)
+			}
+		}
+		ps, err := c.peers(ctx, sub, ids)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if done[p.ID] {
+				continue
+			}
+			if f := fn(p, byID[p.ID]); f != nil {
+				done[p.ID] = true
+				f.Places = []Conflict{c.conflict(p, sub, byID[p.ID].text)}
+				f.Message += scopeNote
+				f.MessageEN += scopeNoteEN
+				add(*f)
+			}
+		}
+		return nil
+	}
+
+	// Exact duplicates: the standard name (block) or another current name.
+	ms, err := c.query(ctx, `SELECT place_id, text, kind FROM place_names WHERE text=? AND kind<>'historical' ORDER BY kind<>'standard', place_id`, sub.Name)
+	if err != nil {
+		return err
+	}
+	err = report(ms, func(p *gazetteer.Place, m match) *Finding {
+		if m.kind == gazetteer.KindStandard {
+			return &Finding{Rule: RuleDuplicate, Severity: Block, Article: ArtDuplicate,
+				Message:   fmt.Sprintf("与现有地名“%s”重名（重）", p.Name),
+				MessageEN: fmt.Sprintf("duplicates the existing name %s (重)", p.Name)}
+		}
+		return &Finding{Rule: RuleDuplicateAlias, Severity: Warn, Article: ArtDuplicate,
+			Message:   fmt.Sprintf("与“%s”的别称“%s”重名（重）", p.Name, m.text),
+			MessageEN: fmt.Sprintf("duplicates %s, another name of %s (重)", m.text, p.Name)}
+	})
+	if err != nil {
+		return err
+	}
+
+	// Homophones: every combination of candidate readings (同音).
+	readings := readingsOf(sub.Name)
+	if len(readings) > 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(readings)), ",")
+		args := []any{}
+		for _, r := range readings {
+			args = append(args, r)
+		}
+		args = append(args, sub.Name)
+		ms, err := c.query(ctx, `SELECT place_id, text, kind FROM place_names WHERE toneless IN (`+ph+`) AND text<>? AND kind IN ('standard','alias','colloquial') ORDER BY kind<>'standard', place_id`, args...)
+		if err != nil {
+			return err
+		}
+		preferred := romanize.Toneless(sub.Name)
+		toned := tonedKey(sub.Name)
+		err = report(ms, func(p *gazetteer.Place, m match) *Finding {
+			other := romanize.Toneless(m.text)
+			switch {
+			case other == preferred && tonedKey(m.text) == toned:
+				return &Finding{Rule: RuleHomophoneToned, Severity: Warn, Article: ArtDuplicate,
+					Message:   fmt.Sprintf("与“%s”同音同调（%s）（重）", m.text, stdPinyin(sub.Name)),
+					MessageEN: fmt.Sprintf("sounds the same as %s, tones included (重)", m.text)}
+			case other == preferred:
+				return &Finding{Rule: RuleHomophone, Severity: Warn, Article: ArtDuplicate,
+					Message:   fmt.Sprintf("与“%s”同音（%s）（重）", m.text, preferred),
+					MessageEN: fmt.Sprintf("a homophone of %s (%s) (重)", m.text, preferred)}
+			}
+			return &Finding{Rule: RuleHomophoneReading, Severity: Note, Article: ArtDuplicate,
+				Message:   fmt.Sprintf("按多音字的另一读音与“%s”同音（%s）", m.text, other),
+				MessageEN: fmt.Sprintf("sounds like %s (%s) in another reading of a character", m.text, other)}
+		})
+		if err != nil {
+			return err
+		}
+	}
+
+	// Near-duplicates: one character apart in the 专名, same 通名.
+	spec, gen := romanize.Split(sub.Name)
+	n := len([]rune(sub.Name))
+	if n >= 3 {
+		ms, err := c.query(ctx, `SELECT id, name, 'standard' FROM places WHERE status='current' AND length(name)=? AND name<>? AND generic=?`, n, sub.Name, gen)
+		if err != nil {
+			return err
+		}
+		var near []match
+		for _, m := range ms {
+			if oneApart(sub.Name, m.text) {
+				near = append(near, m)
+			}
+		}
+		err = report(near, func(p *gazetteer.Place, m match) *Finding {
+			return &Finding{Rule: RuleOneCharApart, Severity: Warn, Article: ArtDuplicate,
+				Message:   fmt.Sprintf("与“%s”仅一字之差，易混淆（重）", p.Name),
+				MessageEN: fmt.Sprintf("one character apart from %s, easily confused (重)", p.Name)}
+		})
+		if err != nil {
+			return err
+		}
+	}
+
+	// Same 专名 with another 通名 close by (山塘街 beside 山塘路).
+	if spec != "" && gen != "" {
+		ms, err := c.query(ctx, `SELECT id, name, 'standard' FROM places WHERE status='current' AND specific=? AND generic<>'' AND generic<>?`, spec, gen)
+		if err != nil {
+			return err
+		}
+		near := c.nearM()
+		err = report(ms, func(p *gazetteer.Place, m match) *Finding {
+			if sub.Point != nil && p.Label != nil && geo.Distance(*sub.Point, *p.Label) > near {
+				return nil
+			}
+			return &Finding{Rule: RuleSameSpecific, Severity: Warn, Article: ArtDuplicate,
+				Message:   fmt.Sprintf("与附近的“%s”专名相同、通名不同，易混淆（重）", p.Name),
+				MessageEN: fmt.Sprintf("same specific as %s nearby with another generic, easily confused (重)", p.Name)}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Checker) nearM() float64 {
+	if c.NearM > 0 {
+		return c.NearM
+	}
+	return DefaultNearM
+}
+
+// readingsOf returns the toneless readings of name over the combinations of
+// its characters' candidate readings, preferred first, at most maxReadings.
+func readingsOf(name string) []string {
+	out := []string{""}
+	for _, cands := range romanize.Syllables(name) {
+		var next []string
+		for _, prefix := range out {
+			for _, s := range cands {
+				if len(next) < maxReadings {
+					next = append(next, prefix+s)
+				}
+			}
+		}
+		out = next
+	}
+	if len(out) == 1 && out[0] == "" {
+		return nil
+	}
+	return out
+}
+
+// tonedKey is the standard pinyin of a name with word breaks removed, for
+// comparing sounds with tones.
+func tonedKey(name string) string {
+	s := stdPinyin(name)
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '\'' {
+			return -1
+		}
+		return r
+	}, strings.ToLower(s))
+}
+
+func oneApart(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) {
+		return false
+	}
+	diff := 0
+	for i := range ra {
+		if ra[i] != rb[i] {
+			diff++
+		}
+	}
+	return diff == 1
+}
+
+// revival offers historical names no longer in use near the proposed place
+// for 活化使用 (实施办法; DOMAIN.md §6).
+func (c *Checker) revival(ctx context.Context, sub Subject, add func(Finding)) error {
+	if sub.Point == nil {
+		return nil
+	}
+	r := c.RevivalM
+	if r <= 0 {
+		r = DefaultRevivalM
+	}
+	b := geo.NewBoundAroundPoint(*sub.Point, r)
+	ms, err := c.query(ctx, `SELECT n.place_id, n.text, n.kind FROM place_names n JOIN places p ON p.id=n.place_id
+		WHERE p.lon BETWEEN ? AND ? AND p.lat BETWEEN ? AND ? AND (n.kind='historical' OR (p.status='historical' AND n.kind='standard'))`,
+		b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat())
+	if err != nil {
+		return err
+	}
+	var ks []Conflict
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if seen[m.text] || m.text == sub.Name {
+			continue
+		}
+		p, err := c.Store.Get(ctx, m.id)
+		if err != nil {
+			return err
+		}
+		if p.Label == nil || geo.Distance(*sub.Point, *p.Label) > r {
+			continue
+		}
+		seen[m.text] = true
+		ks = append(ks, c.conflict(p, sub, m.text))
+	}
+	if len(ks) == 0 {
+		return nil
+	}
+	sort.Slice(ks, func(i, j int) bool { return ks[i].DistanceM < ks[j].DistanceM })
+	if len(ks) > 10 {
+		ks = ks[:10]
+	}
+	var names []string
+	for _, k := range ks {
+		n := k.Name
+		if k.Matched != "" {
+			n = k.Matched
+		}
+		names = append(names, n)
+	}
+	add(Finding{Rule: RuleRevival, Severity: Note, Article: ArtRevival,
+		Message:   fmt.Sprintf("附近%.0f米内有不再使用的历史地名，可考虑活化使用：%s", r, strings.Join(names, "、")),
+		MessageEN: fmt.Sprintf("historical names no longer in use within %.0f m, candidates for revival: %s", r, strings.Join(names, ", ")),
+		Places:    ks})
+	return nil
+}
+
+// stdPinyin is the standard romanization of a name, split as romanize does.
+func stdPinyin(name string) string {
+	s, g := romanize.Split(name)
+	return romanize.Standard(s, g, false)
+}
