@@ -48,7 +48,7 @@ type PutOptions struct {
 	// DryRun computes the report and rolls the transaction back.
 	DryRun bool
 	// MatchLinks upserts by concordance (OSM, GeoNames, NBS code) when a
-	// record has no id or an id the store does not know.
+	// record has no id.
 	MatchLinks bool
 	// Progress, when set, is called after each record.
 	Progress func(done int)
@@ -201,9 +201,7 @@ func (s *Store) findExisting(ctx context.Context, tx *sql.Tx, byID *sql.Stmt, p 
 		} else if err != sql.ErrNoRows {
 			return nil, err
 		}
-		if !matchLinks {
-			return nil, nil
-		}
+		return nil, nil // an explicit new id is a new place
 	}
 	if !matchLinks {
 		return nil, nil

@@ -114,6 +114,11 @@ func printUsage(w io.Writer) {
 
 // flags returns a FlagSet with the common flags bound to e.
 func (e *env) flags(c *command) *flag.FlagSet {
+	for _, r := range commands {
+		if r.name == c.name {
+			c = r // the registered help and argument summary
+		}
+	}
 	fs := flag.NewFlagSet("wumen "+c.name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	def := os.Getenv("WUMEN_DB")

@@ -94,6 +94,7 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "init", help: "create the store from the embedded dataset"}
 	fs := e.flags(c)
 	force := fs.Bool("force", false, "replace an existing store")
+	empty := fs.Bool("empty", false, "create an empty store (schema only), not the embedded dataset")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -104,6 +105,13 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 		for _, suf := range []string{"", "-wal", "-shm"} {
 			os.Remove(e.db + suf)
 		}
+	}
+	if *empty {
+		s, err := gazetteer.Open(e.db)
+		if err != nil {
+			return err
+		}
+		return s.Close()
 	}
 	s, err := e.openStore(ctx)
 	if err != nil {
@@ -120,7 +128,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	dry := fs.Bool("dry-run", false, "show what would change, write nothing")
 	actor := fs.String("actor", defaultActor(), "who makes the change (recorded in the revisions)")
 	reason := fs.String("reason", "import", "why (recorded in the revisions)")
-	match := fs.Bool("match-links", true, "update records with the same OSM, GeoNames or statistical code when ids differ")
+	match := fs.Bool("match-links", true, "a record without an id updates the place with the same OSM id, GeoNames id or statistical code")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
