@@ -1,0 +1,557 @@
+package review
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb/geojson"
+
+	"wumen/gazetteer"
+)
+
+// State is where a proposal stands in the procedure (DOMAIN.md §5):
+// draft → submitted → under_review → approved | rejected → filed (备案) →
+// announced (公告) → applied (入库).
+type State string
+
+// Proposal states.
+const (
+	Draft       State = "draft"
+	Submitted   State = "submitted"
+	UnderReview State = "under_review"
+	Approved    State = "approved"
+	Rejected    State = "rejected"
+	Filed       State = "filed"
+	Announced   State = "announced"
+	Applied     State = "applied"
+)
+
+// DueDays is the statutory time for filing (备案) and for the public notice
+// (公告), counted from the approval date (DOMAIN.md §5: within 15 days).
+const DueDays = 15
+
+// Attachment kinds: the three reports an application needs (综合评估, 专家论证,
+// 征求意见) and any other file.
+const (
+	AttachAssessment   = "assessment"
+	AttachExpert       = "expert"
+	AttachConsultation = "consultation"
+	AttachOther        = "other"
+)
+
+// RequiredAttachments are the reports approval needs.
+var RequiredAttachments = []string{AttachAssessment, AttachExpert, AttachConsultation}
+
+// AttachmentTitle names an attachment kind in Chinese.
+func AttachmentTitle(kind string) string {
+	switch kind {
+	case AttachAssessment:
+		return "综合评估报告"
+	case AttachExpert:
+		return "专家论证报告"
+	case AttachConsultation:
+		return "征求意见报告"
+	}
+	return "其他材料"
+}
+
+// Proposal is an application to name, rename, cancel or adjust a place name.
+type Proposal struct {
+	ID       int64              `json:"id"`
+	Kind     Action             `json:"kind"`
+	State    State              `json:"state"`
+	Name     string             `json:"name"`
+	Category gazetteer.Category `json:"category"`
+	Scale    string             `json:"scale,omitempty"`
+	// Target is the place renamed, cancelled or adjusted.
+	Target   int64             `json:"target,omitempty"`
+	Geometry *geojson.Geometry `json:"geometry,omitempty"` // WGS84
+	// Admin is the statistical code of the jurisdiction (所在行政区).
+	Admin     string `json:"admin,omitempty"`
+	Applicant string `json:"applicant"`
+	Reasons   string `json:"reasons,omitempty"`
+	// Protection records protection measures for a protected name
+	// (地名管理条例 第二十五条).
+	Protection string `json:"protection,omitempty"`
+	Start      string `json:"start,omitempty"` // 起点 (adjust)
+	End        string `json:"end,omitempty"`   // 止点 (adjust)
+
+	ApprovalDoc   string `json:"approval_doc,omitempty"`  // 批准文号
+	ApprovalDate  string `json:"approval_date,omitempty"` // YYYY-MM-DD
+	Rejection     string `json:"rejection,omitempty"`
+	FiledDate     string `json:"filed_date,omitempty"`
+	AnnouncedDate string `json:"announced_date,omitempty"`
+	Notice        string `json:"notice,omitempty"` // text of the public notice (公告)
+	AppliedAt     string `json:"applied_at,omitempty"`
+	PlaceID       int64  `json:"place_id,omitempty"` // the place written to the gazetteer
+
+	CreatedBy string `json:"created_by,omitempty"`
+	CreatedAt string `json:"created_at,omitempty"`
+	UpdatedAt string `json:"updated_at,omitempty"`
+
+	// Report is the latest check report (not part of the stored record).
+	Report *Report `json:"report,omitempty"`
+}
+
+// Subject is what the rules check for the proposal.
+func (p *Proposal) Subject() Subject {
+	s := Subject{Action: p.Kind, Name: p.Name, Category: p.Category, Scale: p.Scale, Admin: p.Admin, Target: p.Target, Protection: p.Protection}
+	if p.Geometry != nil {
+		s.Geometry = p.Geometry.Geometry()
+	}
+	return s
+}
+
+// Title is a one-line description: "命名 山塘街", "更名 #13 → 平江新路".
+func (p *Proposal) Title() string {
+	switch p.Kind {
+	case Renaming:
+		return fmt.Sprintf("更名 #%d → %s", p.Target, p.Name)
+	case Cancel:
+		return fmt.Sprintf("注销 #%d %s", p.Target, p.Name)
+	case Adjust:
+		return fmt.Sprintf("起止点调整 #%d %s", p.Target, p.Name)
+	}
+	return "命名 " + p.Name
+}
+
+// Overdue is a statutory step that is late.
+type Overdue struct {
+	Step     string `json:"step"` // filing, announcement
+	Due      string `json:"due"`  // YYYY-MM-DD
+	DaysLate int    `json:"days_late"`
+}
+
+// Attachment is a file attached to a proposal.
+type Attachment struct {
+	ID         int64  `json:"id"`
+	ProposalID int64  `json:"proposal_id"`
+	Kind       string `json:"kind"`
+	Filename   string `json:"filename"`
+	MIME       string `json:"mime"`
+	Size       int64  `json:"size"`
+	UploadedBy string `json:"uploaded_by"`
+	At         string `json:"at"`
+	Data       []byte `json:"-"`
+}
+
+// Comment is a comment or an expert opinion (专家意见) on a proposal.
+type Comment struct {
+	ID     int64  `json:"id"`
+	Kind   string `json:"kind"` // comment, expert
+	Author string `json:"author"`
+	Body   string `json:"body"`
+	At     string `json:"at"`
+}
+
+// HistoryEntry is one append-only record of what happened to a proposal.
+type HistoryEntry struct {
+	ID     int64  `json:"id"`
+	At     string `json:"at"`
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+	From   State  `json:"from,omitempty"`
+	To     State  `json:"to,omitempty"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Service keeps proposals beside the gazetteer and moves them through the
+// procedure.
+type Service struct {
+	Store   *gazetteer.Store
+	Checker *Checker
+	// Now is the clock; tests inject one to see overdue steps.
+	Now func() time.Time
+	// MaxAttachment is the largest file accepted, in bytes.
+	MaxAttachment int64
+}
+
+// DefaultMaxAttachment is the size limit of one attached file.
+const DefaultMaxAttachment = 10 << 20
+
+// Open applies the review migrations to the store and returns a Service.
+func Open(store *gazetteer.Store) (*Service, error) {
+	if err := store.Migrate("review", migrations, "migrations"); err != nil {
+		return nil, err
+	}
+	s := &Service{Store: store, Now: time.Now, MaxAttachment: DefaultMaxAttachment}
+	s.Checker = &Checker{Store: store, Now: func() time.Time { return s.Now() }}
+	return s, nil
+}
+
+func (s *Service) now() string { return s.Now().UTC().Format(time.RFC3339) }
+
+func (s *Service) today() string { return s.Now().Format("2006-01-02") }
+
+func invalidf(format string, args ...any) error {
+	return gazetteer.Errorf(gazetteer.EInvalid, format, args...)
+}
+
+// validate checks the fields a proposal needs for its kind.
+func (s *Service) validate(ctx context.Context, p *Proposal) error {
+	p.Name = strings.TrimSpace(p.Name)
+	p.Applicant = strings.TrimSpace(p.Applicant)
+	switch p.Kind {
+	case Naming:
+		if p.Name == "" {
+			return invalidf("a naming proposal needs the name")
+		}
+		if p.Category.Class == "" {
+			return invalidf("a naming proposal needs the category")
+		}
+		if p.Geometry == nil {
+			return invalidf("a naming proposal needs the geometry")
+		}
+	case Renaming, Cancel, Adjust:
+		if p.Target <= 0 {
+			return invalidf("a %s proposal needs the place it changes", p.Kind)
+		}
+		t, err := s.Store.Get(ctx, p.Target)
+		if err != nil {
+			return err
+		}
+		if p.Kind == Renaming && p.Name == "" {
+			return invalidf("a renaming proposal needs the new name")
+		}
+		if p.Kind != Renaming {
+			p.Name = t.Name
+		}
+		if p.Category.Class == "" {
+			p.Category = t.Category
+		}
+	default:
+		return invalidf("unknown proposal kind %q (naming, renaming, cancel, adjust)", p.Kind)
+	}
+	if p.Geometry != nil {
+		if err := gazetteer.ValidGeometry(p.Geometry.Geometry()); err != nil {
+			return err
+		}
+	}
+	if p.Admin != "" && !digits(p.Admin) {
+		return invalidf("the jurisdiction %q is not a statistical code", p.Admin)
+	}
+	if p.Applicant == "" {
+		return invalidf("the applicant (申报单位) is missing")
+	}
+	return nil
+}
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// Create stores a new draft proposal.
+func (s *Service) Create(ctx context.Context, p *Proposal, actor string) error {
+	p.State = Draft
+	if err := s.validate(ctx, p); err != nil {
+		return err
+	}
+	now := s.now()
+	p.CreatedBy, p.CreatedAt, p.UpdatedAt = actor, now, now
+	p.Report = nil
+	tx, err := s.Store.DB().BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	doc, _ := json.Marshal(p)
+	res, err := tx.ExecContext(ctx, `INSERT INTO review_proposals(kind,state,doc,created_by,created_at,updated_at) VALUES (?,?,?,?,?,?)`,
+		p.Kind, p.State, string(doc), actor, now, now)
+	if err != nil {
+		return err
+	}
+	p.ID, _ = res.LastInsertId()
+	if err := s.save(ctx, tx, p, nil, actor, "create", "", Draft, ""); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// save rewrites the proposal row and appends a history entry.
+func (s *Service) save(ctx context.Context, tx *sql.Tx, p *Proposal, rep *Report, actor, action string, from, to State, note string) error {
+	p.UpdatedAt = s.now()
+	p.Report = nil
+	doc, _ := json.Marshal(p)
+	if rep != nil {
+		rj, _ := json.Marshal(rep)
+		if _, err := tx.ExecContext(ctx, `UPDATE review_proposals SET state=?, doc=?, report=?, updated_at=? WHERE id=?`, p.State, string(doc), string(rj), p.UpdatedAt, p.ID); err != nil {
+			return err
+		}
+		p.Report = rep
+	} else if _, err := tx.ExecContext(ctx, `UPDATE review_proposals SET state=?, doc=?, updated_at=? WHERE id=?`, p.State, string(doc), p.UpdatedAt, p.ID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO proposal_history(proposal_id,at,actor,action,from_state,to_state,note,snapshot) VALUES (?,?,?,?,?,?,?,?)`,
+		p.ID, p.UpdatedAt, actor, action, string(from), string(to), note, string(doc))
+	return err
+}
+
+// Get returns a proposal with its latest check report.
+func (s *Service) Get(ctx context.Context, id int64) (*Proposal, error) {
+	var doc string
+	var rep sql.NullString
+	err := s.Store.DB().QueryRowContext(ctx, `SELECT doc, report FROM review_proposals WHERE id=?`, id).Scan(&doc, &rep)
+	if err == sql.ErrNoRows {
+		return nil, gazetteer.Errorf(gazetteer.ENotFound, "proposal %d not found", id)
+	} else if err != nil {
+		return nil, err
+	}
+	p := new(Proposal)
+	if err := json.Unmarshal([]byte(doc), p); err != nil {
+		return nil, err
+	}
+	if rep.Valid {
+		p.Report = new(Report)
+		if err := json.Unmarshal([]byte(rep.String), p.Report); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// List returns the proposals in the given states (all when none), newest
+// first.
+func (s *Service) List(ctx context.Context, states ...State) ([]*Proposal, error) {
+	q := `SELECT id FROM review_proposals`
+	var args []any
+	if len(states) > 0 {
+		q += ` WHERE state IN (` + strings.TrimSuffix(strings.Repeat("?,", len(states)), ",") + `)`
+		for _, st := range states {
+			args = append(args, string(st))
+		}
+	}
+	rows, err := s.Store.DB().QueryContext(ctx, q+` ORDER BY id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := make([]*Proposal, 0, len(ids))
+	for _, id := range ids {
+		p, err := s.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Update changes a proposal that is a draft or under review; under review the
+// checks run again on every change.
+func (s *Service) Update(ctx context.Context, id int64, actor, note string, fn func(p *Proposal) error) (*Proposal, error) {
+	p, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.State != Draft && p.State != UnderReview {
+		return nil, gazetteer.Errorf(gazetteer.EConflict, "a proposal in state %s cannot be edited", p.State)
+	}
+	keep := *p
+	if err := fn(p); err != nil {
+		return nil, err
+	}
+	p.ID, p.State, p.Kind, p.CreatedBy, p.CreatedAt = keep.ID, keep.State, keep.Kind, keep.CreatedBy, keep.CreatedAt
+	if err := s.validate(ctx, p); err != nil {
+		return nil, err
+	}
+	var rep *Report
+	if p.State == UnderReview {
+		if rep, err = s.Checker.Check(ctx, p.Subject()); err != nil {
+			return nil, err
+		}
+	}
+	return p, s.inTx(ctx, func(tx *sql.Tx) error { return s.save(ctx, tx, p, rep, actor, "edit", p.State, p.State, note) })
+}
+
+func (s *Service) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.Store.DB().BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Check runs the rules for a proposal without storing the report.
+func (s *Service) Check(ctx context.Context, p *Proposal) (*Report, error) {
+	return s.Checker.Check(ctx, p.Subject())
+}
+
+// Overdue returns the statutory steps of p that are late at the service's
+// clock: filing (备案) and the notice (公告), each due DueDays after approval.
+func (s *Service) Overdue(p *Proposal) []Overdue {
+	if p.ApprovalDate == "" {
+		return nil
+	}
+	approved, err := time.ParseInLocation("2006-01-02", p.ApprovalDate, s.Now().Location())
+	if err != nil {
+		return nil
+	}
+	due := approved.AddDate(0, 0, DueDays)
+	today, _ := time.ParseInLocation("2006-01-02", s.today(), s.Now().Location())
+	late := int(today.Sub(due).Hours() / 24)
+	if late <= 0 {
+		return nil
+	}
+	var out []Overdue
+	if p.State == Approved {
+		out = append(out, Overdue{Step: "filing", Due: due.Format("2006-01-02"), DaysLate: late})
+	}
+	if p.State == Approved || p.State == Filed {
+		out = append(out, Overdue{Step: "announcement", Due: due.Format("2006-01-02"), DaysLate: late})
+	}
+	return out
+}
+
+// Attach stores a file on a proposal that is not yet decided.
+func (s *Service) Attach(ctx context.Context, id int64, a *Attachment, actor string) error {
+	p, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if p.State != Draft && p.State != UnderReview {
+		return gazetteer.Errorf(gazetteer.EConflict, "files can be attached only before the decision")
+	}
+	switch a.Kind {
+	case AttachAssessment, AttachExpert, AttachConsultation, AttachOther:
+	default:
+		return invalidf("unknown attachment kind %q", a.Kind)
+	}
+	if len(a.Data) == 0 {
+		return invalidf("the file %q is empty", a.Filename)
+	}
+	max := s.MaxAttachment
+	if max <= 0 {
+		max = DefaultMaxAttachment
+	}
+	if int64(len(a.Data)) > max {
+		return invalidf("the file %q is larger than %d bytes", a.Filename, max)
+	}
+	if a.MIME == "" {
+		a.MIME = "application/octet-stream"
+	}
+	a.ProposalID, a.Size, a.UploadedBy, a.At = id, int64(len(a.Data)), actor, s.now()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO review_attachments(proposal_id,kind,filename,mime,size,data,uploaded_by,at) VALUES (?,?,?,?,?,?,?,?)`,
+			id, a.Kind, a.Filename, a.MIME, a.Size, a.Data, actor, a.At)
+		if err != nil {
+			return err
+		}
+		a.ID, _ = res.LastInsertId()
+		return s.save(ctx, tx, p, nil, actor, "attach", p.State, p.State, AttachmentTitle(a.Kind)+"："+a.Filename)
+	})
+}
+
+// Attachments lists a proposal's files (without their data).
+func (s *Service) Attachments(ctx context.Context, id int64) ([]Attachment, error) {
+	rows, err := s.Store.DB().QueryContext(ctx, `SELECT id, proposal_id, kind, filename, mime, size, uploaded_by, at FROM review_attachments WHERE proposal_id=? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Attachment
+	for rows.Next() {
+		var a Attachment
+		if err := rows.Scan(&a.ID, &a.ProposalID, &a.Kind, &a.Filename, &a.MIME, &a.Size, &a.UploadedBy, &a.At); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Attachment returns one file with its data.
+func (s *Service) Attachment(ctx context.Context, id, aid int64) (*Attachment, error) {
+	a := &Attachment{}
+	err := s.Store.DB().QueryRowContext(ctx, `SELECT id, proposal_id, kind, filename, mime, size, uploaded_by, at, data FROM review_attachments WHERE proposal_id=? AND id=?`, id, aid).
+		Scan(&a.ID, &a.ProposalID, &a.Kind, &a.Filename, &a.MIME, &a.Size, &a.UploadedBy, &a.At, &a.Data)
+	if err == sql.ErrNoRows {
+		return nil, gazetteer.Errorf(gazetteer.ENotFound, "attachment %d not found", aid)
+	}
+	return a, err
+}
+
+// Comment adds a comment or an expert opinion.
+func (s *Service) Comment(ctx context.Context, id int64, kind, author, body string) error {
+	p, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if kind != "comment" && kind != "expert" {
+		return invalidf("unknown comment kind %q", kind)
+	}
+	if strings.TrimSpace(body) == "" {
+		return invalidf("the comment is empty")
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO review_comments(proposal_id,kind,author,body,at) VALUES (?,?,?,?,?)`, id, kind, author, body, s.now()); err != nil {
+			return err
+		}
+		return s.save(ctx, tx, p, nil, author, kind, p.State, p.State, "")
+	})
+}
+
+// Comments lists a proposal's comments, oldest first.
+func (s *Service) Comments(ctx context.Context, id int64) ([]Comment, error) {
+	rows, err := s.Store.DB().QueryContext(ctx, `SELECT id, kind, author, body, at FROM review_comments WHERE proposal_id=? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Comment
+	for rows.Next() {
+		var c Comment
+		if err := rows.Scan(&c.ID, &c.Kind, &c.Author, &c.Body, &c.At); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// History returns the append-only history of a proposal, oldest first.
+func (s *Service) History(ctx context.Context, id int64) ([]HistoryEntry, error) {
+	rows, err := s.Store.DB().QueryContext(ctx, `SELECT id, at, actor, action, from_state, to_state, note FROM proposal_history WHERE proposal_id=? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HistoryEntry
+	for rows.Next() {
+		var h HistoryEntry
+		var from, to string
+		if err := rows.Scan(&h.ID, &h.At, &h.Actor, &h.Action, &from, &to, &h.Note); err != nil {
+			return nil, err
+		}
+		h.From, h.To = State(from), State(to)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// Notices returns the proposals whose public notice (公告) is published,
+// newest first.
+func (s *Service) Notices(ctx context.Context) ([]*Proposal, error) {
+	return s.List(ctx, Announced, Applied)
+}
