@@ -49,7 +49,7 @@ type Coord struct {
 // Heritage is a listing on a place-name heritage or protection list.
 type Heritage struct {
 	List  string `json:"list"`            // e.g. 江苏省地名文化遗产（古镇）
-	Level string `json:"level,omitempty"` // national, province, city, county
+	Level string `json:"level,omitempty"` // world (UNESCO), national, province, city, county
 	Year  int    `json:"year,omitempty"`  // batch year
 	Note  string `json:"note,omitempty"`
 }
