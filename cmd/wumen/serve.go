@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"wumen/gazetteer"
+	"wumen/site"
+)
+
+func init() {
+	register(&command{name: "serve", help: "serve the site and the JSON API (default 127.0.0.1:8080, or $WUMEN_ADDR)", run: cmdServe})
+	register(&command{name: "build-site", args: "DIR", help: "write the public site as static files (pages, GeoJSON, a PMTiles archive) into DIR", run: cmdBuildSite})
+}
+
+// serveConfig is the optional JSON file given with --config.
+type serveConfig struct {
+	// BaseURL is the public address of the site (canonical URLs, sitemap).
+	BaseURL string `json:"base_url"`
+	// APIBase is the public root of the API that static pages call.
+	APIBase string `json:"api_base"`
+	// Basemap is an external raster basemap; none by default.
+	Basemap *site.Basemap `json:"basemap"`
+	// RateLimit and Burst bound /api/ requests per client IP.
+	RateLimit float64 `json:"rate_limit"`
+	Burst     int     `json:"burst"`
+	// TrustProxy takes client IPs from X-Forwarded-For.
+	TrustProxy bool `json:"trust_proxy"`
+}
+
+func readServeConfig(file string) (*serveConfig, error) {
+	c := &serveConfig{}
+	if file == "" {
+		return c, nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, c); err != nil {
+		return nil, gazetteer.Errorf(gazetteer.EInvalid, "%s: %v", file, err)
+	}
+	return c, nil
+}
+
+// mounts are the handlers other packages add to the server.
+// TODO(site): mount site/officer (/officer/, /notices) and site/ogc (/ogc, /api/v1/export) here once
+// those packages export their constructors.
+func mounts(ctx context.Context, s *gazetteer.Store, log *slog.Logger) (map[string]http.Handler, error) {
+	return map[string]http.Handler{}, nil
+}
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	c := &command{name: "serve", help: "serve the site and the JSON API"}
+	fs := e.flags(c)
+	def := os.Getenv("WUMEN_ADDR")
+	if def == "" {
+		def = "127.0.0.1:8080"
+	}
+	addr := fs.String("addr", def, "listen address (env WUMEN_ADDR)")
+	idxDir := fs.String("index", "", "search index folder (default: the store's path + .index; built when missing)")
+	cfgFile := fs.String("config", "", "optional JSON settings: base_url, basemap {tiles, attribution}, rate_limit, burst, trust_proxy")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usagef("serve takes no arguments")
+	}
+	cfg, err := readServeConfig(*cfgFile)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	store, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	idx, err := e.openIndex(ctx, store, indexDir(e.db, *idxDir))
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	store.Watch(func(p *gazetteer.Place) {
+		if err := idx.Upsert(p); err != nil {
+			log.Error("index update", "place", p.ID, "err", err)
+		}
+	})
+	m, err := mounts(ctx, store, log)
+	if err != nil {
+		return err
+	}
+	srv, err := site.New(ctx, site.Config{Store: store, Index: idx, Logger: log, Mounts: m, BaseURL: cfg.BaseURL,
+		Basemap: cfg.Basemap, RateLimit: cfg.RateLimit, Burst: cfg.Burst, TrustProxy: cfg.TrustProxy})
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", e.db)
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done(): // SIGINT or SIGTERM: finish what is in flight, then stop
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func cmdBuildSite(ctx context.Context, e *env, args []string) error {
+	c := &command{name: "build-site", args: "DIR", help: "write the public site as static files"}
+	fs := e.flags(c)
+	apiBase := fs.String("api-base", "", "public root of a running Wumen API the static search page may call (none by default)")
+	baseURL := fs.String("base-url", "", "public address of the static site, for canonical URLs and the sitemap")
+	cfgFile := fs.String("config", "", "optional JSON settings (base_url, api_base, basemap)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("build-site needs one DIR")
+	}
+	cfg, err := readServeConfig(*cfgFile)
+	if err != nil {
+		return err
+	}
+	if *apiBase != "" {
+		cfg.APIBase = *apiBase
+	}
+	if *baseURL != "" {
+		cfg.BaseURL = *baseURL
+	}
+	store, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	st, err := site.Build(ctx, site.Config{Store: store, Logger: slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		BaseURL: cfg.BaseURL, APIBase: cfg.APIBase, Basemap: cfg.Basemap}, pos[0], site.BuildOptions{})
+	if err != nil {
+		return err
+	}
+	if !e.quiet {
+		fmt.Fprintf(e.stderr, "wrote %s: %d pages, %d GeoJSON files, %d tiles in tiles.pmtiles, %d files\n", pos[0], st.Pages, st.GeoJSON, st.Tiles, st.Files)
+	}
+	return nil
+}

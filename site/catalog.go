@@ -1,0 +1,170 @@
+package site
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync"
+
+	"wumen/gazetteer"
+)
+
+// entry is a place as lists, the map legend and the home page need it.
+type entry struct {
+	ID       int64
+	Name     string
+	Pinyin   string
+	Path     string
+	Class    string
+	Subclass string
+	Code     string
+	Admin    []string
+	Heritage []string
+	Letter   string // first letter of the pinyin, A–Z
+	Status   gazetteer.Status
+}
+
+// count is a named group with the number of places in it.
+type count struct {
+	Key, Name string
+	N         int
+}
+
+// catalog is the whole gazetteer summarised for the browse pages, built from
+// the store and rebuilt after any write.
+type catalog struct {
+	Total      int
+	Entries    []*entry // by pinyin
+	Classes    []count
+	Districts  []count // county-level units (6-digit codes) and the city
+	Heritage   []count
+	Letters    []count
+	Subclasses []count
+	byID       map[int64]*entry
+}
+
+type catalogCache struct {
+	mu      sync.Mutex
+	cat     *catalog
+	watched bool
+}
+
+func (s *Server) catalog(ctx context.Context) (*catalog, error) {
+	c := &s.catCache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.watched {
+		s.store.Watch(func(*gazetteer.Place) {
+			c.mu.Lock()
+			c.cat = nil
+			c.mu.Unlock()
+			s.tilesMu.Lock()
+			s.tiles = nil
+			s.tilesMu.Unlock()
+		})
+		c.watched = true
+	}
+	if c.cat != nil {
+		return c.cat, nil
+	}
+	cat := &catalog{}
+	classes, subs, districts, heritage, letters := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	err := s.store.Each(ctx, gazetteer.Filter{}, func(p *gazetteer.Place) error {
+		e := &entry{ID: p.ID, Name: p.Name, Pinyin: p.Pinyin, Path: placePath(p), Class: p.Category.Class,
+			Subclass: p.Category.Subclass, Code: p.Code, Admin: p.Admin, Status: p.Status}
+		for _, h := range p.Heritage {
+			e.Heritage = append(e.Heritage, h.List)
+			heritage[h.List]++
+		}
+		if sl := Slug(p.Pinyin); sl != "place" && sl[0] >= 'a' && sl[0] <= 'z' {
+			e.Letter = strings.ToUpper(sl[:1])
+			letters[e.Letter]++
+		}
+		if e.Class != "" {
+			classes[e.Class]++
+		}
+		if e.Subclass != "" {
+			subs[e.Subclass]++
+		}
+		for _, a := range p.Admin {
+			if len(a) == 6 && a != p.Code {
+				districts[a]++
+			}
+		}
+		cat.Entries = append(cat.Entries, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	cat.Total = len(cat.Entries)
+	cat.byID = make(map[int64]*entry, len(cat.Entries))
+	for _, e := range cat.Entries {
+		cat.byID[e.ID] = e
+	}
+	sort.SliceStable(cat.Entries, func(i, j int) bool {
+		a, b := cat.Entries[i], cat.Entries[j]
+		if sa, sb := Slug(a.Pinyin), Slug(b.Pinyin); sa != sb {
+			return sa < sb
+		}
+		return a.ID < b.ID
+	})
+	sorted := func(m map[string]int, name func(string) string) []count {
+		var out []count
+		for k, n := range m {
+			out = append(out, count{Key: k, Name: name(k), N: n})
+		}
+		sort.Slice(out, func(i, j int) bool {
+			if out[i].N != out[j].N {
+				return out[i].N > out[j].N
+			}
+			return out[i].Key < out[j].Key
+		})
+		return out
+	}
+	same := func(k string) string { return k }
+	cat.Classes = sorted(classes, same)
+	cat.Subclasses = sorted(subs, same)
+	cat.Heritage = sorted(heritage, same)
+	cat.Districts = sorted(districts, func(k string) string {
+		if n, ok := s.admin[k]; ok {
+			return n
+		}
+		return k
+	})
+	sort.Slice(cat.Districts, func(i, j int) bool { return cat.Districts[i].Key < cat.Districts[j].Key })
+	for l := 'A'; l <= 'Z'; l++ {
+		if n := letters[string(l)]; n > 0 {
+			cat.Letters = append(cat.Letters, count{Key: string(l), Name: string(l), N: n})
+		}
+	}
+	c.cat = cat
+	return cat, nil
+}
+
+// palette colours the map's layers by census class (大类), the legend and the
+// map script share it. Colours keep a 3:1 contrast against the map's pale
+// background (WCAG 1.4.11, non-text contrast).
+var palette = []struct{ Class, Color string }{
+	{"纪念地旅游景点", "#b3261e"},
+	{"建筑物", "#7b3f00"},
+	{"交通运输设施", "#1f5fa8"},
+	{"陆地水系", "#00639b"},
+	{"水利电力通信设施", "#005f73"},
+	{"居民点", "#5b4a9e"},
+	{"行政区域", "#4a4a4a"},
+	{"群众自治组织", "#6d5e00"},
+	{"非行政区域", "#2e6b30"},
+	{"单位", "#8a4f7d"},
+	{"陆地地形", "#55701f"},
+}
+
+// classColor is a class's map colour ("#555555" for any other).
+func classColor(class string) string {
+	for _, c := range palette {
+		if c.Class == class {
+			return c.Color
+		}
+	}
+	return "#555555"
+}

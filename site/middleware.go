@@ -1,0 +1,344 @@
+package site
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// maxBody bounds every request body; the public site reads none, mounted
+// forms (naming review) stay far below it.
+const maxBody = 1 << 20
+
+// harden wraps h in the middleware every response passes through, outermost
+// first: recovery, logging and metrics, security headers, body limit, rate
+// limit on /api/, gzip.
+func (s *Server) harden(h http.Handler) http.Handler {
+	h = gzipHandler(h)
+	h = s.rateLimit(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+				if !rec.wrote {
+					rec.Header().Set("Content-Type", "application/json; charset=utf-8")
+					rec.WriteHeader(http.StatusInternalServerError)
+					io.WriteString(rec, `{"error":{"code":"internal","message":"internal error"}}`)
+				}
+			}
+			d := time.Since(start)
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			s.metrics.observe(route, r.Method, rec.status, d)
+			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"bytes", rec.bytes, "dur_ms", float64(d.Microseconds())/1000, "ip", s.clientIP(r))
+		}()
+		securityHeaders(rec.Header(), s.cfg.Basemap)
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
+		}
+		h.ServeHTTP(rec, r)
+	})
+}
+
+// statusWriter records the status and size of a response for logs and
+// metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// securityHeaders sets the headers every response carries. The CSP allows
+// no inline script (the site's JavaScript is in /static) and blob: workers,
+// which MapLibre GL JS creates for tile parsing.
+func securityHeaders(h http.Header, bm *Basemap) {
+	img, connect := "'self' data: blob:", "'self'"
+	if bm != nil && bm.Tiles != "" {
+		if o := origin(bm.Tiles); o != "" {
+			img += " " + o
+			connect += " " + o
+		}
+	}
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src "+img+
+		"; connect-src "+connect+"; worker-src 'self' blob:; child-src blob:; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+}
+
+// origin returns scheme://host of a URL template, or "" when it has none.
+func origin(u string) string {
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return ""
+	}
+	rest := u[i+3:]
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+		rest = rest[:j]
+	}
+	if rest == "" || strings.ContainsAny(rest, " ;'\"") {
+		return ""
+	}
+	return u[:i+3] + rest
+}
+
+// gzipHandler compresses responses for clients that accept gzip, except
+// those already compressed or served in ranges (PMTiles archives are read
+// with Range requests). A compressed variant gets its own ETag ("…-gzip").
+func gzipHandler(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Accept-Encoding")
+		if !acceptsGzip(r) || r.Header.Get("Range") != "" || r.Method == http.MethodHead {
+			h.ServeHTTP(w, r)
+			return
+		}
+		if inm := r.Header.Get("If-None-Match"); inm != "" {
+			r.Header.Set("If-None-Match", strings.ReplaceAll(inm, `-gzip"`, `"`))
+		}
+		gw := &gzipWriter{ResponseWriter: w}
+		defer gw.close()
+		h.ServeHTTP(gw, r)
+	})
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(name) == "gzip" && strings.TrimSpace(q) != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+var gzipPool = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
+
+type gzipWriter struct {
+	http.ResponseWriter
+	gz      *gzip.Writer
+	decided bool
+}
+
+func (w *gzipWriter) WriteHeader(code int) {
+	if w.decided {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	w.decided = true
+	h := w.Header()
+	if etag := h.Get("ETag"); etag != "" && strings.HasSuffix(etag, `"`) {
+		h.Set("ETag", strings.TrimSuffix(etag, `"`)+`-gzip"`)
+	}
+	ct := h.Get("Content-Type")
+	if code == http.StatusOK && h.Get("Content-Encoding") == "" && h.Get("Content-Range") == "" && compressible(ct) {
+		h.Set("Content-Encoding", "gzip")
+		h.Del("Content-Length")
+		h.Del("Accept-Ranges")
+		w.gz = gzipPool.Get().(*gzip.Writer)
+		w.gz.Reset(w.ResponseWriter)
+	} else if etag := h.Get("ETag"); code != http.StatusNotModified && strings.HasSuffix(etag, `-gzip"`) {
+		h.Set("ETag", strings.TrimSuffix(etag, `-gzip"`)+`"`)
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *gzipWriter) Write(b []byte) (int, error) {
+	if !w.decided {
+		if w.Header().Get("Content-Type") == "" {
+			w.Header().Set("Content-Type", http.DetectContentType(b))
+		}
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.gz != nil {
+		return w.gz.Write(b)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *gzipWriter) close() {
+	if w.gz != nil {
+		w.gz.Close()
+		gzipPool.Put(w.gz)
+		w.gz = nil
+	}
+}
+
+func (w *gzipWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func compressible(ct string) bool {
+	ct, _, _ = strings.Cut(ct, ";")
+	switch {
+	case strings.HasPrefix(ct, "text/"), strings.HasSuffix(ct, "json"), strings.HasSuffix(ct, "xml"),
+		ct == "application/javascript", ct == "image/svg+xml", ct == "application/vnd.mapbox-vector-tile":
+		return true
+	}
+	return false
+}
+
+// serveBytes answers with body under a strong ETag (its SHA-256) and the
+// given Cache-Control, honouring If-None-Match (304) and HEAD.
+func serveBytes(w http.ResponseWriter, r *http.Request, contentType, cacheControl string, body []byte) {
+	sum := sha256.Sum256(body)
+	h := w.Header()
+	h.Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
+	h.Set("Cache-Control", cacheControl)
+	h.Set("Content-Type", contentType)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// limiter is a per-client token bucket: rate tokens a second, burst at most.
+type limiter struct {
+	rate  float64
+	burst float64
+	mu    sync.Mutex
+	seen  map[string]*bucket
+	calls int
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(rate float64, burst int) *limiter {
+	return &limiter{rate: rate, burst: float64(burst), seen: map[string]*bucket{}}
+}
+
+// allow takes a token for key, or says how long until one is free.
+func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.calls++; l.calls%1024 == 0 {
+		for k, b := range l.seen { // forget clients idle long enough to have a full bucket
+			if now.Sub(b.last).Seconds()*l.rate > l.burst {
+				delete(l.seen, k)
+			}
+		}
+	}
+	b, ok := l.seen[key]
+	if !ok {
+		b = &bucket{tokens: l.burst, last: now}
+		l.seen[key] = b
+	}
+	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+}
+
+// rateLimit answers 429 JSON to a client over its budget on /api/.
+func (s *Server) rateLimit(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			if ok, wait := s.limiter.allow(s.clientIP(r), time.Now()); !ok {
+				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+				w.Header().Set("Cache-Control", "no-store")
+				writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": map[string]string{
+					"code": "too_many", "message": "too many requests: slow down and retry later"}})
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// clientIP is the remote address, or the first X-Forwarded-For hop when the
+// operator says a proxy sets it.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			ip, _, _ := strings.Cut(f, ",")
+			return strings.TrimSpace(ip)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// metrics are the Prometheus series of the HTTP server.
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics(reg *prometheus.Registry) (*metrics, error) {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wumen_http_requests_total", Help: "HTTP requests by route pattern, method and status.",
+		}, []string{"route", "method", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "wumen_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route"}),
+	}
+	for _, c := range []prometheus.Collector{m.requests, m.duration} {
+		if err := reg.Register(c); err != nil {
+			if are, ok := err.(prometheus.AlreadyRegisteredError); ok {
+				switch c.(type) {
+				case *prometheus.CounterVec:
+					m.requests = are.ExistingCollector.(*prometheus.CounterVec)
+				case *prometheus.HistogramVec:
+					m.duration = are.ExistingCollector.(*prometheus.HistogramVec)
+				}
+				continue
+			}
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (m *metrics) observe(route, method string, code int, d time.Duration) {
+	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
+	m.duration.WithLabelValues(route).Observe(d.Seconds())
+}
+
+func (m *metrics) handler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+}

@@ -1,0 +1,118 @@
+// Site-wide behaviour: the large-text toggle, remembering the language, and
+// autocomplete on every search box. No framework; everything works without it.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var store = {
+    get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
+    set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* ignore */ } }
+  };
+
+  // 适老化: large text and high contrast, kept across visits.
+  var toggle = document.getElementById("a11y-toggle");
+  if (toggle) {
+    toggle.hidden = false;
+    toggle.setAttribute("aria-pressed", root.classList.contains("a11y-large") ? "true" : "false");
+    toggle.addEventListener("click", function () {
+      var on = root.classList.toggle("a11y-large");
+      toggle.setAttribute("aria-pressed", on ? "true" : "false");
+      store.set("wumen-large", on ? "1" : "0");
+      window.dispatchEvent(new Event("resize"));
+    });
+  }
+
+  // Language: the switch records the choice; a later visit to a page in the
+  // other language goes to the chosen one.
+  var lang = root.getAttribute("data-lang");
+  var sw = document.getElementById("lang-switch");
+  if (sw) {
+    sw.addEventListener("click", function () { store.set("wumen-lang", sw.getAttribute("data-lang")); });
+    var want = store.get("wumen-lang");
+    if (want && want !== lang && sw.getAttribute("data-lang") === want && !/[?&]stay=1/.test(location.search)) {
+      location.replace(sw.href);
+      return;
+    }
+  }
+
+  // Autocomplete: as-you-type suggestions from /api/v1/autocomplete, the
+  // matched part of the name highlighted; keyboard and touch both work.
+  var meta = document.querySelector('meta[name="api-base"]');
+  var api = meta ? meta.content : "";
+  var prefix = lang === "en" ? "/en" : "";
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function highlight(parent, text, span) {
+    var chars = Array.from(text);
+    if (!span || span[1] <= span[0]) { parent.appendChild(document.createTextNode(text)); return; }
+    parent.appendChild(document.createTextNode(chars.slice(0, span[0]).join("")));
+    parent.appendChild(el("mark", "", chars.slice(span[0], span[1]).join("")));
+    parent.appendChild(document.createTextNode(chars.slice(span[1]).join("")));
+  }
+  window.wumenHighlight = highlight;
+  document.querySelectorAll("input[data-autocomplete]").forEach(function (input) {
+    if (!api) return;
+    var list = document.getElementById(input.getAttribute("aria-controls"));
+    var timer = null, seq = 0, active = -1;
+    function close() { list.hidden = true; list.textContent = ""; input.setAttribute("aria-expanded", "false"); active = -1; }
+    function items() { return list.querySelectorAll("a"); }
+    function mark(i) {
+      var as = items();
+      as.forEach(function (a, j) { a.setAttribute("aria-selected", j === i ? "true" : "false"); });
+      active = i;
+      if (as[i]) input.setAttribute("aria-activedescendant", as[i].id);
+    }
+    function show(fc) {
+      list.textContent = "";
+      (fc.features || []).forEach(function (f, i) {
+        var p = f.properties, li = el("li"), a = el("a");
+        a.id = input.id + "-opt-" + i;
+        a.setAttribute("role", "option");
+        a.href = prefix + (p.path || "/place/" + p.id);
+        var name = el("span", "name"); name.lang = "zh-Hans";
+        if (p.matched_name && p.matched_name === p.name) highlight(name, p.name, p.matched_span);
+        else name.textContent = p.name;
+        a.appendChild(name);
+        if (p.pinyin) a.appendChild(el("span", "pinyin", " " + p.pinyin));
+        if (p.matched_name && p.matched_name !== p.name) {
+          var m = el("span", "matched"); m.lang = "zh-Hans";
+          m.appendChild(document.createTextNode(" ("));
+          highlight(m, p.matched_name, p.matched_span);
+          m.appendChild(document.createTextNode(")"));
+          a.appendChild(m);
+        }
+        if (p.label) a.appendChild(el("span", "label", p.label));
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      var any = list.children.length > 0;
+      list.hidden = !any;
+      input.setAttribute("aria-expanded", any ? "true" : "false");
+      active = -1;
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var text = input.value.trim();
+      if (!text) { close(); return; }
+      timer = setTimeout(function () {
+        var my = ++seq;
+        fetch(api + "/autocomplete?size=8&lang=" + encodeURIComponent(lang) + "&text=" + encodeURIComponent(text))
+          .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+          .then(function (fc) { if (my === seq) show(fc); })
+          .catch(function () { /* offline: the form still submits */ });
+      }, 150);
+    });
+    input.addEventListener("keydown", function (e) {
+      var n = items().length;
+      if (!n) return;
+      if (e.key === "ArrowDown") { mark((active + 1) % n); e.preventDefault(); }
+      else if (e.key === "ArrowUp") { mark((active - 1 + n) % n); e.preventDefault(); }
+      else if (e.key === "Enter" && active >= 0) { items()[active].click(); e.preventDefault(); }
+      else if (e.key === "Escape") { close(); }
+    });
+    document.addEventListener("click", function (e) { if (!input.form.contains(e.target)) close(); });
+  });
+})();
