@@ -1,0 +1,361 @@
+// Package account keeps the officers of naming review: accounts with roles
+// (editor proposes and edits drafts, reviewer decides, admin manages users),
+// argon2id password hashes in the PHC string format, server-side sessions with
+// a CSRF synchronizer token each, API tokens for scripts (stored hashed), a
+// login rate limiter per IP and per account, and the append-only audit log of
+// every write.
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"wumen/gazetteer"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Roles.
+const (
+	RoleAdmin    = "admin"
+	RoleReviewer = "reviewer"
+	RoleEditor   = "editor"
+)
+
+// Permissions checked by the officer pages and API.
+const (
+	PermPropose = "propose" // create and edit proposals, attach files, comment, submit
+	PermDecide  = "decide"  // approve, reject, file, announce, apply; expert opinions
+	PermUsers   = "users"   // manage accounts, read the audit log
+)
+
+var perms = map[string]map[string]bool{
+	RoleEditor:   {PermPropose: true},
+	RoleReviewer: {PermPropose: true, PermDecide: true},
+	RoleAdmin:    {PermPropose: true, PermDecide: true, PermUsers: true},
+}
+
+// Can reports whether a role has a permission.
+func Can(role, perm string) bool { return perms[role][perm] }
+
+// ValidRole reports whether role is one of admin, reviewer, editor.
+func ValidRole(role string) bool { return perms[role] != nil }
+
+// User is an officer account.
+type User struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Disabled bool   `json:"disabled"`
+	Created  string `json:"created_at"`
+}
+
+// Session is a logged-in browser.
+type Session struct {
+	User    *User
+	CSRF    string
+	Expires time.Time
+}
+
+// Service is the account store.
+type Service struct {
+	db *sql.DB
+	// Now is the clock.
+	Now func() time.Time
+	// Params hash new passwords.
+	Params Params
+	// SessionTTL is how long a session lasts.
+	SessionTTL time.Duration
+	// Limiter throttles failed logins.
+	Limiter *Limiter
+}
+
+// MinPasswordLen is the shortest password accepted.
+const MinPasswordLen = 10
+
+// Open applies the account migrations to the store and returns a Service.
+func Open(store *gazetteer.Store) (*Service, error) {
+	if err := store.Migrate("account", migrations, "migrations"); err != nil {
+		return nil, err
+	}
+	s := &Service{db: store.DB(), Now: time.Now, Params: DefaultParams, SessionTTL: 8 * time.Hour}
+	s.Limiter = NewLimiter(5, 20, 15*time.Minute, func() time.Time { return s.Now() })
+	return s, nil
+}
+
+func (s *Service) now() string { return s.Now().UTC().Format(time.RFC3339) }
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("account: crypto/rand: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func digest(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// AddUser creates an account. There is no default password: the caller
+// supplies one of at least MinPasswordLen characters.
+func (s *Service) AddUser(ctx context.Context, name, role, password string) (*User, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || strings.ContainsAny(name, " \t\r\n/") {
+		return nil, gazetteer.Errorf(gazetteer.EInvalid, "the user name %q is empty or has spaces or slashes", name)
+	}
+	if !ValidRole(role) {
+		return nil, gazetteer.Errorf(gazetteer.EInvalid, "unknown role %q (admin, reviewer, editor)", role)
+	}
+	if utf8.RuneCountInString(password) < MinPasswordLen {
+		return nil, gazetteer.Errorf(gazetteer.EInvalid, "the password needs at least %d characters", MinPasswordLen)
+	}
+	hash, err := HashPassword(password, s.Params)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{Name: name, Role: role, Created: s.now()}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO account_users(name,role,password,created_at) VALUES (?,?,?,?)`, name, role, hash, u.Created)
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE") {
+			return nil, gazetteer.Errorf(gazetteer.EConflict, "the user %s exists", name)
+		}
+		return nil, err
+	}
+	u.ID, _ = res.LastInsertId()
+	return u, nil
+}
+
+// SetPassword replaces a user's password and ends their sessions.
+func (s *Service) SetPassword(ctx context.Context, name, password string) error {
+	if utf8.RuneCountInString(password) < MinPasswordLen {
+		return gazetteer.Errorf(gazetteer.EInvalid, "the password needs at least %d characters", MinPasswordLen)
+	}
+	u, err := s.User(ctx, name)
+	if err != nil {
+		return err
+	}
+	hash, err := HashPassword(password, s.Params)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE account_users SET password=? WHERE id=?`, hash, u.ID); err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `DELETE FROM account_sessions WHERE user_id=?`, u.ID)
+	return err
+}
+
+// SetDisabled disables or enables an account; disabling ends its sessions
+// and its tokens stop working.
+func (s *Service) SetDisabled(ctx context.Context, name string, disabled bool) error {
+	u, err := s.User(ctx, name)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE account_users SET disabled=? WHERE id=?`, disabled, u.ID); err != nil {
+		return err
+	}
+	if disabled {
+		_, err = s.db.ExecContext(ctx, `DELETE FROM account_sessions WHERE user_id=?`, u.ID)
+	}
+	return err
+}
+
+// User returns the account with the given name.
+func (s *Service) User(ctx context.Context, name string) (*User, error) {
+	return s.userWhere(ctx, `name=?`, name)
+}
+
+func (s *Service) userWhere(ctx context.Context, where string, arg any) (*User, error) {
+	u := &User{}
+	err := s.db.QueryRowContext(ctx, `SELECT id, name, role, disabled, created_at FROM account_users WHERE `+where, arg).
+		Scan(&u.ID, &u.Name, &u.Role, &u.Disabled, &u.Created)
+	if err == sql.ErrNoRows {
+		return nil, gazetteer.Errorf(gazetteer.ENotFound, "no such user")
+	}
+	return u, err
+}
+
+// Users lists every account.
+func (s *Service) Users(ctx context.Context) ([]User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, role, disabled, created_at FROM account_users ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		var u User
+		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &u.Disabled, &u.Created); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// CountUsers returns how many accounts exist.
+func (s *Service) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM account_users`).Scan(&n)
+	return n, err
+}
+
+// Login checks a password, throttled per IP and per account, and opens a
+// session. It returns the cookie value (shown once, stored only hashed).
+// Every failure looks the same to the caller.
+func (s *Service) Login(ctx context.Context, name, password, ip string) (string, *Session, error) {
+	if !s.Limiter.Allow(ip, name) {
+		return "", nil, gazetteer.Errorf(gazetteer.ETooMany, "too many failed logins; try again later")
+	}
+	var hash string
+	var disabled bool
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT id, password, disabled FROM account_users WHERE name=?`, name).Scan(&id, &hash, &disabled)
+	if err != nil && err != sql.ErrNoRows {
+		return "", nil, err
+	}
+	if err == sql.ErrNoRows {
+		// Spend the same time as a real check so names cannot be probed.
+		VerifyPassword(password, dummyHash(s.Params))
+	}
+	if err == sql.ErrNoRows || !VerifyPassword(password, hash) || disabled {
+		s.Limiter.Fail(ip, name)
+		return "", nil, gazetteer.Errorf(gazetteer.EUnauthorized, "wrong user name or password")
+	}
+	s.Limiter.Reset(name)
+	token := randomToken(32)
+	sess := &Session{CSRF: randomToken(32), Expires: s.Now().Add(s.SessionTTL)}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO account_sessions(id,user_id,csrf,created_at,expires_at,ip) VALUES (?,?,?,?,?,?)`,
+		digest(token), id, sess.CSRF, s.now(), sess.Expires.UTC().Format(time.RFC3339), ip)
+	if err != nil {
+		return "", nil, err
+	}
+	sess.User, err = s.userWhere(ctx, `id=?`, id)
+	return token, sess, err
+}
+
+var (
+	dummyOnce sync.Once
+	dummy     string
+)
+
+func dummyHash(p Params) string {
+	dummyOnce.Do(func() { dummy, _ = HashPassword("not a password of anyone", p) })
+	return dummy
+}
+
+// Session returns the live session of a cookie value.
+func (s *Service) Session(ctx context.Context, token string) (*Session, error) {
+	if token == "" {
+		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "not logged in")
+	}
+	var uid int64
+	var csrf, exp string
+	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf, expires_at FROM account_sessions WHERE id=?`, digest(token)).Scan(&uid, &csrf, &exp)
+	if err == sql.ErrNoRows {
+		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "not logged in")
+	} else if err != nil {
+		return nil, err
+	}
+	t, err := time.Parse(time.RFC3339, exp)
+	if err != nil || !s.Now().Before(t) {
+		s.db.ExecContext(ctx, `DELETE FROM account_sessions WHERE id=?`, digest(token))
+		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "the session has expired")
+	}
+	u, err := s.userWhere(ctx, `id=?`, uid)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "the account is disabled")
+	}
+	return &Session{User: u, CSRF: csrf, Expires: t}, nil
+}
+
+// Logout ends a session.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM account_sessions WHERE id=?`, digest(token))
+	return err
+}
+
+// TokenPrefix starts every API token, so leaked tokens are recognisable.
+const TokenPrefix = "wumen_"
+
+// NewToken creates an API token for a user; the token is returned once and
+// stored only as its hash.
+func (s *Service) NewToken(ctx context.Context, name, label string) (string, error) {
+	u, err := s.User(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	tok := TokenPrefix + randomToken(32)
+	_, err = s.db.ExecContext(ctx, `INSERT INTO account_tokens(user_id,label,hash,created_at) VALUES (?,?,?,?)`, u.ID, label, digest(tok), s.now())
+	return tok, err
+}
+
+// TokenUser returns the user of a bearer token.
+func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
+	var uid int64
+	err := s.db.QueryRowContext(ctx, `SELECT user_id FROM account_tokens WHERE hash=? AND revoked=0`, digest(token)).Scan(&uid)
+	if err == sql.ErrNoRows || !strings.HasPrefix(token, TokenPrefix) {
+		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "invalid API token")
+	} else if err != nil {
+		return nil, err
+	}
+	u, err := s.userWhere(ctx, `id=?`, uid)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "the account is disabled")
+	}
+	return u, nil
+}
+
+// AuditEntry is one audited write.
+type AuditEntry struct {
+	ID     int64  `json:"id"`
+	At     string `json:"at"`
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+	Object string `json:"object"`
+	Why    string `json:"why"`
+	IP     string `json:"ip"`
+}
+
+// Audit appends an entry to the audit log: who, when, what, why.
+func (s *Service) Audit(ctx context.Context, actor, action, object, why, ip string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO account_audit(at,actor,action,object,why,ip) VALUES (?,?,?,?,?,?)`, s.now(), actor, action, object, why, ip)
+	return err
+}
+
+// AuditLog returns the newest entries first, at most limit.
+func (s *Service) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, at, actor, action, object, why, ip FROM account_audit ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var a AuditEntry
+		if err := rows.Scan(&a.ID, &a.At, &a.Actor, &a.Action, &a.Object, &a.Why, &a.IP); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,131 @@
+package account
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"wumen/gazetteer"
+)
+
+func testService(t *testing.T) (*Service, *time.Time) {
+	t.Helper()
+	st, err := gazetteer.Open(filepath.Join(t.TempDir(), "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s, err := Open(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	s.Params = Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	return s, &now
+}
+
+func TestPasswordPHC(t *testing.T) {
+	h, err := HashPassword("correct horse battery", DefaultParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("hash %q is not a PHC argon2id string with the default parameters", h)
+	}
+	if !VerifyPassword("correct horse battery", h) || VerifyPassword("correct horse batterY", h) {
+		t.Error("verification wrong")
+	}
+	h2, _ := HashPassword("correct horse battery", DefaultParams)
+	if h2 == h {
+		t.Error("two hashes of one password must differ (random salt)")
+	}
+	for _, bad := range []string{"", "$argon2i$v=19$m=1,t=1,p=1$AAAA$AAAA", strings.Replace(h, "t=2", "t=0", 1)} {
+		if VerifyPassword("correct horse battery", bad) {
+			t.Errorf("malformed hash %q matched", bad)
+		}
+	}
+}
+
+func TestLoginSessionsTokensLimits(t *testing.T) {
+	ctx := context.Background()
+	s, now := testService(t)
+	if _, err := s.AddUser(ctx, "li", RoleReviewer, "short"); gazetteer.ErrorCode(err) != gazetteer.EInvalid {
+		t.Errorf("short password: %v", err)
+	}
+	if _, err := s.AddUser(ctx, "li", "boss", "long enough pass"); gazetteer.ErrorCode(err) != gazetteer.EInvalid {
+		t.Errorf("bad role: %v", err)
+	}
+	if _, err := s.AddUser(ctx, "li", RoleReviewer, "long enough pass"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddUser(ctx, "li", RoleEditor, "long enough pass"); gazetteer.ErrorCode(err) != gazetteer.EConflict {
+		t.Errorf("duplicate user: %v", err)
+	}
+	var stored string
+	s.db.QueryRow(`SELECT password FROM account_users WHERE name='li'`).Scan(&stored)
+	if strings.Contains(stored, "long enough pass") || !strings.HasPrefix(stored, "$argon2id$") {
+		t.Errorf("stored password %q", stored)
+	}
+	tok, sess, err := s.Login(ctx, "li", "long enough pass", "10.0.0.1")
+	if err != nil || sess.User.Role != RoleReviewer || sess.CSRF == "" {
+		t.Fatalf("login: %v", err)
+	}
+	if got, err := s.Session(ctx, tok); err != nil || got.CSRF != sess.CSRF {
+		t.Fatalf("session: %v", err)
+	}
+	var n int
+	s.db.QueryRow(`SELECT count(*) FROM account_sessions WHERE id=?`, tok).Scan(&n)
+	if n != 0 {
+		t.Error("the raw session token must not be stored")
+	}
+	*now = now.Add(9 * time.Hour)
+	if _, err := s.Session(ctx, tok); gazetteer.ErrorCode(err) != gazetteer.EUnauthorized {
+		t.Errorf("expired session: %v", err)
+	}
+	// Five failures lock the account, even from other addresses.
+	for i := 0; i < 5; i++ {
+		if _, _, err := s.Login(ctx, "li", "wrong password!", "10.0.0.2"); gazetteer.ErrorCode(err) != gazetteer.EUnauthorized {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	if _, _, err := s.Login(ctx, "li", "long enough pass", "10.0.0.3"); gazetteer.ErrorCode(err) != gazetteer.ETooMany {
+		t.Errorf("sixth attempt: %v, want too_many", err)
+	}
+	*now = now.Add(16 * time.Minute)
+	if _, _, err := s.Login(ctx, "li", "long enough pass", "10.0.0.3"); err != nil {
+		t.Errorf("after the window: %v", err)
+	}
+	// Twenty failures from one address lock that address for every account.
+	for i := 0; i < 20; i++ {
+		s.Login(ctx, "user"+string(rune('a'+i)), "whatever password", "10.9.9.9")
+	}
+	if _, _, err := s.Login(ctx, "li", "long enough pass", "10.9.9.9"); gazetteer.ErrorCode(err) != gazetteer.ETooMany {
+		t.Errorf("IP limit: %v", err)
+	}
+	api, err := s.NewToken(ctx, "li", "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, err := s.TokenUser(ctx, api); err != nil || u.Name != "li" {
+		t.Fatalf("token: %v", err)
+	}
+	if _, err := s.TokenUser(ctx, api+"x"); gazetteer.ErrorCode(err) != gazetteer.EUnauthorized {
+		t.Errorf("bad token: %v", err)
+	}
+	s.SetDisabled(ctx, "li", true)
+	if _, err := s.TokenUser(ctx, api); gazetteer.ErrorCode(err) != gazetteer.EUnauthorized {
+		t.Errorf("disabled user's token: %v", err)
+	}
+	if err := s.Audit(ctx, "li", "approve", "proposal 1", "ok", "10.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`DELETE FROM account_audit`); err == nil {
+		t.Error("the audit log must be append-only")
+	}
+	if !Can(RoleReviewer, PermDecide) || Can(RoleReviewer, PermUsers) || Can(RoleEditor, PermDecide) || !Can(RoleAdmin, PermUsers) {
+		t.Error("permission table wrong")
+	}
+}
