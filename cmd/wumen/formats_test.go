@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"wumen/gazetteer"
+	"wumen/geo"
+)
+
+func TestExportImportOther(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := gazetteer.Open(filepath.Join(dir, "src.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// 北寺塔, OSM way/206076447 (ODbL).
+	p := &gazetteer.Place{Name: "北寺塔", Category: gazetteer.Category{Class: "纪念地旅游景点"}, Geometry: orb.Point{120.6154018, 31.3245428},
+		Coord: &gazetteer.Coord{Method: "osm"}, Links: gazetteer.Links{OSM: "way/206076447"}}
+	if _, err := s.Put(ctx, p, gazetteer.Change{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"gpkg", "lpf"} {
+		out := filepath.Join(dir, "out."+format)
+		os.WriteFile(out, nil, 0o644) // the export command creates -o first
+		n, err := exportOther(ctx, s, format, out, gazetteer.ExportOptions{CRS: geo.GCJ02})
+		if err != nil || n != 1 {
+			t.Fatalf("%s: exportOther = %d, %v", format, n, err)
+		}
+		in, err := importOther(out, format, map[string]geo.CRS{"gpkg": geo.WGS84, "lpf": geo.GCJ02}[format])
+		if err != nil || len(in) != 1 {
+			t.Fatalf("%s: importOther = %v, %v", format, in, err)
+		}
+		got := in[0].Place.Geometry.(orb.Point)
+		if in[0].Place.Name != "北寺塔" || !(abs(got[0]-120.6154018) < 1e-7 && abs(got[1]-31.3245428) < 1e-7) {
+			t.Errorf("%s: read back %s at %v", format, in[0].Place.Name, got)
+		}
+	}
+	if _, err := exportOther(ctx, s, "gpkg", "-", gazetteer.ExportOptions{}); err == nil {
+		t.Error("gpkg to standard output accepted")
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
