@@ -1,0 +1,121 @@
+package officer
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"wumen/gazetteer"
+	"wumen/gazetteer/account"
+	"wumen/gazetteer/review"
+)
+
+func randomString() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return gazetteer.Errorf(gazetteer.EInvalid, "the JSON body cannot be read: %v", err)
+	}
+	return nil
+}
+
+type apiProposal struct {
+	*review.Proposal
+	Overdue []review.Overdue `json:"overdue,omitempty"`
+}
+
+func (h *Handler) apiList(w http.ResponseWriter, r *http.Request, u *account.User) {
+	var states []review.State
+	for _, s := range r.URL.Query()["state"] {
+		states = append(states, review.State(s))
+	}
+	ps, err := h.Reviews.List(r.Context(), states...)
+	if err != nil {
+		h.apiError(w, r, err)
+		return
+	}
+	out := []apiProposal{}
+	for _, p := range ps {
+		out = append(out, apiProposal{p, h.Reviews.Overdue(p)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"proposals": out})
+}
+
+func (h *Handler) apiGet(w http.ResponseWriter, r *http.Request, u *account.User) {
+	id, err := pathID(r, "id")
+	var p *review.Proposal
+	if err == nil {
+		p, err = h.Reviews.Get(r.Context(), id)
+	}
+	if err != nil {
+		h.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, apiProposal{p, h.Reviews.Overdue(p)})
+}
+
+func (h *Handler) apiCreate(w http.ResponseWriter, r *http.Request, u *account.User) {
+	var p review.Proposal
+	if err := decode(r, &p); err != nil {
+		h.apiError(w, r, err)
+		return
+	}
+	if err := h.Reviews.Create(r.Context(), &p, u.Name); err != nil {
+		h.apiError(w, r, err)
+		return
+	}
+	h.auditWrite(r, u.Name, "proposal.create", fmt.Sprintf("proposal %d", p.ID), p.Title()+"："+p.Reasons+" (API)")
+	w.Header().Set("Location", fmt.Sprintf("/officer/api/proposals/%d", p.ID))
+	writeJSON(w, http.StatusCreated, p)
+}
+
+func (h *Handler) apiTransition(w http.ResponseWriter, r *http.Request, u *account.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.apiError(w, r, err)
+		return
+	}
+	var t review.Transition
+	if err := decode(r, &t); err != nil {
+		h.apiError(w, r, err)
+		return
+	}
+	if !account.Can(u.Role, decidePerm(t.Action)) {
+		h.apiError(w, r, gazetteer.Errorf(gazetteer.EForbidden, "the role %s may not %s a proposal", u.Role, t.Action))
+		return
+	}
+	p, err := h.Reviews.Transition(r.Context(), id, t, u.Name)
+	if err != nil {
+		h.apiError(w, r, err)
+		return
+	}
+	h.auditWrite(r, u.Name, "proposal."+t.Action, fmt.Sprintf("proposal %d", id), t.Document+" "+t.Reason+" (API)")
+	writeJSON(w, http.StatusOK, p)
+}
+
+// apiCheck runs the rules on a subject without storing anything: the body is
+// a proposal (name, category, geometry, admin, target …).
+func (h *Handler) apiCheck(w http.ResponseWriter, r *http.Request, u *account.User) {
+	var p review.Proposal
+	if err := decode(r, &p); err != nil {
+		h.apiError(w, r, err)
+		return
+	}
+	if p.Kind == "" {
+		p.Kind = review.Naming
+	}
+	rep, err := h.Reviews.Check(r.Context(), &p)
+	if err != nil {
+		h.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}

@@ -1,0 +1,11 @@
+package officer
+
+import (
+	"strconv"
+
+	"wumen/gazetteer/review"
+)
+
+type reviewAttachment = review.Attachment
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,269 @@
+package officer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"wumen/gazetteer"
+	"wumen/gazetteer/account"
+)
+
+var cheap = account.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+// testServer serves the officer handler over a store seeded with the review
+// fixture places (the same real Suzhou places the rule cases use), with an
+// admin, a reviewer and an editor.
+func testServer(t testing.TB) (*httptest.Server, *Handler, *gazetteer.Store) {
+	t.Helper()
+	st, err := gazetteer.Open(filepath.Join(t.TempDir(), "o.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Seed(context.Background(), os.DirFS("testdata"), nil); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.Local)
+	h, err := Open(st, Options{Now: func() time.Time { return now }, PasswordParams: &cheap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range [][2]string{{"admin1", account.RoleAdmin}, {"rev1", account.RoleReviewer}, {"ed1", account.RoleEditor}} {
+		if _, err := h.Accounts.AddUser(context.Background(), u[0], u[1], "password-of-"+u[0]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, h, st
+}
+
+type client struct {
+	t    testing.TB
+	srv  *httptest.Server
+	c    *http.Client
+	csrf string
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func newClient(t testing.TB, srv *httptest.Server) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, srv: srv, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (c *client) get(path string) (int, string) {
+	c.t.Helper()
+	res, err := c.c.Get(c.srv.URL + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if m := csrfRE.FindSubmatch(b); m != nil {
+		c.csrf = string(m[1])
+	}
+	return res.StatusCode, string(b)
+}
+
+func (c *client) post(path string, form url.Values) (int, string) {
+	c.t.Helper()
+	res, err := c.c.PostForm(c.srv.URL+path, form)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res.StatusCode, string(b)
+}
+
+func (c *client) login(name string) {
+	c.t.Helper()
+	c.get("/officer/login")
+	st, body := c.post("/officer/login", url.Values{"csrf": {c.csrf}, "name": {name}, "password": {"password-of-" + name}})
+	if st != http.StatusSeeOther {
+		c.t.Fatalf("login %s: %d %s", name, st, body)
+	}
+	c.get("/officer/queue")
+}
+
+func form(csrf string, kv ...string) url.Values {
+	v := url.Values{"csrf": {csrf}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
+}
+
+func TestRolesAndCSRF(t *testing.T) {
+	srv, _, _ := testServer(t)
+	anon := newClient(t, srv)
+	if st, _ := anon.get("/officer/queue"); st != http.StatusSeeOther {
+		t.Errorf("anonymous queue: %d, want a redirect to login", st)
+	}
+	if st, _ := anon.post("/officer/proposals", form("x", "name", "桃坞巷")); st != http.StatusForbidden {
+		t.Errorf("anonymous POST: %d, want 403", st)
+	}
+	// Login needs its own CSRF token.
+	if st, _ := anon.post("/officer/login", url.Values{"name": {"ed1"}, "password": {"password-of-ed1"}}); st != http.StatusForbidden {
+		t.Errorf("login without its token: %d, want 403", st)
+	}
+
+	ed := newClient(t, srv)
+	ed.login("ed1")
+	create := form(ed.csrf, "kind", "naming", "name", "桃坞巷", "class", "交通运输设施", "subclass", "道路街巷", "scale", "lane",
+		"geometry", "31.3200,120.6000", "admin", "320508", "applicant", "姑苏区民政局", "reasons", "新建巷道")
+	bad := url.Values{}
+	for k, v := range create {
+		bad[k] = v
+	}
+	bad.Del("csrf")
+	if st, _ := ed.post("/officer/proposals", bad); st != http.StatusForbidden {
+		t.Errorf("POST without CSRF token: %d, want 403", st)
+	}
+	bad.Set("csrf", ed.csrf+"x")
+	if st, _ := ed.post("/officer/proposals", bad); st != http.StatusForbidden {
+		t.Errorf("POST with a wrong CSRF token: %d, want 403", st)
+	}
+	st, _ := ed.post("/officer/proposals", create)
+	if st != http.StatusSeeOther {
+		t.Fatalf("editor creates: %d", st)
+	}
+	if st, _ := ed.post("/officer/proposals/1/transition", form(ed.csrf, "action", "submit")); st != http.StatusSeeOther {
+		t.Fatalf("editor submits: %d", st)
+	}
+	if st, _ := ed.post("/officer/proposals/1/transition", form(ed.csrf, "action", "approve", "document", "苏府地名函〔2025〕1号")); st != http.StatusForbidden {
+		t.Errorf("editor approves: %d, want 403", st)
+	}
+	if st, _ := ed.get("/officer/users"); st != http.StatusForbidden {
+		t.Errorf("editor lists users: %d, want 403", st)
+	}
+
+	rev := newClient(t, srv)
+	rev.login("rev1")
+	if st, _ := rev.get("/officer/users"); st != http.StatusForbidden {
+		t.Errorf("reviewer lists users: %d, want 403", st)
+	}
+	if st, _ := rev.post("/officer/users", form(rev.csrf, "name", "x1", "role", "admin", "password", "long enough password")); st != http.StatusForbidden {
+		t.Errorf("reviewer adds a user: %d, want 403", st)
+	}
+	if st, _ := rev.get("/officer/audit"); st != http.StatusForbidden {
+		t.Errorf("reviewer reads the audit log: %d, want 403", st)
+	}
+	// Another session's token does not work in this one.
+	if st, _ := rev.post("/officer/proposals/1/comments", form(ed.csrf, "kind", "comment", "body", "x")); st != http.StatusForbidden {
+		t.Errorf("CSRF token of another session: %d, want 403", st)
+	}
+	if st, body := rev.post("/officer/proposals/1/transition", form(rev.csrf, "action", "approve", "document", "苏府地名函〔2025〕1号")); st != http.StatusBadRequest || !strings.Contains(body, "综合评估") {
+		t.Errorf("approve without reports: %d", st)
+	}
+
+	adm := newClient(t, srv)
+	adm.login("admin1")
+	if st, _ := adm.post("/officer/users", form(adm.csrf, "name", "ed2", "role", "editor", "password", "long enough password")); st != http.StatusSeeOther {
+		t.Errorf("admin adds a user: %d", st)
+	}
+	st, body := adm.get("/officer/audit")
+	for _, want := range []string{"proposal.create", "proposal.submit", "user.add", "login", "ed1", "新建巷道"} {
+		if st != 200 || !strings.Contains(body, want) {
+			t.Errorf("audit log lacks %q", want)
+		}
+	}
+	// Cookies: HttpOnly, SameSite=Strict; Secure behind the flag.
+	res, _ := http.Get(srv.URL + "/officer/login")
+	c := res.Cookies()[0]
+	if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+		t.Errorf("cookie %+v", c)
+	}
+	if !strings.Contains(res.Header.Get("Content-Security-Policy"), "script-src 'none'") {
+		t.Error("pages need a CSP without script")
+	}
+}
+
+func TestSecureCookieFlag(t *testing.T) {
+	srv, h, _ := testServer(t)
+	h.opts.Secure = true
+	res, err := http.Get(srv.URL + "/officer/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := res.Cookies(); len(c) == 0 || !c[0].Secure {
+		t.Errorf("cookie must be Secure behind the flag: %+v", c)
+	}
+}
+
+func TestAPI(t *testing.T) {
+	srv, h, st := testServer(t)
+	ctx := context.Background()
+	edTok, _ := h.Accounts.NewToken(ctx, "ed1", "test")
+	revTok, _ := h.Accounts.NewToken(ctx, "rev1", "test")
+	call := func(tok, method, path string, body any) (int, map[string]any) {
+		var r io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			r = bytes.NewReader(b)
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, r)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		json.NewDecoder(res.Body).Decode(&out)
+		return res.StatusCode, out
+	}
+	if code, out := call("", "GET", "/officer/api/proposals", nil); code != 401 || out["error"] == nil {
+		t.Errorf("no token: %d %v", code, out)
+	}
+	if code, _ := call("wumen_nope", "GET", "/officer/api/proposals", nil); code != 401 {
+		t.Errorf("bad token: %d", code)
+	}
+	code, rep := call(edTok, "POST", "/officer/api/check", map[string]any{"name": "山塘街", "category": map[string]string{"class": "交通运输设施", "subclass": "道路街巷"},
+		"admin": "320508", "geometry": map[string]any{"type": "Point", "coordinates": []float64{120.599, 31.3205}}})
+	if code != 200 || rep["blocks"].(float64) < 1 {
+		t.Fatalf("check: %d %v", code, rep)
+	}
+	code, p := call(edTok, "POST", "/officer/api/proposals", map[string]any{"kind": "renaming", "target": 16, "name": "观前路", "applicant": "姑苏区民政局", "reasons": "测试"})
+	if code != 201 {
+		t.Fatalf("create: %d %v", code, p)
+	}
+	id := int(p["id"].(float64))
+	path := "/officer/api/proposals/" + itoa(id) + "/transition"
+	if code, _ := call(edTok, "POST", path, map[string]string{"action": "submit"}); code != 200 {
+		t.Fatalf("submit: %d", code)
+	}
+	if code, out := call(edTok, "POST", path, map[string]string{"action": "approve", "document": "x"}); code != 403 || out["error"].(map[string]any)["code"] != "forbidden" {
+		t.Errorf("editor approves by API: %d %v", code, out)
+	}
+	for _, k := range []string{"assessment", "expert", "consultation"} {
+		h.Reviews.Attach(ctx, int64(id), &reviewAttachment{Kind: k, Filename: k + ".pdf", Data: []byte("x")}, "ed1")
+	}
+	for _, a := range []map[string]string{{"action": "approve", "document": "苏府地名函〔2025〕7号", "date": "2025-03-01"}, {"action": "file"}, {"action": "announce"}, {"action": "apply"}} {
+		if code, out := call(revTok, "POST", path, a); code != 200 {
+			t.Fatalf("%s: %d %v", a["action"], code, out)
+		}
+	}
+	pl, _ := st.Get(ctx, 16)
+	if pl.Name != "观前路" || pl.Events[len(pl.Events)-1].Document != "苏府地名函〔2025〕7号" {
+		t.Errorf("renamed place: %+v", pl)
+	}
+	if code, _ := call(revTok, "GET", "/officer/api/proposals/999", nil); code != 404 {
+		t.Errorf("missing proposal: %d", code)
+	}
+}
