@@ -1,0 +1,121 @@
+package officer
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"wumen/gazetteer/review"
+)
+
+// TestBrowserProposalToPublication drives Debian's chromium through the
+// officer pages: log in, create a proposal, submit it, attach the three
+// reports, approve it with a document number, file, announce, read the
+// notice on /notices, apply it, and find the naming event on the new place.
+// It fails (never skips) when chromium is missing.
+func TestBrowserProposalToPublication(t *testing.T) {
+	chrome, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatalf("chromium is needed for the browser test (apt-get install chromium fonts-noto-cjk): %v", err)
+	}
+	srv, h, st := testServer(t)
+	dir := t.TempDir()
+	var files []string
+	for _, k := range review.RequiredAttachments {
+		f := filepath.Join(dir, k+".txt")
+		os.WriteFile(f, []byte("report "+k), 0o644)
+		files = append(files, f)
+	}
+	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(filepath.Join(dir, "profile"))}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+
+	u := srv.URL
+	var state, notices, approval, applied string
+	step := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatal(sel, err)
+		}
+		return s
+	}
+	step(chromedp.Navigate(u+"/officer/login"),
+		chromedp.SendKeys(chromedp.CSS("#name"), "rev1"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "password-of-rev1"),
+		chromedp.Click(chromedp.CSS("#login")),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/officer/proposals/new"]`)),
+		chromedp.Navigate(u+"/officer/proposals/new"),
+		chromedp.SendKeys(chromedp.CSS("#name"), "桃坞巷"),
+		chromedp.SendKeys(chromedp.CSS("#class"), "交通运输设施"),
+		chromedp.SendKeys(chromedp.CSS("#subclass"), "道路街巷"),
+		chromedp.SendKeys(chromedp.CSS("#geometry"), "LINESTRING (120.6000 31.3200, 120.6010 31.3205)"),
+		chromedp.SendKeys(chromedp.CSS("#admin"), "320508022"),
+		chromedp.SendKeys(chromedp.CSS("#applicant"), "姑苏区民政局"),
+		chromedp.SendKeys(chromedp.CSS("#reasons"), "新建巷道，取桃花坞之意"),
+		chromedp.Click(chromedp.CSS("#save")),
+		chromedp.WaitVisible(chromedp.CSS("#submit")),
+		chromedp.Click(chromedp.CSS("#submit")),
+		chromedp.WaitVisible(chromedp.CSS("#upload")),
+		chromedp.SetUploadFiles(chromedp.CSS("#assessment"), files[:1]),
+		chromedp.SetUploadFiles(chromedp.CSS("#expert"), files[1:2]),
+		chromedp.SetUploadFiles(chromedp.CSS("#consultation"), files[2:3]),
+		chromedp.Click(chromedp.CSS("#upload")),
+		chromedp.WaitVisible(chromedp.CSS("#document")),
+		chromedp.SendKeys(chromedp.CSS("#document"), "苏府地名函〔2025〕21号"),
+		chromedp.Click(chromedp.CSS("#approve")),
+		chromedp.WaitVisible(chromedp.CSS("#file")))
+	approval = text("#approval")
+	step(chromedp.Click(chromedp.CSS("#file")),
+		chromedp.WaitVisible(chromedp.CSS("#announce")),
+		chromedp.Click(chromedp.CSS("#announce")),
+		chromedp.WaitVisible(chromedp.CSS("#apply")),
+		chromedp.Navigate(u+"/notices"))
+	notices = text("#notices")
+	step(chromedp.Navigate(u+"/officer/proposals/1"),
+		chromedp.Click(chromedp.CSS("#apply")),
+		chromedp.WaitVisible(chromedp.CSS("#applied-place")))
+	state = text("#state")
+	applied = text("#applied-place")
+	if !strings.Contains(approval, "苏府地名函〔2025〕21号") {
+		t.Errorf("approval shown as %q", approval)
+	}
+	if !strings.Contains(notices, "桃坞巷") || !strings.Contains(notices, "苏府地名函〔2025〕21号") {
+		t.Errorf("/notices = %q", notices)
+	}
+	if !strings.Contains(state, "applied") {
+		t.Errorf("state = %q", state)
+	}
+	p, err := h.Reviews.Get(context.Background(), 1)
+	if err != nil || p.PlaceID == 0 {
+		t.Fatalf("proposal: %v %+v", err, p)
+	}
+	pl, err := st.Get(context.Background(), p.PlaceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Name != "桃坞巷" || len(pl.Events) != 1 || pl.Events[0].Type != "naming" || pl.Events[0].Document != "苏府地名函〔2025〕21号" || pl.Events[0].Proposal != 1 {
+		t.Errorf("place %s events %+v", pl.Name, pl.Events)
+	}
+	if !strings.Contains(applied, "#") {
+		t.Errorf("applied link %q", applied)
+	}
+}
