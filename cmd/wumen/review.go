@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"wumen/gazetteer"
+	"wumen/gazetteer/account"
+	"wumen/gazetteer/review"
+)
+
+func init() {
+	register(&command{name: "review", args: "check NAME --category CLASS/SUBCLASS --near LAT,LON [--admin CODE] [--scale lane] [--json]",
+		help: "naming review (地名审核): check a proposed name (exit 3 when a block finding exists)", run: cmdReview})
+	register(&command{name: "user", args: "add NAME --role admin|reviewer|editor | token NAME [--label L] | list",
+		help: "officer accounts: add (password from stdin or --password-file; no default), API tokens, list", run: cmdUser})
+}
+
+func cmdReview(ctx context.Context, e *env, args []string) error {
+	c := &command{name: "review check", args: "NAME", help: "check a proposed name against the naming rules"}
+	fs := e.flags(c)
+	category := fs.String("category", "", "category as CLASS/SUBCLASS (e.g. 交通运输设施/道路街巷)")
+	near := fs.String("near", "", "where the place is: LAT,LON (WGS84)")
+	admin := fs.String("admin", "", "statistical code of the jurisdiction (e.g. 320508)")
+	scale := fs.String("scale", "", "lane for a small lane")
+	action := fs.String("action", "naming", "naming, renaming, cancel or adjust")
+	target := fs.Int64("target", 0, "the place renamed, cancelled or adjusted")
+	protection := fs.String("protection", "", "protection measures recorded (条例 第二十五条)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if len(args) == 0 || args[0] != "check" {
+		return usagef("usage: wumen review check NAME --category CLASS/SUBCLASS --near LAT,LON [--admin CODE] [--json]")
+	}
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 || (len(pos) == 0 && *action == "naming") {
+		return usagef("review check takes one NAME")
+	}
+	sub := review.Subject{Action: review.Action(*action), Admin: *admin, Scale: *scale, Target: *target, Protection: *protection}
+	if len(pos) == 1 {
+		sub.Name = pos[0]
+	}
+	if *category != "" {
+		cl, sc, _ := strings.Cut(*category, "/")
+		sub.Category = gazetteer.Category{Class: cl, Subclass: sc}
+	}
+	if *near != "" {
+		la, lo, ok := strings.Cut(*near, ",")
+		lat, err1 := strconv.ParseFloat(strings.TrimSpace(la), 64)
+		lon, err2 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
+		if !ok || err1 != nil || err2 != nil {
+			return usagef("--near wants LAT,LON, got %q", *near)
+		}
+		sub.Point = &orb.Point{lon, lat}
+	}
+	s, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rs, err := review.Open(s)
+	if err != nil {
+		return err
+	}
+	rep, err := rs.Checker.Check(ctx, sub)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		printReport(e.stdout, rep)
+	}
+	if rep.Blocked() {
+		return gazetteer.Errorf(gazetteer.EInvalid, "%d block finding(s)", rep.Blocks)
+	}
+	return nil
+}
+
+func printReport(w io.Writer, rep *review.Report) {
+	fmt.Fprintf(w, "%s — %d block, %d warn, %d note\n", rep.Subject.Name, rep.Blocks, rep.Warnings, rep.Notes)
+	if rep.Scope != "" {
+		fmt.Fprintf(w, "scope: %s\n", rep.Scope)
+	}
+	for _, f := range rep.Findings {
+		fmt.Fprintf(w, "%-5s %-24s %s\n      %s\n      %s\n", f.Severity, f.Rule, f.Message, f.MessageEN, f.Article)
+		for _, p := range f.Places {
+			fmt.Fprintf(w, "      → #%d %s", p.ID, p.Name)
+			if p.Matched != "" {
+				fmt.Fprintf(w, " (%s)", p.Matched)
+			}
+			if p.DistanceM > 0 {
+				fmt.Fprintf(w, " %.0f m", p.DistanceM)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+func cmdUser(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		return usagef("usage: wumen user add NAME --role ROLE | token NAME | list")
+	}
+	sub, args := args[0], args[1:]
+	c := &command{name: "user " + sub, args: "NAME", help: "officer accounts"}
+	fs := e.flags(c)
+	role := fs.String("role", "", "admin, reviewer or editor")
+	pwFile := fs.String("password-file", "", "read the password from this file (first line) instead of stdin")
+	label := fs.String("label", "cli", "what the API token is for")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	s, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	as, err := account.Open(s)
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "add":
+		if len(pos) != 1 || *role == "" {
+			return usagef("usage: wumen user add NAME --role admin|reviewer|editor (password on stdin or --password-file)")
+		}
+		var r io.Reader = os.Stdin
+		if *pwFile != "" {
+			f, err := os.Open(*pwFile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			r = f
+		}
+		line, err := bufio.NewReader(r).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return err
+		}
+		pw := strings.TrimRight(line, "\r\n")
+		if pw == "" {
+			return usagef("no password given (there is no default password): pipe it on stdin or use --password-file")
+		}
+		u, err := as.AddUser(ctx, pos[0], *role, pw)
+		if err != nil {
+			return err
+		}
+		as.Audit(ctx, "cli", "user.add", "user "+u.Name, "role "+u.Role, "")
+		fmt.Fprintf(e.stdout, "added %s (%s)\n", u.Name, u.Role)
+	case "token":
+		if len(pos) != 1 {
+			return usagef("usage: wumen user token NAME [--label L]")
+		}
+		tok, err := as.NewToken(ctx, pos[0], *label)
+		if err != nil {
+			return err
+		}
+		as.Audit(ctx, "cli", "user.token", "user "+pos[0], *label, "")
+		fmt.Fprintln(e.stdout, tok)
+	case "list":
+		us, err := as.Users(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			fmt.Fprintf(e.stdout, "%s\t%s\tdisabled=%v\t%s\n", u.Name, u.Role, u.Disabled, u.Created)
+		}
+	default:
+		return usagef("unknown user command %q (add, token, list)", sub)
+	}
+	return nil
+}
