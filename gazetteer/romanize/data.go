@@ -18,6 +18,12 @@ var genericsTSV string
 //go:embed modifiers.txt
 var modifiersTXT string
 
+//go:embed words.tsv
+var wordsTSV string
+
+//go:embed names.tsv
+var namesTSV string
+
 // override is one row of overrides.tsv: inside Context, the rune at Offset
 // (a rune index) reads Reading.
 type override struct {
@@ -42,12 +48,14 @@ type tables struct {
 	generics  []generic      // sorted by length in runes, longest first
 	byGeneric map[string]generic
 	modifiers map[rune]bool
+	dict      map[string]entry // words, multi-character generics and person names, by text
+	maxEntry  int              // the longest dict key, in runes
 }
 
 // data parses the embedded files once, on first use, so importing the
 // package costs nothing.
 var data = sync.OnceValue(func() *tables {
-	t, err := parseTables(overridesTSV, genericsTSV, modifiersTXT)
+	t, err := parseTables(overridesTSV, genericsTSV, modifiersTXT, wordsTSV, namesTSV)
 	if err != nil {
 		// The files are embedded and checked by the tests; a parse error is
 		// a build defect, not a run-time condition.
@@ -70,8 +78,8 @@ func rows(text string) [][]string {
 	return out
 }
 
-func parseTables(overridesText, genericsText, modifiersText string) (*tables, error) {
-	t := &tables{byGeneric: map[string]generic{}, modifiers: map[rune]bool{}}
+func parseTables(overridesText, genericsText, modifiersText, wordsText, namesText string) (*tables, error) {
+	t := &tables{byGeneric: map[string]generic{}, modifiers: map[rune]bool{}, dict: map[string]entry{}}
 	for i, f := range rows(overridesText) {
 		if len(f) != 4 {
 			return nil, fmt.Errorf("overrides.tsv row %d: want 4 columns, got %d", i+1, len(f))
@@ -123,5 +131,5 @@ func parseTables(overridesText, genericsText, modifiersText string) (*tables, er
 		}
 		t.modifiers[r[0]] = true
 	}
-	return t, nil
+	return t, t.parseDict(wordsText, namesText)
 }

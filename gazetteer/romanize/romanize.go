@@ -52,10 +52,10 @@ func words(specific, generic string, joined bool) [][]token {
 	spec, gen := parts[0], parts[1]
 	t := data()
 
-	var specToks []token
+	var lead []token
 	if n, ok := ordinal(spec); ok && t.byGeneric[generic].Kind == "street" {
 		// 1984 rules rule 7: ordinals in street names are Arabic digits (第九弄 Dì-9 Lòng).
-		specToks = []token{{Text: spec[0].Toned[0] + "-" + strconv.Itoa(n)}}
+		lead = []token{{Text: spec[0].Toned[0] + "-" + strconv.Itoa(n)}}
 		spec = nil
 	}
 	genToks := tokens(gen)
@@ -70,12 +70,15 @@ func words(specific, generic string, joined bool) [][]token {
 			spec = spec[:len(spec)-1]
 		}
 	}
-	specToks = append(specToks, tokens(spec)...)
 
 	if joined {
-		return [][]token{append(specToks, genToks...)}
+		// Natural villages and towns: one word (DOMAIN.md §4), never segmented.
+		return [][]token{append(append(lead, tokens(spec)...), genToks...)}
 	}
-	return [][]token{specToks, genToks}
+	ws := [][]token{lead}
+	// A long specific is written word by word (words.tsv, names.tsv).
+	ws = append(ws, t.segment(spec, !namedAfter[t.byGeneric[generic].Kind])...)
+	return append(ws, genToks)
 }
 
 func tokens(us []unit) []token {
@@ -113,6 +116,9 @@ func render(ws [][]token, form func(string) string) string {
 			s := form(tk.Text)
 			if i > 0 && tk.Syllable && w[i-1].Syllable && startsAOE(tk.Text) {
 				b.WriteByte('\'')
+			}
+			if i > 0 && w[i-1].Text == "-" {
+				s = capitalize(s) // 京-杭 Jīng-Háng (GB/T 16159-2012)
 			}
 			b.WriteString(s)
 		}

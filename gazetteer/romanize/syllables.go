@@ -16,6 +16,40 @@ type unit struct {
 	Han   bool     // a Han character (汉字)
 	Rune  rune     // the character, for Han units
 	Toned []string // candidate readings with tone marks, preferred first (Han only)
+	Break bool     // a word break (bracket, space, comma) precedes the unit in its part
+}
+
+// breaks are the punctuation marks that end a written word; other
+// punctuation (the middle dot of 山·塘) is dropped without a break.
+const breaks = " \t\u3000()（）[]【】〔〕<>《》,，、;；:：/"
+
+// toneMarked reports whether a pinyin reading carries a tone mark.
+func toneMarked(s string) bool {
+	for _, r := range s {
+		if p, ok := plainVowel[r]; ok && r != p {
+			return true
+		}
+	}
+	return false
+}
+
+// neutralLast moves toneless (neutral-tone, 轻声) readings behind the toned
+// ones: standard place-name pinyin writes a full tone on every syllable, so
+// go-pinyin's preferred 子 zi gives way to zǐ (七子山 Qīzǐ Shān). The neutral
+// tone is kept only where overrides.tsv lists it (狮子 Shīzi, 衙门 Yámen).
+func neutralLast(ys []string) []string {
+	if len(ys) < 2 || toneMarked(ys[0]) {
+		return ys
+	}
+	var toned, neutral []string
+	for _, y := range ys {
+		if toneMarked(y) {
+			toned = append(toned, y)
+		} else {
+			neutral = append(neutral, y)
+		}
+	}
+	return append(toned, neutral...)
 }
 
 // readings returns every reading go-pinyin knows for r, with tone marks,
@@ -44,9 +78,14 @@ func analyse(parts ...string) [][]unit {
 	for p, s := range parts {
 		var us []unit
 		var run strings.Builder
+		brk := false // a break is pending for the next unit
+		push := func(u unit) {
+			u.Break, brk = brk, false
+			us = append(us, u)
+		}
 		flush := func() {
 			if run.Len() > 0 {
-				us = append(us, unit{Text: run.String()})
+				push(unit{Text: run.String()})
 				run.Reset()
 			}
 		}
@@ -56,7 +95,7 @@ func analyse(parts ...string) [][]unit {
 			case unicode.Is(unicode.Han, r):
 				flush()
 				if ys := readings(r); len(ys) > 0 {
-					us = append(us, unit{Text: string(r), Han: true, Rune: r, Toned: ys})
+					push(unit{Text: string(r), Han: true, Rune: r, Toned: neutralLast(ys)})
 					where = append(where, pos{p, len(us) - 1})
 					continue
 				}
@@ -64,6 +103,9 @@ func analyse(parts ...string) [][]unit {
 				run.WriteRune(r)
 			default:
 				flush()
+				if strings.ContainsRune(breaks, r) {
+					brk = len(us) > 0
+				}
 			}
 			where = append(where, pos{-1, -1})
 		}
