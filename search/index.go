@@ -1,0 +1,530 @@
+package search
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"wumen/gazetteer"
+)
+
+// Files inside an index directory.
+const (
+	bleveDir     = "bleve"         // the bleve (scorch) index, one document per name
+	snapshotFile = "places.jsonl"  // compact place records written by Build
+	journalFile  = "journal.jsonl" // Upsert/Delete applied since Build
+)
+
+// batchSize is how many name documents go into one bleve batch while building.
+const batchSize = 5000
+
+// Index is the search index of the gazetteer: a bleve index with one document
+// per name (so a year filter applies to the name, not the place), plus an
+// in-memory copy of what results need per place (names, category, admin
+// codes, heritage, label point) and a spatial index over the points. Geometry
+// is deliberately kept out of bleve: a geopoint field made indexing ~10×
+// slower and the index ~13× bigger here.
+//
+// An Index is safe for concurrent use.
+type Index struct {
+	dir string
+	bi  bleve.Index
+
+	mu      sync.RWMutex
+	places  map[int64]*entry
+	spatial *spatial
+	codes   map[string]string // admin code → name, from places that have a Code
+
+	journal *os.File
+}
+
+// entry is the compact in-memory record of one place.
+type entry struct {
+	ID       int64                `json:"id"`
+	Names    []nameRec            `json:"n"` // Names[0] is the standard name
+	Class    string               `json:"c,omitempty"`
+	Subclass string               `json:"sc,omitempty"`
+	Status   gazetteer.Status     `json:"st,omitempty"`
+	Code     string               `json:"code,omitempty"`
+	Level    string               `json:"lv,omitempty"`
+	Admin    []string             `json:"a,omitempty"`
+	Heritage []gazetteer.Heritage `json:"h,omitempty"`
+	Rank     float64              `json:"r,omitempty"`
+	Pinyin   string               `json:"py,omitempty"`
+	Point    *orb.Point           `json:"p,omitempty"`
+	Bound    *orb.Bound           `json:"b,omitempty"`
+	Area     []byte               `json:"g,omitempty"` // WKB of (multi)polygon geometry, for reverse lookup
+	area     orb.Geometry
+}
+
+// nameRec is one indexed name of a place.
+type nameRec struct {
+	Text  string `json:"t"`
+	Kind  string `json:"k"`
+	Start string `json:"s,omitempty"`
+	End   string `json:"e,omitempty"`
+}
+
+// newEntry extracts the compact record of p.
+func newEntry(p *gazetteer.Place) *entry {
+	e := &entry{
+		ID: p.ID, Class: p.Category.Class, Subclass: p.Category.Subclass, Status: p.Status,
+		Code: p.Code, Level: p.Level, Admin: p.Admin, Heritage: p.Heritage, Rank: p.Rank, Pinyin: p.Pinyin,
+	}
+	std := nameRec{Text: p.Name, Kind: gazetteer.KindStandard}
+	seen := map[nameRec]bool{}
+	if p.Name != "" {
+		e.Names = append(e.Names, std)
+		seen[nameRec{Text: p.Name, Kind: gazetteer.KindStandard}] = true
+	}
+	for _, n := range p.Names {
+		if n.Script == gazetteer.ScriptPinyin || strings.TrimSpace(n.Text) == "" {
+			continue // romanizations are indexed from the characters
+		}
+		if n.Text == p.Name && (n.Kind == gazetteer.KindStandard || n.Kind == "") {
+			e.Names[0].Start, e.Names[0].End = n.Start, n.End
+			continue
+		}
+		r := nameRec{Text: n.Text, Kind: n.Kind, Start: n.Start, End: n.End}
+		if r.Kind == "" {
+			r.Kind = gazetteer.KindAlias
+		}
+		if seen[nameRec{Text: r.Text, Kind: r.Kind}] {
+			continue
+		}
+		seen[nameRec{Text: r.Text, Kind: r.Kind}] = true
+		e.Names = append(e.Names, r)
+	}
+	switch {
+	case p.Label != nil:
+		pt := *p.Label
+		e.Point = &pt
+	case p.Geometry != nil:
+		pt := centre(p.Geometry)
+		e.Point = &pt
+	}
+	if p.Geometry != nil {
+		b := p.Geometry.Bound()
+		e.Bound = &b
+		switch g := p.Geometry.(type) {
+		case orb.Polygon, orb.MultiPolygon:
+			e.area = g
+			e.Area, _ = wkb.Marshal(g)
+		}
+	}
+	return e
+}
+
+// centre is a representative point of a geometry: the point itself, the
+// middle vertex of a line, or the centre of the bound otherwise.
+func centre(g orb.Geometry) orb.Point {
+	switch g := g.(type) {
+	case orb.Point:
+		return g
+	case orb.LineString:
+		if len(g) > 0 {
+			return g[len(g)/2]
+		}
+	}
+	return g.Bound().Center()
+}
+
+// district is the county-level (6-digit) admin code of the entry.
+func (e *entry) district() string {
+	if len(e.Code) >= 6 && e.Level != "prefecture" && e.Level != "province" {
+		return e.Code[:6]
+	}
+	for i := len(e.Admin) - 1; i >= 0; i-- {
+		if len(e.Admin[i]) >= 6 {
+			return e.Admin[i][:6]
+		}
+	}
+	return ""
+}
+
+func docID(id int64, k int) string {
+	return strconv.FormatInt(id, 10) + "/" + strconv.Itoa(k)
+}
+
+func parseDocID(s string) (id int64, k int, err error) {
+	i := strings.IndexByte(s, '/')
+	if i < 0 {
+		return 0, 0, fmt.Errorf("search: bad document id %q", s)
+	}
+	id, err = strconv.ParseInt(s[:i], 10, 64)
+	if err != nil {
+		return 0, 0, err
+	}
+	k, err = strconv.Atoi(s[i+1:])
+	return id, k, err
+}
+
+var (
+	textOpts  = index.IndexField
+	facetOpts = index.IndexField | index.DocValues
+	analyzer  = spaceAnalyzer{}
+)
+
+// documents appends the bleve documents of e, one per name.
+func (e *entry) documents(docs []*document.Document) []*document.Document {
+	var cat, adm, her, hl tokenSet
+	cat.add(e.Class)
+	cat.add(e.Subclass)
+	for _, a := range e.Admin {
+		adm.add(a)
+		for _, n := range []int{4, 6, 9} {
+			if len(a) > n {
+				adm.add(a[:n])
+			}
+		}
+	}
+	for _, h := range e.Heritage {
+		her.add(strings.ReplaceAll(h.List, " ", "_"))
+		hl.add(h.Level)
+		hl.add("any")
+	}
+	dist := e.district()
+	for k, n := range e.Names {
+		d := document.NewDocument(docID(e.ID, k))
+		t := tokenize(n.Text)
+		add := func(field, v string, opts index.FieldIndexingOptions) {
+			if v != "" {
+				d.AddField(document.NewTextFieldCustom(field, nil, []byte(v), opts, analyzer))
+			}
+		}
+		add(fExact, t.exact, textOpts)
+		add(fPrefix, t.prefix, textOpts)
+		add(fSub, t.sub, textOpts)
+		add(fPinyin, t.pinyin, textOpts)
+		add(fInitials, t.initials, textOpts)
+		add(fPySub, t.pysub, textOpts)
+		add(fCategory, cat.String(), facetOpts)
+		add(fAdmin, adm.String(), textOpts)
+		add(fDistrict, dist, facetOpts)
+		add(fHeritage, her.String(), facetOpts)
+		add(fHerLevel, hl.String(), textOpts)
+		add(fStatus, string(e.Status), textOpts)
+		if from, to, dated := nameYears(n.Start, n.End); dated {
+			d.AddField(document.NewNumericFieldWithIndexingOptions(fYearFrom, nil, float64(from), textOpts))
+			d.AddField(document.NewNumericFieldWithIndexingOptions(fYearTo, nil, float64(to), textOpts))
+		} else {
+			add(fUndated, "1", textOpts)
+		}
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+// indexMapping describes the fields for bleve (queries are built from term
+// queries on these fields; documents are added pre-analysed, see documents).
+func indexMapping() mapping.IndexMapping {
+	im := bleve.NewIndexMapping()
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	im.DefaultAnalyzer = tokensAnalyzer
+	dm := bleve.NewDocumentStaticMapping()
+	for _, f := range []string{fExact, fPrefix, fSub, fPinyin, fInitials, fPySub, fCategory, fAdmin, fDistrict, fHeritage, fHerLevel, fStatus, fUndated} {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = tokensAnalyzer
+		fm.Store = false
+		fm.IncludeTermVectors = false
+		fm.IncludeInAll = false
+		fm.DocValues = f == fCategory || f == fDistrict || f == fHeritage
+		dm.AddFieldMappingsAt(f, fm)
+	}
+	for _, f := range []string{fYearFrom, fYearTo} {
+		fm := bleve.NewNumericFieldMapping()
+		fm.Store = false
+		fm.IncludeInAll = false
+		fm.DocValues = false
+		dm.AddFieldMappingsAt(f, fm)
+	}
+	im.DefaultMapping = dm
+	return im
+}
+
+// Build builds a fresh index of every place each yields into dir. It builds
+// aside, in dir+".tmp-<time>", and only when that is complete replaces dir
+// (rename aside, rename in, remove the old one), so a failed build leaves the
+// previous index untouched. Open handles of an index previously at dir keep
+// working until closed. each must call its argument once per place; an error
+// from it (or from each) aborts the build.
+func Build(dir string, each func(func(*gazetteer.Place) error) error) (*Index, error) {
+	dir = filepath.Clean(dir)
+	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
+	tmp := dir + ".tmp-" + stamp
+	if err := buildAt(tmp, each); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	old := dir + ".old-" + stamp
+	if _, err := os.Stat(dir); err == nil {
+		if err := os.Rename(dir, old); err != nil {
+			os.RemoveAll(tmp)
+			return nil, err
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.Rename(old, dir)
+		return nil, err
+	}
+	os.RemoveAll(old)
+	return Open(dir)
+}
+
+func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (err error) {
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return err
+	}
+	bi, err := bleve.NewUsing(filepath.Join(tmp, bleveDir), indexMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := bi.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	f, err := os.Create(filepath.Join(tmp, snapshotFile))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	enc := json.NewEncoder(w)
+	batch := bi.NewBatch()
+	var docs []*document.Document
+	seen := map[int64]bool{}
+	err = each(func(p *gazetteer.Place) error {
+		if p == nil || seen[p.ID] {
+			return fmt.Errorf("search: nil or repeated place %v", p)
+		}
+		seen[p.ID] = true
+		e := newEntry(p)
+		if err := enc.Encode(e); err != nil {
+			return err
+		}
+		docs = e.documents(docs[:0])
+		for _, d := range docs {
+			if err := batch.IndexAdvanced(d); err != nil {
+				return err
+			}
+		}
+		if batch.Size() >= batchSize {
+			if err := bi.Batch(batch); err != nil {
+				return err
+			}
+			batch.Reset()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if batch.Size() > 0 {
+		if err := bi.Batch(batch); err != nil {
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+// journalOp is one line of the journal.
+type journalOp struct {
+	Op    string `json:"op"` // upsert, delete
+	ID    int64  `json:"id"`
+	Entry *entry `json:"e,omitempty"`
+}
+
+// Open opens an index built by Build, replaying the journal of changes made
+// since.
+func Open(dir string) (*Index, error) {
+	bi, err := bleve.Open(filepath.Join(dir, bleveDir))
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{dir: dir, bi: bi, places: map[int64]*entry{}, codes: map[string]string{}}
+	if err := ix.load(); err != nil {
+		bi.Close()
+		return nil, err
+	}
+	ix.journal, err = os.OpenFile(filepath.Join(dir, journalFile), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		bi.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+func (ix *Index) load() error {
+	read := func(name string, line func([]byte) error) error {
+		f, err := os.Open(filepath.Join(ix.dir, name))
+		if errors.Is(err, os.ErrNotExist) && name == journalFile {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<28)
+		for sc.Scan() {
+			if err := line(sc.Bytes()); err != nil {
+				return fmt.Errorf("search: %s: %w", name, err)
+			}
+		}
+		return sc.Err()
+	}
+	err := read(snapshotFile, func(b []byte) error {
+		e := new(entry)
+		if err := json.Unmarshal(b, e); err != nil {
+			return err
+		}
+		ix.places[e.ID] = e
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = read(journalFile, func(b []byte) error {
+		var op journalOp
+		if err := json.Unmarshal(b, &op); err != nil {
+			return nil // a torn last line after a crash: the index is derived, ignore it
+		}
+		if op.Op == "upsert" && op.Entry != nil {
+			ix.places[op.ID] = op.Entry
+		} else {
+			delete(ix.places, op.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ix.spatial = newSpatial()
+	for _, e := range ix.places {
+		if len(e.Area) > 0 {
+			e.area, _ = wkb.Unmarshal(e.Area)
+		}
+		ix.addMeta(e)
+	}
+	return nil
+}
+
+// addMeta adds e to the in-memory side structures (spatial index, code map).
+func (ix *Index) addMeta(e *entry) {
+	ix.spatial.add(e)
+	if e.Code != "" && len(e.Names) > 0 {
+		ix.codes[e.Code] = e.Names[0].Text
+	}
+}
+
+func (ix *Index) removeMeta(e *entry) {
+	ix.spatial.remove(e)
+	if e.Code != "" && ix.codes[e.Code] == e.Names[0].Text {
+		delete(ix.codes, e.Code)
+	}
+}
+
+// Upsert adds p to the index or replaces the place with its ID.
+func (ix *Index) Upsert(p *gazetteer.Place) error {
+	e := newEntry(p)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	batch := ix.bi.NewBatch()
+	old := ix.places[p.ID]
+	if old != nil {
+		for k := range old.Names {
+			batch.Delete(docID(old.ID, k))
+		}
+	}
+	for _, d := range e.documents(nil) {
+		if err := batch.IndexAdvanced(d); err != nil {
+			return err
+		}
+	}
+	if err := ix.bi.Batch(batch); err != nil {
+		return err
+	}
+	if old != nil {
+		ix.removeMeta(old)
+	}
+	ix.places[p.ID] = e
+	ix.addMeta(e)
+	return ix.log(journalOp{Op: "upsert", ID: p.ID, Entry: e})
+}
+
+// Delete removes the place with this ID from the index (the store keeps it;
+// a cancelled place is normally upserted with its new status instead).
+func (ix *Index) Delete(id int64) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	old := ix.places[id]
+	if old == nil {
+		return nil
+	}
+	batch := ix.bi.NewBatch()
+	for k := range old.Names {
+		batch.Delete(docID(id, k))
+	}
+	if err := ix.bi.Batch(batch); err != nil {
+		return err
+	}
+	ix.removeMeta(old)
+	delete(ix.places, id)
+	return ix.log(journalOp{Op: "delete", ID: id})
+}
+
+func (ix *Index) log(op journalOp) error {
+	b, err := json.Marshal(op)
+	if err != nil {
+		return err
+	}
+	_, err = ix.journal.Write(append(b, '\n'))
+	return err
+}
+
+// Len is the number of places in the index.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.places)
+}
+
+// AdminName is the name of the admin unit with this statistical code, when
+// that unit is in the index ("" otherwise).
+func (ix *Index) AdminName(code string) string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.codes[code]
+}
+
+// Close closes the index.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	err := ix.bi.Close()
+	if jerr := ix.journal.Close(); err == nil {
+		err = jerr
+	}
+	return err
+}

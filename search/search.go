@@ -1,0 +1,428 @@
+package search
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+
+	"wumen/gazetteer"
+)
+
+// Result is one page of search results.
+type Result struct {
+	Hits []Hit `json:"hits"`
+	// Total is the number of matching names (a place matching by two names
+	// counts twice, so it is an upper bound on places). TotalApprox is set
+	// when a large spatial filter was applied to the best candidates only.
+	Total       uint64        `json:"total"`
+	TotalApprox bool          `json:"total_approx,omitempty"`
+	Facets      *Facets       `json:"facets,omitempty"`
+	Took        time.Duration `json:"took"`
+}
+
+// Hit is one place found.
+type Hit struct {
+	ID    int64   `json:"id"`
+	Score float64 `json:"score"`
+	// Name is the standard name; Matched says which name matched and how.
+	Name     string           `json:"name"`
+	Matched  Matched          `json:"matched"`
+	Class    string           `json:"class,omitempty"`
+	Subclass string           `json:"subclass,omitempty"`
+	Status   gazetteer.Status `json:"status,omitempty"`
+	Admin    []string         `json:"admin,omitempty"`
+	Heritage []string         `json:"heritage,omitempty"`
+	Pinyin   string           `json:"pinyin,omitempty"`
+	Point    *orb.Point       `json:"point,omitempty"`
+	// DistanceM is the great-circle distance in metres from Query.Near (or
+	// Focus), when one was given.
+	DistanceM *float64 `json:"distance_m,omitempty"`
+}
+
+// Matched is the name that matched: "matched 平江府, historical".
+type Matched struct {
+	Text  string `json:"text"`
+	Kind  string `json:"kind"`
+	Start string `json:"start,omitempty"`
+	End   string `json:"end,omitempty"`
+	// How is exact, prefix, initials, contains, initials_prefix, characters
+	// or fuzzy.
+	How  string `json:"how"`
+	Span Span   `json:"span"`
+}
+
+// Span is the matched part of Matched.Text, as byte and rune offsets [start, end).
+type Span struct {
+	Start     int `json:"start"`
+	End       int `json:"end"`
+	RuneStart int `json:"rune_start"`
+	RuneEnd   int `json:"rune_end"`
+}
+
+// Facets count matching names by category (class and subclass), district
+// (county-level admin code) and heritage list.
+type Facets struct {
+	Category []FacetCount `json:"category"`
+	District []FacetCount `json:"district"`
+	Heritage []FacetCount `json:"heritage"`
+}
+
+// FacetCount is one facet value and how many names have it.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Query boosts in bleve. They put candidates in roughly the final order so
+// the re-ranking window holds the right ones; the final order is decided by
+// classify (exact, prefix, …) and the tie-breakers.
+const (
+	boostExact    = 10
+	boostPrefix   = 5
+	boostInitials = 4
+	boostSub      = 2
+	boostPySub    = 2
+	boostFuzzy    = 0.5
+)
+
+// maxRegionPlaces bounds the places a spatial filter hands to bleve as
+// document IDs; above it the filter is applied to the best candidates.
+const maxRegionPlaces = 20000
+
+// Search finds places by any of their names, with filters and facets.
+func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	if err := q.Validate(false); err != nil {
+		return nil, err
+	}
+	return ix.run(ctx, q, false)
+}
+
+// Autocomplete is Search for as-you-type input: it matches whole names and
+// name prefixes only (characters, pinyin, initials), ignores facets, and
+// boosts places near Focus.
+func (ix *Index) Autocomplete(ctx context.Context, q Query) (*Result, error) {
+	if err := q.Validate(true); err != nil {
+		return nil, err
+	}
+	q.Facets = false
+	return ix.run(ctx, q, true)
+}
+
+func term(field, v string, boost float64) query.Query {
+	t := query.NewTermQuery(v)
+	t.SetField(field)
+	t.SetBoost(boost)
+	return t
+}
+
+// textQuery builds the bleve query for the analysed text.
+func textQuery(qt qtext, prefixOnly bool) query.Query {
+	var qs []query.Query
+	if qt.charMode() {
+		qs = append(qs, term(fExact, qt.norm, boostExact))
+		if len(qt.runes) <= maxPrefixRunes {
+			qs = append(qs, term(fPrefix, qt.norm, boostPrefix))
+		}
+		if !prefixOnly {
+			if len(qt.runes) == 1 {
+				qs = append(qs, term(fSub, qt.norm, boostSub))
+			} else {
+				var cs []query.Query
+				seen := map[string]bool{}
+				for i := 0; i+1 < len(qt.runes); i++ {
+					bg := string(qt.runes[i : i+2])
+					if !seen[bg] && isHan(qt.runes[i]) && isHan(qt.runes[i+1]) {
+						seen[bg] = true
+						cs = append(cs, term(fSub, bg, 1))
+					}
+				}
+				if len(cs) > 0 {
+					c := query.NewConjunctionQuery(cs)
+					c.SetBoost(boostSub)
+					qs = append(qs, c)
+				}
+			}
+		}
+		return query.NewDisjunctionQuery(qs)
+	}
+	if !qt.han {
+		qs = append(qs, term(fExact, qt.norm, boostExact)) // Latin-script names
+	}
+	for _, lat := range qt.combos {
+		qs = append(qs, term(fPinyin, lat, boostExact), term(fInitials, lat, boostInitials))
+		if len(lat) >= 2 && len(lat) <= maxPinyinPrefix {
+			qs = append(qs, term(fPrefix, lat, boostPrefix))
+		}
+		if !prefixOnly {
+			qs = append(qs, term(fPySub, lat, boostPySub))
+			if len(lat) >= 5 {
+				f := query.NewFuzzyQuery(lat)
+				f.SetField(fPinyin)
+				f.Fuzziness = 1
+				f.SetBoost(boostFuzzy)
+				qs = append(qs, f)
+			}
+		}
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// filterQueries builds the filter clauses of q.
+func filterQueries(q Query) []query.Query {
+	var fs []query.Query
+	if q.Category != "" {
+		fs = append(fs, term(fCategory, q.Category, 0))
+	}
+	if q.Admin != "" {
+		fs = append(fs, term(fAdmin, q.Admin, 0))
+	}
+	if h := q.Heritage; h != "" {
+		if h == "true" || h == "yes" || h == "1" {
+			h = "any"
+		}
+		fs = append(fs, query.NewDisjunctionQuery([]query.Query{
+			term(fHeritage, strings.ReplaceAll(h, " ", "_"), 0), term(fHerLevel, h, 0)}))
+	}
+	if q.Status != "" {
+		fs = append(fs, term(fStatus, string(q.Status), 0))
+	}
+	if q.Year != 0 {
+		y := float64(q.Year)
+		lo, hi := float64(minYear), float64(maxYear)
+		t := true
+		from := query.NewNumericRangeInclusiveQuery(&lo, &y, &t, &t)
+		from.SetField(fYearFrom)
+		to := query.NewNumericRangeInclusiveQuery(&y, &hi, &t, &t)
+		to.SetField(fYearTo)
+		fs = append(fs, query.NewDisjunctionQuery([]query.Query{
+			term(fUndated, "1", 0), query.NewConjunctionQuery([]query.Query{from, to})}))
+	}
+	for _, f := range fs {
+		if b, ok := f.(query.BoostableQuery); ok {
+			b.SetBoost(0) // filters do not score
+		}
+	}
+	return fs
+}
+
+type scored struct {
+	e     *entry
+	k     int // index of the matched name
+	m     match
+	ok    bool
+	score float64
+	bleve float64
+	dist  float64
+}
+
+func (ix *Index) run(ctx context.Context, q Query, prefixOnly bool) (*Result, error) {
+	start := time.Now()
+	if q.Size == 0 {
+		q.Size = DefaultSize
+	}
+	qt := analyse(q.Text)
+	var must []query.Query
+	if qt.norm != "" {
+		must = append(must, textQuery(qt, prefixOnly))
+	}
+	must = append(must, filterQueries(q)...)
+
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+
+	window := q.From + q.Size
+	if prefixOnly {
+		window = max(3*window, 30)
+	} else {
+		window = max(2*window, 100)
+	}
+	var region map[int64]*entry
+	approx := false
+	if q.BBox != nil || q.Near != nil {
+		region = ix.spatial.inRegion(q.BBox, q.Near, q.RadiusM)
+		if len(region) <= maxRegionPlaces {
+			ids := make([]string, 0, len(region)*2)
+			for _, e := range region {
+				for k := range e.Names {
+					ids = append(ids, docID(e.ID, k))
+				}
+			}
+			must = append(must, query.NewDocIDQuery(ids))
+			region = nil
+		} else {
+			window = max(window, 1000)
+			approx = true
+		}
+	}
+	var bq query.Query
+	switch len(must) {
+	case 0:
+		bq = query.NewMatchAllQuery()
+	case 1:
+		bq = must[0]
+	default:
+		bq = query.NewConjunctionQuery(must)
+	}
+	req := bleve.NewSearchRequestOptions(bq, window, 0, false)
+	if q.Facets {
+		req.AddFacet("category", bleve.NewFacetRequest(fCategory, 30))
+		req.AddFacet("district", bleve.NewFacetRequest(fDistrict, 30))
+		req.AddFacet("heritage", bleve.NewFacetRequest(fHeritage, 30))
+	}
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	ref := q.Near
+	if ref == nil {
+		ref = q.Focus
+	}
+	best := map[int64]*scored{}
+	for _, h := range res.Hits {
+		id, k, err := parseDocID(h.ID)
+		if err != nil {
+			return nil, err
+		}
+		e := ix.places[id]
+		if e == nil || k >= len(e.Names) {
+			continue // deleted since the search began
+		}
+		if region != nil && region[id] == nil {
+			continue
+		}
+		s := &scored{e: e, k: k, bleve: h.Score, dist: -1}
+		n := e.Names[k]
+		s.m, s.ok = classify(normalize(n.Text), qt)
+		s.score = rankScore(e, n, s.m, s.ok, qt.norm == "")
+		if ref != nil && e.Point != nil {
+			s.dist = geo.DistanceHaversine(*ref, *e.Point)
+			if q.Focus != nil {
+				s.score += focusBonus(s.dist)
+			}
+		}
+		if b := best[id]; b == nil || s.score > b.score || s.score == b.score && s.k < b.k {
+			best[id] = s
+		}
+	}
+	list := make([]*scored, 0, len(best))
+	for _, s := range best {
+		list = append(list, s)
+	}
+	byDistance := qt.norm == "" && ref != nil
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if byDistance && a.dist != b.dist {
+			return a.dist < b.dist
+		}
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		if a.bleve != b.bleve {
+			return a.bleve > b.bleve
+		}
+		return a.e.ID < b.e.ID
+	})
+	out := &Result{Total: res.Total, TotalApprox: approx}
+	if approx {
+		out.Total = uint64(len(list))
+	}
+	if q.From < len(list) {
+		list = list[q.From:min(len(list), q.From+q.Size)]
+	} else {
+		list = nil
+	}
+	out.Hits = make([]Hit, 0, len(list))
+	for _, s := range list {
+		out.Hits = append(out.Hits, s.hit(qt))
+	}
+	if q.Facets {
+		out.Facets = &Facets{
+			Category: facetCounts(res.Facets["category"]),
+			District: facetCounts(res.Facets["district"]),
+			Heritage: facetCounts(res.Facets["heritage"]),
+		}
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// rankScore orders hits: the kind of match (exact, prefix, …), one tier
+// lower for a non-standard name, then heritage, importance (Place.Rank) and
+// shortness as tie-breakers (together under 5, less than a tier).
+func rankScore(e *entry, n nameRec, m match, ok, noText bool) float64 {
+	s := 0.0
+	if ok {
+		s = howScore[m.how]
+	} else if !noText {
+		s = 30 // found by bleve (e.g. a reading combination) but not placed
+	}
+	if n.Kind != gazetteer.KindStandard {
+		s -= nonStandardPenalty
+	}
+	if len(e.Heritage) > 0 {
+		s += 2
+	}
+	s += 2 * math.Max(0, math.Min(1, e.Rank))
+	if l := len([]rune(n.Text)); l < 20 {
+		s += float64(20-l) / 40 // ≤ 0.5
+	}
+	return s
+}
+
+// focusBonus favours places near the focus point: up to 8 points (most of a
+// tier) at the point, half at 5 km.
+func focusBonus(d float64) float64 { return 8 / (1 + d/5000) }
+
+func (s *scored) hit(qt qtext) Hit {
+	e, n := s.e, s.e.Names[s.k]
+	h := Hit{
+		ID: e.ID, Score: math.Round(s.score*1000) / 1000, Name: e.Names[0].Text,
+		Matched: Matched{Text: n.Text, Kind: n.Kind, Start: n.Start, End: n.End, How: s.m.how},
+		Class:   e.Class, Subclass: e.Subclass, Status: e.Status, Admin: e.Admin, Pinyin: e.Pinyin, Point: e.Point,
+	}
+	for _, x := range e.Heritage {
+		h.Heritage = append(h.Heritage, x.List)
+	}
+	if s.dist >= 0 {
+		d := math.Round(s.dist*10) / 10
+		h.DistanceM = &d
+	}
+	if s.ok {
+		norm, idx := normMap(n.Text)
+		if m, ok := classify(norm, qt); ok && m.end > m.start && m.end <= len(idx) {
+			rs, re := idx[m.start], idx[m.end-1]+1
+			h.Matched.Span = Span{RuneStart: rs, RuneEnd: re, Start: byteOffset(n.Text, rs), End: byteOffset(n.Text, re)}
+		}
+	}
+	return h
+}
+
+func byteOffset(s string, runeIdx int) int {
+	i := 0
+	for b := range s {
+		if i == runeIdx {
+			return b
+		}
+		i++
+	}
+	return len(s)
+}
+
+func facetCounts(f *bsearch.FacetResult) []FacetCount {
+	if f == nil || f.Terms == nil {
+		return nil
+	}
+	var out []FacetCount
+	for _, t := range f.Terms.Terms() {
+		out = append(out, FacetCount{Value: strings.ReplaceAll(t.Term, "_", " "), Count: t.Count})
+	}
+	return out
+}
