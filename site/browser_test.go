@@ -1,0 +1,229 @@
+package site
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromePath finds the Chromium the end-to-end tests drive. A missing
+// browser fails the tests (CI installs it); $WUMEN_CHROME overrides.
+func chromePath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("WUMEN_CHROME"); p != "" {
+		return p
+	}
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("no Chromium found: install chromium (apt-get install chromium) or set WUMEN_CHROME")
+	return ""
+}
+
+func artifactDir(t *testing.T) string {
+	if d := os.Getenv("WUMEN_ARTIFACTS"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	return t.TempDir()
+}
+
+// browser starts headless Chromium with a fresh profile and software WebGL.
+func browser(t *testing.T) (context.Context, context.CancelFunc) {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromePath(t)),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("use-gl", "angle"),
+		chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.Flag("enable-unsafe-swiftshader", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 100*time.Second)
+	return ctx, func() { cancelT(); cancelC(); cancelA() }
+}
+
+func shot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitJS polls a JavaScript expression until it is true.
+func waitJS(ctx context.Context, expr string) error {
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
+	return err
+}
+
+// mapDrawn is true once the map has rendered at least one of Wumen's
+// features (queried from the rendered style, not from the data).
+const mapDrawn = `!!(window.wumenMap && window.wumenMap.isStyleLoaded() && window.wumenMap.queryRenderedFeatures().some(function (f) { return f.source === "wumen"; }))`
+
+// text returns the text of the first node matching sel.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Text(sel))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return v
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// do runs steps, failing the test on the first error.
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// findShantang types "shantang" into the home page's search box, picks
+// 山塘街 from the suggestions and checks its page.
+func findShantang(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	do(t, ctx, "autocomplete",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(`#qhome`),
+		chromedp.SendKeys(`#qhome`, "shantang"),
+		chromedp.WaitVisible(`#qhome-list a`),
+	)
+	if first := text(t, ctx, `#qhome-list li:first-child .name`); first != "山塘街" {
+		t.Fatalf("first suggestion %q, want 山塘街", first)
+	}
+	do(t, ctx, "choose 山塘街", chromedp.Click(`#qhome-list li:first-child a`), chromedp.WaitVisible(`h1.standard-name`))
+	pinyin := text(t, ctx, `.place-head .pinyin`)
+	history := text(t, ctx, `.place-main`)
+	url := eval[string](t, ctx, `location.href`)
+	if !strings.Contains(pinyin, "Shāntáng Jiē") || !strings.Contains(history, "白居易") || !strings.Contains(history, "待核实") {
+		t.Errorf("place page shows pinyin %q, history %q", pinyin, history)
+	}
+	if !strings.Contains(url, "/place/51/shantang-jie") {
+		t.Errorf("landed on %s", url)
+	}
+}
+
+func TestBrowser(t *testing.T) {
+	st, _ := fixture(t)
+	live := httptest.NewServer(newServer(t, nil).Handler())
+	defer live.Close()
+	dir := t.TempDir()
+	if _, err := Build(context.Background(), Config{Store: st, Logger: quietLog(), APIBase: live.URL}, dir, BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	static := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer static.Close()
+	art := artifactDir(t)
+	ctx, cancel := browser(t)
+	defer cancel()
+
+	t.Run("search to place", func(t *testing.T) {
+		findShantang(t, ctx, live.URL)
+		do(t, ctx, "home", chromedp.Navigate(live.URL+"/"), chromedp.SendKeys(`#qhome`, "shantang"), chromedp.WaitVisible(`#qhome-list a`))
+		shot(t, ctx, art, "home.png")
+		do(t, ctx, "place", chromedp.Navigate(live.URL+"/place/51/shantang-jie"))
+		if err := waitJS(ctx, mapDrawn); err != nil {
+			t.Errorf("place map never drew a feature: %v", err)
+		}
+		shot(t, ctx, art, "place.png")
+	})
+
+	t.Run("map", func(t *testing.T) {
+		do(t, ctx, "map", chromedp.Navigate(live.URL+"/map"))
+		if err := waitJS(ctx, mapDrawn); err != nil {
+			t.Fatalf("map never drew a feature: %v", err)
+		}
+		layers := eval[[]string](t, ctx, `Array.from(new Set(window.wumenMap.queryRenderedFeatures().map(function (f) { return f.sourceLayer; })))`)
+		if len(layers) == 0 {
+			t.Error("no rendered source layers")
+		}
+		t.Logf("rendered layers: %v", layers)
+		shot(t, ctx, art, "map.png")
+	})
+
+	t.Run("large text", func(t *testing.T) {
+		do(t, ctx, "toggle", chromedp.Navigate(live.URL+"/about"), chromedp.WaitVisible(`#a11y-toggle`), chromedp.Click(`#a11y-toggle`),
+			chromedp.Navigate(live.URL+"/walks"), chromedp.WaitVisible(`#a11y-toggle`))
+		on := eval[bool](t, ctx, `document.documentElement.classList.contains("a11y-large")`)
+		size := eval[string](t, ctx, `getComputedStyle(document.documentElement).fontSize`)
+		pressed := eval[string](t, ctx, `document.getElementById("a11y-toggle").getAttribute("aria-pressed")`)
+		if !on || size != "24px" || pressed != "true" {
+			t.Errorf("large text after reload: class %v, font-size %s, aria-pressed %s", on, size, pressed)
+		}
+		shot(t, ctx, art, "large-text.png")
+		do(t, ctx, "toggle off", chromedp.Click(`#a11y-toggle`))
+	})
+
+	t.Run("english", func(t *testing.T) {
+		do(t, ctx, "switch", chromedp.Navigate(live.URL+"/place/51/shantang-jie"), chromedp.WaitVisible(`#lang-switch`),
+			chromedp.Click(`#lang-switch`), chromedp.WaitVisible(`html[lang="en"] h1`))
+		if h := text(t, ctx, `#h-names`); h != "Names through time" {
+			t.Errorf("English heading %q", h)
+		}
+		// The choice persists: a Chinese address now leads to English.
+		do(t, ctx, "persist", chromedp.Navigate(live.URL+"/walks"), chromedp.WaitVisible(`html[lang="en"] h1`))
+		if url := eval[string](t, ctx, `location.href`); !strings.HasSuffix(url, "/en/walks") {
+			t.Errorf("language choice not kept: %s", url)
+		}
+		do(t, ctx, "back to Chinese", chromedp.Click(`#lang-switch`), chromedp.WaitVisible(`html[lang="zh-Hans"] h1`))
+	})
+
+	t.Run("walk", func(t *testing.T) {
+		do(t, ctx, "walk", chromedp.Navigate(live.URL+"/walk/qili-shantang"), chromedp.WaitVisible(`ol.stops`))
+		if n := eval[int](t, ctx, `document.querySelectorAll("ol.stops > li").length`); n < 2 {
+			t.Errorf("%d stops", n)
+		}
+		if err := waitJS(ctx, `!!(window.wumenMap && window.wumenMap.getLayer("route-line") && window.wumenMap.queryRenderedFeatures({layers: ["route-line"]}).length > 0)`); err != nil {
+			t.Errorf("walk route never drawn: %v", err)
+		}
+		shot(t, ctx, art, "walk.png")
+	})
+
+	t.Run("static build", func(t *testing.T) {
+		findShantang(t, ctx, static.URL)
+		if err := waitJS(ctx, mapDrawn); err != nil {
+			t.Errorf("static place map never drew a feature from the PMTiles archive: %v", err)
+		}
+		shot(t, ctx, art, "static-place.png")
+		do(t, ctx, "A–Z", chromedp.Navigate(static.URL+"/browse/az/S/"), chromedp.WaitVisible(`ul.entries`))
+		if n := eval[int](t, ctx, `document.querySelectorAll("ul.entries a").length`); n == 0 {
+			t.Error("static A–Z list is empty")
+		}
+	})
+}
