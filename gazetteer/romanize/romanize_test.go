@@ -59,6 +59,61 @@ func TestStandard(t *testing.T) {
 		{"A", "区", false, "A Qū", "A QU"},
 		// ü keeps its diaeresis on signs.
 		{"吕", "巷", true, "Lǚxiàng", "LÜXIANG"},
+		// Place-name readings of heteronyms (overrides.tsv; 1984 rules rule 8).
+		{"长庆", "桥", false, "Chángqìng Qiáo", "CHANGQING QIAO"}, // 长 cháng by default
+		{"长泾", "", true, "Chángjīng", "CHANGJING"},
+		{"傀儡", "湖", false, "Kuǐlěi Hú", "KUILEI HU"},
+		{"澹台", "湖", false, "Tántái Hú", "TANTAI HU"},
+		{"曾赵", "园", false, "Zēngzhào Yuán", "ZENGZHAO YUAN"},
+		{"斗姥", "阁", false, "Dǒumǔ Gé", "DOUMU GE"},
+		{"楞伽", "塔", false, "Léngqié Tǎ", "LENGQIE TA"},
+		// No neutral tone (轻声) except listed: 子 zǐ after a numeral and in 言子,
+		// but 狮子 Shīzi as the atlases write it.
+		{"七子", "山", false, "Qīzǐ Shān", "QIZI SHAN"},
+		{"言子", "祠", false, "Yánzǐ Cí", "YANZI CI"},
+		{"言子", "旧宅", false, "Yánzǐ Jiùzhái", "YANZI JIUZHAI"},
+		{"狮子", "山", false, "Shīzi Shān", "SHIZI SHAN"},
+		{"狮子林", "", false, "Shīzilín", "SHIZILIN"},
+		// Long names cut into words (words.tsv, generics.tsv; 1984 rules rules 1, 10).
+		{"苏州", "博物馆", false, "Sūzhōu Bówùguǎn", "SUZHOU BOWUGUAN"},
+		{"苏州博物馆", "", false, "Sūzhōu Bówùguǎn", "SUZHOU BOWUGUAN"},
+		{"苏州丝绸", "博物馆", false, "Sūzhōu Sīchóu Bówùguǎn", "SUZHOU SICHOU BOWUGUAN"},
+		{"苏州博物馆西", "馆", false, "Sūzhōu Bówùguǎn Xīguǎn", "SUZHOU BOWUGUAN XIGUAN"},
+		{"中国昆曲", "博物馆", false, "Zhōngguó Kūnqǔ Bówùguǎn", "ZHONGGUO KUNQU BOWUGUAN"},
+		{"苏州工艺美术", "博物馆", false, "Sūzhōu Gōngyì Měishù Bówùguǎn", "SUZHOU GONGYI MEISHU BOWUGUAN"},
+		{"平江历史文化", "街区", false, "Píngjiāng Lìshǐ Wénhuà Jiēqū", "PINGJIANG LISHI WENHUA JIEQU"},
+		{"京杭", "大运河", false, "Jīng-Háng Dàyùnhé", "JING-HANG DAYUNHE"},
+		{"江苏巡抚衙门", "旧址", false, "Jiāngsū Xúnfǔ Yámen Jiùzhǐ", "JIANGSU XUNFU YAMEN JIUZHI"},
+		{"太平天国忠王", "府", false, "Tàipíng Tiānguó Zhōngwáng Fǔ", "TAIPING TIANGUO ZHONGWANG FU"},
+		{"包山", "禅寺", false, "Bāoshān Chánsì", "BAOSHAN CHANSI"},
+		{"苏州", "文庙", false, "Sūzhōu Wénmiào", "SUZHOU WENMIAO"},
+		{"沙家浜", "风景区", false, "Shājiābāng Fēngjǐngqū", "SHAJIABANG FENGJINGQU"},
+		{"开元寺无梁", "殿", false, "Kāiyuán Sì Wúliáng Diàn", "KAIYUAN SI WULIANG DIAN"},
+		{"汾湖抗战", "纪念馆", false, "Fénhú Kàngzhàn Jìniànguǎn", "FENHU KANGZHAN JINIANGUAN"},
+		// A single character between words joins its neighbour (rule 2).
+		{"吴中区", "林场", false, "Wúzhōngqū Línchǎng", "WUZHONGQU LINCHANG"},
+		{"东大街", "社区", false, "Dōngdàjiē Shèqū", "DONGDAJIE SHEQU"},
+		// Brackets end a word.
+		{"科技城（东渚街道）", "", false, "Kējìchéng Dōngzhǔ Jiēdào", "KEJICHENG DONGZHU JIEDAO"},
+		// Person names: surname apart at a person's residence, tomb or memorial
+		// (GB/T 16159-2012) …
+		{"顾炎武", "故居", false, "Gù Yánwǔ Gùjū", "GU YANWU GUJU"},
+		{"翁同龢", "纪念馆", false, "Wēng Tónghé Jìniànguǎn", "WENG TONGHE JINIANGUAN"},
+		{"黄公望", "墓", false, "Huáng Gōngwàng Mù", "HUANG GONGWANG MU"},
+		{"张士诚纪功", "碑", false, "Zhāng Shìchéng Jìgōng Bēi", "ZHANG SHICHENG JIGONG BEI"},
+		{"费孝通江村", "纪念馆", false, "Fèi Xiàotōng Jiāngcūn Jìniànguǎn", "FEI XIAOTONG JIANGCUN JINIANGUAN"},
+		{"严讷", "宅", false, "Yán Nè Zhái", "YAN NE ZHAI"},
+		{"孙武", "苑", false, "Sūn Wǔ Yuàn", "SUN WU YUAN"},
+		// … one word in a place named after the person (rule 8: 张自忠路 Zhāngzìzhōng Lù).
+		{"顾炎武", "路", false, "Gùyánwǔ Lù", "GUYANWU LU"},
+		{"孙武花园", "社区", false, "Sūnwǔ Huāyuán Shèqū", "SUNWU HUAYUAN SHEQU"},
+		// Joined names are never segmented (DOMAIN.md §4).
+		{"苏州", "", true, "Sūzhōu", "SUZHOU"},
+		{"常熟博物馆", "", true, "Chángshúbówùguǎn", "CHANGSHUBOWUGUAN"},
+		{"顾炎武", "村", true, "Gùyánwǔcūn", "GUYANWUCUN"},
+		// Segmentation keeps the modifier and ordinal rules.
+		{"苏州", "西路", false, "Sūzhōu Xīlù", "SUZHOU XILU"},
+		{"中国", "路", false, "Zhōngguó Lù", "ZHONGGUO LU"},
 		// Punctuation dropped; only a generic.
 		{"", "街", false, "Jiē", "JIE"},
 		{"山·塘", "街", false, "Shāntáng Jiē", "SHANTANG JIE"},
@@ -197,6 +252,22 @@ func TestSplit(t *testing.T) {
 		{"街道", "街道", ""}, // only a generic, even though it ends in 道
 		{"虎丘", "虎丘", ""}, // no known generic
 		{"", "", ""},
+		// Generics of Suzhou names, longest first.
+		{"苏州博物馆", "苏州", "博物馆"},
+		{"苏州博物馆西馆", "苏州博物馆西", "馆"},
+		{"苏州丝绸博物馆", "苏州丝绸", "博物馆"},
+		{"平江历史文化街区", "平江历史文化", "街区"},
+		{"京杭大运河", "京杭", "大运河"},
+		{"沙家浜风景区", "沙家浜", "风景区"},
+		{"包山禅寺", "包山", "禅寺"},
+		{"苏州文庙", "苏州", "文庙"},
+		{"顾炎武故居", "顾炎武", "故居"},
+		{"开元寺无梁殿", "开元寺无梁", "殿"},
+		{"太平天国忠王府", "太平天国忠王", "府"},
+		{"斗姥阁", "斗姥", "阁"},
+		{"江苏巡抚衙门旧址", "江苏巡抚衙门", "旧址"},
+		{"言子旧宅", "言子", "旧宅"},
+		{"狮子林", "狮子林", ""},
 	}
 	for _, tt := range tests {
 		s, g := Split(tt.name)
