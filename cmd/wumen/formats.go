@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,8 +14,8 @@ import (
 
 // exportOther writes the GIS formats of gazetteer/export: gpkg (a file:
 // -o FILE.gpkg is required), kml, lpf (Linked Places JSON-LD), lptsv and
-// pmtiles. out is the -o value ("-" for standard output).
-func exportOther(ctx context.Context, s *gazetteer.Store, format, out string, o gazetteer.ExportOptions) (int, error) {
+// pmtiles. out is the -o value ("-" for standard output, written to w).
+func exportOther(ctx context.Context, s *gazetteer.Store, format, out string, w io.Writer, o gazetteer.ExportOptions) (int, error) {
 	info, ok := export.FormatInfos[format]
 	if !ok {
 		return 0, usagef("unknown export format %q (jsonl, geojson, geojsonl, csv, gpkg, kml, lpf, lptsv, pmtiles)", format)
@@ -24,14 +25,7 @@ func exportOther(ctx context.Context, s *gazetteer.Store, format, out string, o 
 		if info.File {
 			return 0, usagef("%s is written to a file: use -o FILE%s", format, info.Ext)
 		}
-		return export.Write(ctx, s, format, os.Stdout, opts)
-	}
-	// The export command has already created out (empty): a GeoPackage
-	// must start from no file, the streams simply rewrite it.
-	if info.File {
-		if st, err := os.Stat(out); err == nil && st.Size() == 0 {
-			os.Remove(out)
-		}
+		return export.Write(ctx, s, format, w, opts)
 	}
 	return export.WriteFile(ctx, s, format, out, opts)
 }

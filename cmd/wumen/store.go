@@ -22,7 +22,7 @@ import (
 func init() {
 	register(&command{name: "init", help: "create the store from the embedded dataset (fails if it exists, unless --force)", run: cmdInit})
 	register(&command{name: "import", args: "FILE...", help: "import JSON Lines, GeoJSON or CSV records (one transaction; --dry-run shows the changes)", run: cmdImport})
-	register(&command{name: "export", help: "export places as jsonl, geojson, geojsonl or csv (filters: --category --admin --heritage --bbox …)", run: cmdExport})
+	register(&command{name: "export", help: "export places: jsonl, geojson, geojsonl, csv, gpkg, kml, lpf, lptsv, pmtiles (filters: --category --admin --heritage --bbox --since …)", run: cmdExport})
 	register(&command{name: "show", args: "ID|CODE", help: "print one place as JSON, with --revisions its history", run: cmdShow})
 	register(&command{name: "backup", args: "FILE", help: "write a consistent copy of the live store (restore: stop the server, copy FILE over the store)", run: cmdBackup})
 	register(&command{name: "event", args: "ID", help: "record a lifecycle event (--type naming|renaming|cancel|adjust --document … --date … --to NEW)", run: cmdEvent})
@@ -123,7 +123,7 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 func cmdImport(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "import", args: "FILE...", help: "import records"}
 	fs := e.flags(c)
-	format := fs.String("format", "", "jsonl, geojson or csv (default: from the file extension)")
+	format := fs.String("format", "", "jsonl, geojson, csv, gpkg or lpf (default: from the file extension)")
 	crsName := fs.String("crs", "wgs84", "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09")
 	dry := fs.Bool("dry-run", false, "show what would change, write nothing")
 	actor := fs.String("actor", defaultActor(), "who makes the change (recorded in the revisions)")
@@ -180,6 +180,9 @@ func defaultActor() string {
 }
 
 func readInput(name, format string, crs geo.CRS) ([]gazetteer.Input, error) {
+	if ext := strings.ToLower(filepath.Ext(name)); format == "gpkg" || format == "lpf" || (format == "" && (ext == ".gpkg" || ext == ".jsonld")) {
+		return importOther(name, format, crs)
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, gazetteer.Errorf(gazetteer.ENotFound, "%v", err)
@@ -276,7 +279,7 @@ func (ff filterFlags) filter() (gazetteer.Filter, error) {
 func cmdExport(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "export", help: "export places"}
 	fs := e.flags(c)
-	format := fs.String("format", "jsonl", "jsonl, geojson, geojsonl or csv")
+	format := fs.String("format", "jsonl", "jsonl, geojson, geojsonl, csv, gpkg (needs -o), kml, lpf (Linked Places JSON-LD), lptsv or pmtiles")
 	out := fs.String("o", "-", "output file (- for standard output)")
 	crsName := fs.String("crs", "wgs84", "output CRS: wgs84, cgcs2000, gcj02, bd09")
 	bom := fs.Bool("bom", false, "CSV: write a UTF-8 byte-order mark (for Excel)")
@@ -298,7 +301,8 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	}
 	defer s.Close()
 	var w io.Writer = e.stdout
-	if *out != "-" {
+	core := map[string]bool{"jsonl": true, "geojson": true, "geojsonl": true, "geojsonseq": true, "csv": true}
+	if *out != "-" && core[*format] {
 		fh, err := os.Create(*out)
 		if err != nil {
 			return err
@@ -326,7 +330,7 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	case "csv":
 		n, err = s.WriteCSV(ctx, w, o)
 	default:
-		n, err = exportOther(ctx, s, *format, *out, o)
+		n, err = exportOther(ctx, s, *format, *out, e.stdout, o)
 	}
 	done()
 	if err != nil {
