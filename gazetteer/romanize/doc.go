@@ -8,10 +8,29 @@
 // know is written by hand here, as data embedded with go:embed:
 //
 //   - overrides.tsv: place-name readings of heteronyms and dialect characters,
-//     scoped to a context word (浒 is xǔ in 浒墅关, 长 is cháng in 长洲);
-//   - generics.tsv: the 通名 list used by Split;
+//     scoped to a context word (浒 is xǔ in 浒墅关) or to every place name
+//     (长 is cháng);
+//   - generics.tsv: the 通名 list used by Split, with a kind for each;
 //   - modifiers.txt: the one-syllable modifiers that join their head word
-//     (景山后街 Jǐngshān Hòujiē).
+//     (景山后街 Jǐngshān Hòujiē);
+//   - words.tsv and names.tsv: the words and person names by which a long
+//     specific is cut into written words (苏州丝绸博物馆 Sūzhōu Sīchóu
+//     Bówùguǎn, 顾炎武故居 Gù Yánwǔ Gùjū).
+//
+// Neutral tone: standard place-name pinyin writes a full tone on every
+// syllable, so where go-pinyin prefers a toneless reading (子 zi) the first
+// toned one is used (七子山 Qīzǐ Shān). The neutral tone is kept only where
+// overrides.tsv gives a toneless reading, as the atlases write it (狮子 Shīzi,
+// 衙门 Yámen).
+//
+// Word division of a specific that is not written joined: greedy longest
+// match against words.tsv, names.tsv and the multi-character generics; the
+// characters between matches are one word, and a single such character joins
+// its neighbour (吴中区 Wúzhōngqū). Person names are written surname apart
+// (GB/T 16159-2012) before a memorial, building or site generic, and as one
+// word in a place named after the person (a road, village, river …: 1984
+// rules, explanatory rule 8, 张自忠路 Zhāngzìzhōng Lù). Names written joined
+// (natural villages and towns) are never divided.
 //
 // Word division, apostrophes, capitals and ordinals follow the 1984 rules; the
 // rule number is cited beside the code that applies it. DOMAIN.md §4 summarises

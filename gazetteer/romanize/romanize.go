@@ -28,6 +28,12 @@ type token struct {
 //   - Numbers are read as pinyin (rule 6: 五指山 Wǔzhǐ Shān), except an
 //     ordinal 第N before a street generic, written Dì-N (rule 7: 第九弄 Dì-9 Lòng).
 //   - Latin letters and digits are kept as written (rule 7: 1203高地 1203 Gāodì).
+//   - A long specific is written word by word (words.tsv, names.tsv; see the
+//     package doc): Standard("苏州丝绸", "博物馆", false) == "Sūzhōu Sīchóu Bówùguǎn",
+//     Standard("京杭", "大运河", false) == "Jīng-Háng Dàyùnhé",
+//     Standard("顾炎武", "故居", false) == "Gù Yánwǔ Gùjū".
+//   - No neutral tone except the listed ones: Standard("七子", "山", false) == "Qīzǐ Shān",
+//     Standard("狮子", "山", false) == "Shīzi Shān".
 func Standard(specific, generic string, joined bool) string {
 	return render(words(specific, generic, joined), func(s string) string { return s })
 }
