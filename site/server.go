@@ -161,7 +161,15 @@ func (s *Server) routes() {
 	s.page("/", s.notFoundPage)
 
 	for prefix, h := range s.cfg.Mounts {
-		s.mux.Handle(prefix, h)
+		if strings.Contains(prefix, " ") {
+			s.mux.Handle(prefix, h)
+			continue
+		}
+		// A pattern without a method would conflict with "GET /": give the
+		// mount the methods it serves (GET covers HEAD).
+		for _, m := range []string{"GET ", "POST "} {
+			s.mux.Handle(m+prefix, h)
+		}
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 
 	"wumen/gazetteer"
 	"wumen/site"
+	"wumen/site/officer"
+	"wumen/site/ogc"
 )
 
 func init() {
@@ -33,6 +35,9 @@ type serveConfig struct {
 	Burst     int     `json:"burst"`
 	// TrustProxy takes client IPs from X-Forwarded-For.
 	TrustProxy bool `json:"trust_proxy"`
+	// SecureCookies marks officer session cookies Secure even on plain HTTP
+	// (behind a TLS-terminating proxy); requests over TLS always are.
+	SecureCookies bool `json:"secure_cookies"`
 }
 
 func readServeConfig(file string) (*serveConfig, error) {
@@ -50,11 +55,22 @@ func readServeConfig(file string) (*serveConfig, error) {
 	return c, nil
 }
 
-// mounts are the handlers other packages add to the server.
-// TODO(site): mount site/officer (/officer/, /notices) and site/ogc (/ogc, /api/v1/export) here once
-// those packages export their constructors.
-func mounts(ctx context.Context, s *gazetteer.Store, log *slog.Logger) (map[string]http.Handler, error) {
-	return map[string]http.Handler{}, nil
+// mounts are the handlers other packages add to the server: the officers'
+// naming review (/officer/, with the public notices at /notices) and the OGC
+// API – Features with the export endpoint.
+func mounts(ctx context.Context, s *gazetteer.Store, cfg *serveConfig, log *slog.Logger) (map[string]http.Handler, error) {
+	off, err := officer.Open(s, officer.Options{Secure: cfg.SecureCookies, TrustProxy: cfg.TrustProxy, Logger: log,
+		MapURL: "/map?lat=%.6f&lon=%.6f", PlaceURL: "/place/%d"})
+	if err != nil {
+		return nil, err
+	}
+	o := ogc.New(s, ogc.Options{BaseURL: cfg.BaseURL, Logf: func(format string, args ...any) {
+		log.Error(fmt.Sprintf(format, args...))
+	}})
+	return map[string]http.Handler{
+		"/officer/": off, "/notices": off, "/notices/": off,
+		"/ogc": o, "/ogc/": o, "GET /api/v1/export": o,
+	}, nil
 }
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -94,7 +110,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			log.Error("index update", "place", p.ID, "err", err)
 		}
 	})
-	m, err := mounts(ctx, store, log)
+	m, err := mounts(ctx, store, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -53,9 +53,17 @@
     });
   }
   var center = (d.center || "120.62,31.31").split(",").map(Number);
-  var map = new maplibregl.Map({ container: el, style: style, center: center, zoom: Number(d.zoom || 12),
-    maxZoom: 19, attributionControl: { compact: false }, cooperativeGestures: false });
+  var zoom = Number(d.zoom || 12);
+  // /map?lat=…&lon=… (links from officer pages and elsewhere) centres on a
+  // point and marks it.
+  var q = new URLSearchParams(location.search);
+  var qlat = Number(q.get("lat")), qlon = Number(q.get("lon"));
+  var pin = q.has("lat") && q.has("lon") && isFinite(qlat) && isFinite(qlon) && Math.abs(qlat) <= 90 && Math.abs(qlon) <= 180;
+  if (pin) { center = [qlon, qlat]; zoom = 16; }
+  var map = new maplibregl.Map({ container: el, style: style, center: center, zoom: zoom,
+    maxZoom: 19, attributionControl: { compact: false }, cooperativeGestures: false, hash: !pin && !d.route && !highlight });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+  if (pin) new maplibregl.Marker({ color: "#7a1f1f" }).setLngLat(center).addTo(map);
   window.wumenMap = map;
 
   var card = document.getElementById("map-card");
