@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"wumen/site/jsonapi"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -184,42 +185,16 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "places": n, "search": s.cfg.Index != nil})
 }
 
-// httpStatus maps the domain's error codes onto HTTP statuses.
-func httpStatus(code string) int {
-	switch code {
-	case gazetteer.EInvalid:
-		return http.StatusBadRequest
-	case gazetteer.ENotFound:
-		return http.StatusNotFound
-	case gazetteer.EConflict:
-		return http.StatusConflict
-	case gazetteer.EUnauthorized:
-		return http.StatusUnauthorized
-	case gazetteer.EForbidden:
-		return http.StatusForbidden
-	case gazetteer.ETooMany:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
 // writeError answers {"error": {"code", "message"}}; internal errors are
 // logged with their detail and shown to the user only as "internal error".
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := gazetteer.ErrorCode(err)
-	if code == gazetteer.EInternal {
+	if jsonapi.Error(w, err) {
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, httpStatus(code), map[string]any{"error": map[string]string{"code": code, "message": gazetteer.ErrorMessage(err)}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+	jsonapi.Write(w, status, jsonapi.ContentType, v)
 }
 
 // marshalJSON encodes v as writeJSON does, for responses served with an ETag.

@@ -15,7 +15,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -26,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"wumen/site/jsonapi"
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/account"
@@ -256,52 +256,26 @@ func (h *Handler) auditWrite(r *http.Request, actor, action, object, why string)
 	}
 }
 
-func status(code string) int {
-	switch code {
-	case gazetteer.EInvalid:
-		return http.StatusBadRequest
-	case gazetteer.ENotFound:
-		return http.StatusNotFound
-	case gazetteer.EConflict:
-		return http.StatusConflict
-	case gazetteer.EUnauthorized:
-		return http.StatusUnauthorized
-	case gazetteer.EForbidden:
-		return http.StatusForbidden
-	case gazetteer.ETooMany:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
 // fail shows an error page; internal details go to the log only.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, sess *account.Session, err error) {
 	code := gazetteer.ErrorCode(err)
 	if code == gazetteer.EInternal {
 		h.log.Error("officer", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	w.WriteHeader(status(code))
+	w.WriteHeader(jsonapi.Status(code))
 	h.render(w, "error", sess, map[string]any{"Code": code, "Message": gazetteer.ErrorMessage(err), "Title": "错误 Error"})
 }
 
-func errBody(code, msg string) map[string]any {
-	return map[string]any{"error": map[string]string{"code": code, "message": msg}}
-}
+func errBody(code, msg string) map[string]any { return jsonapi.Body(code, msg) }
 
-func writeJSON(w http.ResponseWriter, st int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(st)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
-}
+func writeJSON(w http.ResponseWriter, st int, v any) { jsonapi.Write(w, st, jsonapi.ContentType, v) }
 
 func (h *Handler) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	code := gazetteer.ErrorCode(err)
 	if code == gazetteer.EInternal {
 		h.log.Error("officer api", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	writeJSON(w, status(code), errBody(code, gazetteer.ErrorMessage(err)))
+	writeJSON(w, jsonapi.Status(code), errBody(code, gazetteer.ErrorMessage(err)))
 }
 
 // api wraps a JSON API route: a bearer token is needed (401 without a valid

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"wumen/site/jsonapi"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
@@ -213,7 +214,7 @@ func (h *Handler) createProposal(w http.ResponseWriter, r *http.Request, sess *a
 		err = h.Reviews.Create(r.Context(), p, sess.User.Name)
 	}
 	if err != nil {
-		w.WriteHeader(status(gazetteer.ErrorCode(err)))
+		w.WriteHeader(jsonapi.Status(gazetteer.ErrorCode(err)))
 		h.render(w, "form", sess, map[string]any{"Title": "新申报 New proposal", "P": p, "Action": "/officer/proposals", "Error": gazetteer.ErrorMessage(err), "Geometry": r.PostFormValue("geometry")})
 		return
 	}

@@ -12,12 +12,12 @@ package ogc
 
 import (
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"log"
 	"net/http"
 	"net/url"
 	"strings"
+	"wumen/site/jsonapi"
 
 	"wumen/gazetteer"
 )
@@ -163,24 +163,6 @@ func invalid(field, msg string) error {
 	return &gazetteer.Error{Code: gazetteer.EInvalid, Where: field, Message: msg}
 }
 
-func httpStatus(code string) int {
-	switch code {
-	case gazetteer.EInvalid:
-		return http.StatusBadRequest
-	case gazetteer.ENotFound:
-		return http.StatusNotFound
-	case gazetteer.EConflict:
-		return http.StatusConflict
-	case gazetteer.EUnauthorized:
-		return http.StatusUnauthorized
-	case gazetteer.EForbidden:
-		return http.StatusForbidden
-	case gazetteer.ETooMany:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
 // writeError writes {"error":{"code","message"}} with the status of the
 // error's code; internal details go to the log only.
 func (s *service) writeError(w http.ResponseWriter, r *http.Request, err error) {
@@ -191,13 +173,9 @@ func (s *service) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		}
 		s.opts.Logf("ogc: %s %s: %v", r.Method, r.URL.Path, err)
 	}
-	writeJSON(w, httpStatus(code), TypeJSON, map[string]any{"error": map[string]string{"code": code, "message": gazetteer.ErrorMessage(err)}})
+	jsonapi.Write(w, jsonapi.Status(code), TypeJSON, jsonapi.Body(code, gazetteer.ErrorMessage(err)))
 }
 
 func writeJSON(w http.ResponseWriter, status int, ctype string, v any) {
-	w.Header().Set("Content-Type", ctype)
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+	jsonapi.Write(w, status, ctype, v)
 }
