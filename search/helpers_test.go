@@ -7,25 +7,31 @@ import (
 	"sync"
 	"testing"
 
+	"wumen/data"
 	"wumen/gazetteer"
 )
 
-// loadPlaces reads the test dataset.
+// loadPlaces reads the shipped dataset (wumen/data), every place file.
 func loadPlaces(t testing.TB) []*gazetteer.Place {
-	f, err := os.Open("testdata/places.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var ps []*gazetteer.Place
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<26)
-	for sc.Scan() {
-		p := new(gazetteer.Place)
-		if err := json.Unmarshal(sc.Bytes(), p); err != nil {
+	for _, name := range []string{"heritage.jsonl", "culture.jsonl", "admin.jsonl"} {
+		f, err := data.FS.Open(name)
+		if err != nil {
 			t.Fatal(err)
 		}
-		ps = append(ps, p)
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<26)
+		for sc.Scan() {
+			p := new(gazetteer.Place)
+			if err := json.Unmarshal(sc.Bytes(), p); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			ps = append(ps, p)
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return ps
 }

@@ -49,6 +49,7 @@ type Index struct {
 	places  map[int64]*entry
 	spatial *spatial
 	codes   map[string]string // admin code → name, from places that have a Code
+	adminOf map[string]string // normalized name of an admin unit → its code
 
 	journal *os.File
 }
@@ -157,6 +158,22 @@ func (e *entry) district() string {
 	return ""
 }
 
+// significantCode drops the zero padding of a statistical code: 320500000000
+// → 3205, 320508000000 → 320508, 320508001000 → 320508001, so a filter on
+// any form of a code finds places under it.
+func significantCode(c string) string {
+	if len(c) == 12 && strings.HasSuffix(c, "000") {
+		c = c[:9]
+	}
+	if len(c) == 9 && strings.HasSuffix(c, "000") {
+		c = c[:6]
+	}
+	for len(c) > 2 && len(c)%2 == 0 && strings.HasSuffix(c, "00") {
+		c = c[:len(c)-2]
+	}
+	return c
+}
+
 func docID(id int64, k int) string {
 	return strconv.FormatInt(id, 10) + "/" + strconv.Itoa(k)
 }
@@ -187,7 +204,9 @@ func (e *entry) documents(docs []*document.Document) []*document.Document {
 	cat.add(e.Subclass)
 	for _, a := range e.Admin {
 		adm.add(a)
-		for _, n := range []int{4, 6, 9} {
+		a = significantCode(a)
+		adm.add(a)
+		for _, n := range []int{2, 4, 6, 9} {
 			if len(a) > n {
 				adm.add(a[:n])
 			}
@@ -362,7 +381,7 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, bi: bi, places: map[int64]*entry{}, codes: map[string]string{}}
+	ix := &Index{dir: dir, bi: bi, places: map[int64]*entry{}, codes: map[string]string{}, adminOf: map[string]string{}}
 	if err := ix.load(); err != nil {
 		bi.Close()
 		return nil, err
@@ -433,15 +452,47 @@ func (ix *Index) load() error {
 // addMeta adds e to the in-memory side structures (spatial index, code map).
 func (ix *Index) addMeta(e *entry) {
 	ix.spatial.add(e)
-	if e.Code != "" && len(e.Names) > 0 {
+	if e.Code != "" && len(e.Names) > 0 && e.Status != gazetteer.StatusCancelled {
 		ix.codes[e.Code] = e.Names[0].Text
+		for _, n := range e.Names {
+			if n.Kind == gazetteer.KindHistorical {
+				continue
+			}
+			norm := normalize(n.Text)
+			ix.adminOf[norm] = e.Code
+			// 苏州市 is also written 苏州: drop a county-level or higher generic.
+			for _, g := range []string{"市", "区", "县"} {
+				if t := strings.TrimSuffix(norm, g); t != norm && len([]rune(t)) >= 2 {
+					if _, taken := ix.adminOf[t]; !taken {
+						ix.adminOf[t] = e.Code
+					}
+				}
+			}
+		}
 	}
+}
+
+// adminPrefix splits a query that starts with the name of an admin unit
+// ("苏州阊门", "姑苏区平江路") into that unit's code and the rest.
+func (ix *Index) adminPrefix(norm string) (code, rest string) {
+	r := []rune(norm)
+	for n := len(r) - 1; n >= 2; n-- {
+		if c, ok := ix.adminOf[string(r[:n])]; ok {
+			return c, string(r[n:])
+		}
+	}
+	return "", ""
 }
 
 func (ix *Index) removeMeta(e *entry) {
 	ix.spatial.remove(e)
 	if e.Code != "" && ix.codes[e.Code] == e.Names[0].Text {
 		delete(ix.codes, e.Code)
+		for k, c := range ix.adminOf {
+			if c == e.Code {
+				delete(ix.adminOf, k)
+			}
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 const (
 	howExact      = "exact"
 	howPrefix     = "prefix"
+	howGeneric    = "generic" // a one-character query that is the name's last character (通名)
 	howInitials   = "initials"
 	howContains   = "contains"
 	howInitPrefix = "initials_prefix"
@@ -18,12 +19,18 @@ const (
 )
 
 var howScore = map[string]float64{
-	howExact: 100, howPrefix: 90, howInitials: 80, howContains: 70, howInitPrefix: 60, howScattered: 50, howFuzzy: 40,
+	howExact: 100, howGeneric: 91, howPrefix: 90, howInitials: 80, howContains: 70, howInitPrefix: 60, howScattered: 50, howFuzzy: 40,
 }
 
-// nonStandardPenalty puts a non-standard name one tier below the same kind of
-// match on a standard name: an exact alias ranks under a standard prefix.
-const nonStandardPenalty = 15
+// nonStandardPenalty puts a non-standard name half a tier below the same
+// kind of match on a standard name: an exact alias or historical name ranks
+// under an exact standard name but above a standard name's prefix (甫里 finds
+// 甪直 before 甫里社区), and an alias prefix under a standard prefix.
+const nonStandardPenalty = 5
+
+// variantPenalty is taken off a pinyin or initials match made through a
+// heteronym's second reading (昆 hun) rather than the preferred one.
+const variantPenalty = 3
 
 // qtext is an analysed query text.
 type qtext struct {
@@ -63,6 +70,7 @@ func (q qtext) charMode() bool { return !q.latin }
 type match struct {
 	how        string
 	start, end int
+	variant    bool // matched through a non-preferred heteronym reading
 }
 
 // classify decides how a name (already normalized) matched the query.
@@ -74,13 +82,15 @@ func classify(norm string, q qtext) (m match, ok bool) {
 		nr := []rune(norm)
 		switch {
 		case norm == q.norm:
-			return match{howExact, 0, len(nr)}, true
+			return match{how: howExact, start: 0, end: len(nr)}, true
+		case len(q.runes) == 1 && len(nr) > 1 && nr[len(nr)-1] == q.runes[0]:
+			return match{how: howGeneric, start: len(nr) - 1, end: len(nr)}, true
 		case strings.HasPrefix(norm, q.norm):
-			return match{howPrefix, 0, len(q.runes)}, true
+			return match{how: howPrefix, start: 0, end: len(q.runes)}, true
 		}
 		if i := strings.Index(norm, q.norm); i >= 0 {
 			s := utf8.RuneCountInString(norm[:i])
-			return match{howContains, s, s + len(q.runes)}, true
+			return match{how: howContains, start: s, end: s + len(q.runes)}, true
 		}
 		// every query bigram present somewhere: span from first to last
 		first, last := -1, -1
@@ -98,7 +108,7 @@ func classify(norm string, q qtext) (m match, ok bool) {
 			}
 		}
 		if first >= 0 {
-			return match{howScattered, first, last}, true
+			return match{how: howScattered, start: first, end: last}, true
 		}
 		return m, false
 	}
@@ -110,7 +120,7 @@ func classify(norm string, q qtext) (m match, ok bool) {
 	}
 	best := match{}
 	set := func(c match) {
-		if best.how == "" || howScore[c.how] > howScore[best.how] {
+		if best.how == "" || c.score() > best.score() {
 			best = c
 		}
 	}
@@ -121,14 +131,14 @@ func classify(norm string, q qtext) (m match, ok bool) {
 	for _, lat := range q.combos {
 		// whole-syllable pinyin, starting at each unit
 		for i := range us {
-			if end, partial, ok := pinyinAt(us, i, lat); ok {
+			if end, partial, variant, ok := pinyinAt(us, i, lat); ok {
 				switch {
 				case i == 0 && end == len(us) && !partial:
-					try(match{howExact, 0, end})
+					try(match{how: howExact, end: end, variant: variant})
 				case i == 0:
-					try(match{howPrefix, 0, end})
+					try(match{how: howPrefix, end: end, variant: variant})
 				default:
-					try(match{howContains, i, end})
+					try(match{how: howContains, start: i, end: end, variant: variant})
 				}
 				break
 			}
@@ -137,16 +147,17 @@ func classify(norm string, q qtext) (m match, ok bool) {
 			break
 		}
 		// initials
-		for _, c := range readingCombos(us) {
+		for ci, c := range readingCombos(us) {
 			in := initials(c)
+			v := ci > 0
 			switch {
 			case in == lat && len(us) > 1:
-				try(match{howInitials, 0, len(us)})
+				try(match{howInitials, 0, len(us), v})
 			case len(lat) >= 2 && strings.HasPrefix(in, lat):
-				try(match{howInitPrefix, 0, min(len(lat), len(us))})
+				try(match{howInitPrefix, 0, min(len(lat), len(us)), v})
 			}
 			if len(lat) >= 5 && best.how == "" && levenshtein1(strings.Join(c, ""), lat) {
-				try(match{howFuzzy, 0, len(us)})
+				try(match{howFuzzy, 0, len(us), v})
 			}
 		}
 		// Latin-script names (and digits) compare as text
@@ -155,11 +166,11 @@ func classify(norm string, q qtext) (m match, ok bool) {
 			e := s + utf8.RuneCountInString(lat)
 			switch {
 			case norm == lat:
-				set(match{howExact, 0, e})
+				set(match{how: howExact, start: 0, end: e})
 			case i == 0:
-				set(match{howPrefix, 0, e})
+				set(match{how: howPrefix, start: 0, end: e})
 			default:
-				set(match{howContains, s, e})
+				set(match{how: howContains, start: s, end: e})
 			}
 		}
 	}
@@ -169,25 +180,35 @@ func classify(norm string, q qtext) (m match, ok bool) {
 	return best, true
 }
 
+// score orders matches of one name.
+func (m match) score() float64 {
+	s := howScore[m.how]
+	if m.variant {
+		s -= variantPenalty
+	}
+	return s
+}
+
 // pinyinAt matches q against the readings of us from unit i on. The last
-// syllable may be incomplete (partial), as while typing "shantangj".
-func pinyinAt(us []unit, i int, q string) (end int, partial, ok bool) {
+// syllable may be incomplete (partial), as while typing "shantangj". variant
+// says a non-preferred heteronym reading was needed.
+func pinyinAt(us []unit, i int, q string) (end int, partial, variant, ok bool) {
 	if q == "" {
-		return i, false, true
+		return i, false, false, true
 	}
 	if i >= len(us) {
-		return 0, false, false
+		return 0, false, false, false
 	}
-	for _, r := range us[i].readings {
+	for ri, r := range us[i].readings {
 		if strings.HasPrefix(q, r) {
-			if e, p, ok := pinyinAt(us, i+1, q[len(r):]); ok {
-				return e, p, true
+			if e, p, v, ok := pinyinAt(us, i+1, q[len(r):]); ok {
+				return e, p, v || ri > 0, true
 			}
 		} else if strings.HasPrefix(r, q) {
-			return i + 1, true, true
+			return i + 1, true, ri > 0, true
 		}
 	}
-	return 0, false, false
+	return 0, false, false, false
 }
 
 // levenshtein1 reports whether a and b are at most one edit apart, counting

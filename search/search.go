@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -87,6 +88,7 @@ type FacetCount struct {
 const (
 	boostExact    = 10
 	boostPrefix   = 5
+	boostGeneric  = 6
 	boostInitials = 4
 	boostSub      = 2
 	boostPySub    = 2
@@ -102,7 +104,43 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := q.Validate(false); err != nil {
 		return nil, err
 	}
-	return ix.run(ctx, q, false)
+	return ix.search(ctx, q, false)
+}
+
+// search runs q and, unless its first hit is an exact name, also q read as
+// "admin unit + name" (常熟虞山 → 虞山 within 常熟市); that reading wins when
+// it finds an exact name, or when q found nothing better than a partial.
+func (ix *Index) search(ctx context.Context, q Query, prefixOnly bool) (*Result, error) {
+	r, err := ix.run(ctx, q, prefixOnly)
+	if err != nil || q.From > 0 || len(r.Hits) > 0 && r.Hits[0].Matched.How == howExact {
+		return r, err
+	}
+	r2, err := ix.withAdminPrefix(ctx, q, prefixOnly)
+	if err != nil || r2 == nil || len(r2.Hits) == 0 {
+		return r, err
+	}
+	if len(r.Hits) == 0 || r2.Hits[0].Matched.How == howExact ||
+		howScore[r.Hits[0].Matched.How] < howScore[howPrefix] && r2.Hits[0].Score > r.Hits[0].Score {
+		return r2, nil
+	}
+	return r, nil
+}
+
+// withAdminPrefix retries a query that found nothing as "admin unit + name"
+// (苏州阊门 → 阊门 within 苏州市), the way addresses are written.
+func (ix *Index) withAdminPrefix(ctx context.Context, q Query, prefixOnly bool) (*Result, error) {
+	qt := analyse(q.Text)
+	if !qt.charMode() || q.Admin != "" {
+		return nil, nil
+	}
+	ix.mu.RLock()
+	code, rest := ix.adminPrefix(qt.norm)
+	ix.mu.RUnlock()
+	if code == "" || rest == "" {
+		return nil, nil
+	}
+	q.Text, q.Admin = rest, code
+	return ix.run(ctx, q, prefixOnly)
 }
 
 // Autocomplete is Search for as-you-type input: it matches whole names and
@@ -113,7 +151,7 @@ func (ix *Index) Autocomplete(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	q.Facets = false
-	return ix.run(ctx, q, true)
+	return ix.search(ctx, q, true)
 }
 
 func term(field, v string, boost float64) query.Query {
@@ -133,7 +171,7 @@ func textQuery(qt qtext, prefixOnly bool) query.Query {
 		}
 		if !prefixOnly {
 			if len(qt.runes) == 1 {
-				qs = append(qs, term(fSub, qt.norm, boostSub))
+				qs = append(qs, term(fSub, qt.norm, boostSub), term(fSub, qt.norm+genericMark, boostGeneric))
 			} else {
 				var cs []query.Query
 				seen := map[string]bool{}
@@ -182,7 +220,7 @@ func filterQueries(q Query) []query.Query {
 		fs = append(fs, term(fCategory, q.Category, 0))
 	}
 	if q.Admin != "" {
-		fs = append(fs, term(fAdmin, q.Admin, 0))
+		fs = append(fs, term(fAdmin, significantCode(q.Admin), 0))
 	}
 	if h := q.Heritage; h != "" {
 		if h == "true" || h == "yes" || h == "1" {
@@ -301,7 +339,7 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly bool) (*Result, er
 		s := &scored{e: e, k: k, bleve: h.Score, dist: -1}
 		n := e.Names[k]
 		s.m, s.ok = classify(normalize(n.Text), qt)
-		s.score = rankScore(e, n, s.m, s.ok, qt.norm == "")
+		s.score = rankScore(e, n, s.m, s.ok, qt)
 		if ref != nil && e.Point != nil {
 			s.dist = geo.DistanceHaversine(*ref, *e.Point)
 			if q.Focus != nil {
@@ -354,25 +392,37 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly bool) (*Result, er
 	return out, nil
 }
 
-// rankScore orders hits: the kind of match (exact, prefix, …), one tier
-// lower for a non-standard name, then heritage, importance (Place.Rank) and
-// shortness as tie-breakers (together under 5, less than a tier).
-func rankScore(e *entry, n nameRec, m match, ok, noText bool) float64 {
+// rankScore orders hits: the kind of match (exact, prefix, …), half a tier
+// lower for a non-standard name, then heritage, importance (Place.Rank),
+// shortness and, for a one-character generic, the category it names, as
+// tie-breakers (together at most 5, half a tier).
+func rankScore(e *entry, n nameRec, m match, ok bool, qt qtext) float64 {
 	s := 0.0
 	if ok {
-		s = howScore[m.how]
-	} else if !noText {
+		s = m.score()
+	} else if qt.norm != "" {
 		s = 30 // found by bleve (e.g. a reading combination) but not placed
 	}
 	if n.Kind != gazetteer.KindStandard {
 		s -= nonStandardPenalty
 	}
 	if len(e.Heritage) > 0 {
-		s += 2
+		s += 1.5
 	}
-	s += 2 * math.Max(0, math.Min(1, e.Rank))
-	if l := len([]rune(n.Text)); l < 20 {
-		s += float64(20-l) / 40 // ≤ 0.5
+	s += math.Max(0, math.Min(1, e.Rank))
+	// The shorter of two names sharing a prefix is usually the one the
+	// longer is named after (金鸡湖 before 金鸡湖街道).
+	if l := utf8.RuneCountInString(n.Text); l < 8 {
+		s += float64(8-max(l, 2)) / 4 // ≤ 1.5
+	}
+	// A one-character 通名 query prefers what that generic names.
+	if len(qt.runes) == 1 && m.how == howGeneric {
+		for _, sc := range genericSubclasses[qt.norm] {
+			if sc == e.Subclass {
+				s += 2.5
+				break
+			}
+		}
 	}
 	return s
 }

@@ -28,6 +28,11 @@ const (
 	fYearTo   = "y1"  // latest year a name may have been in use
 )
 
+// genericMark follows the last character of a name in the substring field,
+// so a one-character query can prefer names that end in it: 桥 is the 通名
+// (generic) of 宝带桥, a modifier in 桥头村.
+const genericMark = "$"
+
 const (
 	maxPrefixRunes  = 12 // edge n-grams longer than this add size but no recall
 	maxPinyinPrefix = 24
@@ -49,12 +54,29 @@ func normalize(s string) string {
 		if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII
 			r -= 0xFEE0
 		}
+		if f, ok := toneFold[r]; ok { // Shāntáng → shantang, lǜ → lv
+			r = f
+		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(unicode.ToLower(r))
 		}
 	}
 	return b.String()
 }
+
+// toneFold maps pinyin vowels with tone marks to the toneless letters the
+// romanizer writes (ü as v).
+var toneFold = func() map[rune]rune {
+	m := map[rune]rune{}
+	for plain, marked := range map[rune]string{
+		'a': "āáǎàĀÁǍÀ", 'e': "ēéěèĒÉĚÈê", 'i': "īíǐìĪÍǏÌ", 'o': "ōóǒòŌÓǑÒ", 'u': "ūúǔùŪÚǓÙ", 'v': "üǖǘǚǜÜǕǗǙǛ",
+	} {
+		for _, r := range marked {
+			m[r] = plain
+		}
+	}
+	return m
+}()
 
 // units splits a normalized string into reading units: one per Han
 // character, one per run of ASCII letters/digits. Each unit carries its
@@ -193,6 +215,9 @@ func tokenize(name string) nameTokens {
 			continue
 		}
 		prefix.add(string(runes[:n]))
+	}
+	if last := runes[len(runes)-1]; len(runes) > 1 && isHan(last) {
+		sub.add(string(last) + genericMark) // 通名 position: 桥 finds bridges first
 	}
 	for i, r := range runes {
 		if !isHan(r) {

@@ -11,6 +11,29 @@ import (
 //go:embed dynasties.tsv
 var dynastiesTSV []byte
 
+//go:embed generics.tsv
+var genericsTSV []byte
+
+// genericSubclasses maps a 通名 character to the subclasses it names.
+var genericSubclasses = loadGenerics(genericsTSV)
+
+func loadGenerics(b []byte) map[string][]string {
+	m := map[string][]string{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 2 {
+			panic("search: bad generics.tsv line: " + line)
+		}
+		m[f[0]] = strings.Split(f[1], "|")
+	}
+	return m
+}
+
 // period is a closed range of years.
 type period struct{ from, to int }
 
