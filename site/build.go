@@ -271,6 +271,11 @@ func Build(ctx context.Context, cfg Config, dir string, opt BuildOptions) (*Buil
 	if err != nil {
 		return nil, err
 	}
+	for _, r := range glyphRanges() {
+		if err := write("/fonts/wumen/"+r, nil); err != nil {
+			return nil, err
+		}
+	}
 	n, err := s.writePMTiles(ctx, filepath.Join(dir, "tiles.pmtiles"))
 	if err != nil {
 		return nil, err

@@ -136,6 +136,7 @@ func (s *Server) routes() {
 	s.searchRoutes()
 
 	s.mux.HandleFunc("GET /tiles/{z}/{x}/{y}", s.handleTile)
+	s.mux.HandleFunc("GET /fonts/{stack}/{range}", s.handleGlyphs)
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.mux.Handle("GET /metrics", s.metrics.handler(s.cfg.Registry))
 	s.mux.HandleFunc("GET /sitemap.xml", s.handleSitemap)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -222,6 +223,30 @@ func (s *Server) tileIndex(ctx context.Context) (*tileIndex, error) {
 	}
 	s.tiles = ti
 	return ti, nil
+}
+
+// glyphRange matches a MapLibre glyph request: "0-255.pbf".
+var glyphRange = regexp.MustCompile(`^(\d{1,5})-(\d{1,5})\.pbf$`)
+
+// handleGlyphs answers MapLibre's glyph requests with an empty glyph set
+// (a valid, empty protobuf message). Place names are Chinese, and MapLibre
+// draws CJK characters with the visitor's own font (localIdeographFontFamily)
+// without asking; shipping SDF fonts for the Latin ranges is not worth megabytes.
+func (s *Server) handleGlyphs(w http.ResponseWriter, r *http.Request) {
+	if !glyphRange.MatchString(r.PathValue("range")) {
+		s.writeError(w, r, gazetteer.Errorf(gazetteer.ENotFound, "no such glyph range"))
+		return
+	}
+	serveBytes(w, r, "application/x-protobuf", "public, max-age=86400", []byte{})
+}
+
+// glyphRanges lists the 256 glyph range files a static build writes.
+func glyphRanges() []string {
+	out := make([]string, 0, 256)
+	for i := 0; i < 65536; i += 256 {
+		out = append(out, strconv.Itoa(i)+"-"+strconv.Itoa(i+255)+".pbf")
+	}
+	return out
 }
 
 // handleTile serves /tiles/{z}/{x}/{y}.mvt; an empty tile is 204.

@@ -18,7 +18,10 @@
   } else {
     source = { type: "vector", tiles: [location.origin + tiles], minzoom: 0, maxzoom: 16, attribution: "© OpenStreetMap contributors, GeoNames" };
   }
-  var style = { version: 8, sources: { wumen: source }, layers: [
+  // Names are drawn with the visitor's own CJK font (MapLibre's
+  // localIdeographFontFamily); the glyph endpoint only answers empty ranges
+  // for other scripts, so no font files are shipped or fetched from outside.
+  var style = { version: 8, glyphs: location.origin + "/fonts/{fontstack}/{range}.pbf", sources: { wumen: source }, layers: [
     { id: "background", type: "background", paint: { "background-color": "#eef1ec" } }
   ] };
   if (d.basemap) {
@@ -41,9 +44,21 @@
         "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } });
     pointLayers.push("pt-" + c, "line-" + c);
   });
+  classes.forEach(function (c) {
+    style.layers.push({ id: "label-" + c, type: "symbol", source: "wumen", "source-layer": c, minzoom: 13,
+      filter: ["==", ["geometry-type"], "Point"],
+      layout: { "text-field": ["get", "name"], "text-font": ["wumen"], "text-size": 15, "text-anchor": "top",
+        "text-offset": [0, 0.9], "text-max-width": 8, "text-optional": true },
+      paint: { "text-color": "#1d1d1b", "text-halo-color": "#ffffff", "text-halo-width": 2 } });
+  });
   style.layers.push({ id: "clusters", type: "circle", source: "wumen", "source-layer": "clusters", maxzoom: 12,
     paint: { "circle-color": "#7a1f1f", "circle-opacity": 0.85, "circle-stroke-color": "#ffffff", "circle-stroke-width": 2,
       "circle-radius": ["interpolate", ["linear"], ["get", "count"], 1, 6, 10, 12, 100, 20, 1000, 30] } });
+  // A group is named after its best-known place: "虎丘等" (虎丘 and others).
+  style.layers.push({ id: "clusters-label", type: "symbol", source: "wumen", "source-layer": "clusters", maxzoom: 12,
+    layout: { "text-field": ["case", [">", ["get", "count"], 1], ["concat", ["get", "name"], "等"], ["get", "name"]],
+      "text-font": ["wumen"], "text-size": 14, "text-anchor": "top", "text-offset": [0, 1.1], "text-optional": true },
+    paint: { "text-color": "#1d1d1b", "text-halo-color": "#ffffff", "text-halo-width": 2 } });
   var highlight = d.highlight ? Number(d.highlight) : null;
   if (highlight) {
     classes.forEach(function (c) {
@@ -61,7 +76,8 @@
   var pin = q.has("lat") && q.has("lon") && isFinite(qlat) && isFinite(qlon) && Math.abs(qlat) <= 90 && Math.abs(qlon) <= 180;
   if (pin) { center = [qlon, qlat]; zoom = 16; }
   var map = new maplibregl.Map({ container: el, style: style, center: center, zoom: zoom,
-    maxZoom: 19, attributionControl: { compact: false }, cooperativeGestures: false, hash: !pin && !d.route && !highlight });
+    maxZoom: 19, attributionControl: { compact: false }, cooperativeGestures: false, hash: !pin && !d.route && !highlight,
+    localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif" });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   if (pin) new maplibregl.Marker({ color: "#7a1f1f" }).setLngLat(center).addTo(map);
   window.wumenMap = map;
