@@ -34,7 +34,9 @@ func TestErrorStatusesAndBodies(t *testing.T) {
 		if rec.Code != c.status || rec.Header().Get("Content-Type") != ContentType {
 			t.Errorf("%v: %d %s", c.err, rec.Code, rec.Header().Get("Content-Type"))
 		}
-		var body struct{ Error struct{ Code, Message string } }
+		var body struct {
+			Error struct{ Code, Message string }
+		}
 		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 			t.Fatal(err)
 		}
