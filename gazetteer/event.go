@@ -10,6 +10,12 @@ import (
 // historical name ending on the event's date (DOMAIN.md §1); a cancellation
 // changes the status and keeps every name — nothing is hard-deleted.
 func (s *Store) ApplyEvent(ctx context.Context, id int64, e Event, c Change) (*Place, error) {
+	return s.ApplyEventWith(ctx, id, e, c, PutOptions{})
+}
+
+// ApplyEventWith is ApplyEvent with write options: opt.Also runs in the same
+// transaction as the event's revision.
+func (s *Store) ApplyEventWith(ctx context.Context, id int64, e Event, c Change, opt PutOptions) (*Place, error) {
 	if !validEvents[e.Type] {
 		return nil, invalid("type", "unknown event type %q", e.Type)
 	}
@@ -42,7 +48,7 @@ func (s *Store) ApplyEvent(ctx context.Context, id int64, e Event, c Change) (*P
 		p.Status = StatusCancelled
 	}
 	p.Events = append(p.Events, e)
-	if _, err := s.Put(ctx, p, c); err != nil {
+	if _, err := s.PutAll(ctx, []Input{{Place: p}}, c, opt); err != nil {
 		return nil, err
 	}
 	return p, nil

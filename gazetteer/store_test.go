@@ -3,6 +3,7 @@ package gazetteer_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -320,5 +321,43 @@ func TestWatchersSeeCommittedWritesOnly(t *testing.T) {
 	load(t, s, fixture)
 	if len(seen) != 5 {
 		t.Errorf("watchers saw %v", seen)
+	}
+}
+
+func TestAlsoRunsInTheSameTransaction(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	if _, err := s.DB().Exec(`CREATE TABLE other (n INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := gazetteer.ReadJSONL(strings.NewReader(fixture), "f.jsonl")
+	failing := gazetteer.PutOptions{Also: func(ctx context.Context, tx *sql.Tx, rep *gazetteer.Report) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO other VALUES (?)`, rep.Created); err != nil {
+			return err
+		}
+		return gazetteer.Errorf(gazetteer.EConflict, "the other table refused")
+	}}
+	if _, err := s.PutAll(ctx, in, gazetteer.Change{Actor: "t"}, failing); gazetteer.ErrorCode(err) != gazetteer.EConflict {
+		t.Fatalf("err = %v", err)
+	}
+	var n int
+	s.DB().QueryRow(`SELECT (SELECT count(*) FROM places) + (SELECT count(*) FROM other) + (SELECT count(*) FROM revisions)`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("a failed Also left %d rows behind", n)
+	}
+	ok := gazetteer.PutOptions{Also: func(ctx context.Context, tx *sql.Tx, rep *gazetteer.Report) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO other VALUES (?)`, rep.Created)
+		return err
+	}}
+	if _, err := s.ApplyEventWith(ctx, 1, gazetteer.Event{Type: gazetteer.EventCancel}, gazetteer.Change{Actor: "t"}, ok); gazetteer.ErrorCode(err) != gazetteer.ENotFound {
+		t.Fatalf("event on a missing place: %v", err)
+	}
+	load(t, s, fixture)
+	if _, err := s.ApplyEventWith(ctx, 1, gazetteer.Event{Type: gazetteer.EventCancel}, gazetteer.Change{Actor: "t"}, ok); err != nil {
+		t.Fatal(err)
+	}
+	s.DB().QueryRow(`SELECT count(*) FROM other`).Scan(&n)
+	if n != 1 {
+		t.Errorf("Also ran %d times", n)
 	}
 }

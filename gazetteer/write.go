@@ -52,6 +52,11 @@ type PutOptions struct {
 	MatchLinks bool
 	// Progress, when set, is called after each record.
 	Progress func(done int)
+	// Also, when set, runs inside the write's transaction after the places
+	// are written and before the commit, so that a change of another
+	// domain table (a naming-review proposal marked applied) lands together
+	// with the places or not at all.
+	Also func(ctx context.Context, tx *sql.Tx, rep *Report) error
 }
 
 // Put validates and writes one place as one revision. A place with ID 0 gets a
@@ -153,6 +158,11 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 		rep.Outcomes = append(rep.Outcomes, Outcome{ID: p.ID, Name: p.Name, Action: act, Where: r.Where})
 		if opt.Progress != nil {
 			opt.Progress(i + 1)
+		}
+	}
+	if opt.Also != nil {
+		if err := opt.Also(ctx, tx, rep); err != nil {
+			return nil, err
 		}
 	}
 	if opt.DryRun {

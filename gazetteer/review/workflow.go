@@ -137,14 +137,17 @@ func (s *Service) Transition(ctx context.Context, id int64, t Transition, actor 
 		if err := need(Announced); err != nil {
 			return nil, err
 		}
-		placeID, err := s.apply(ctx, p, actor)
-		if err != nil {
+		// The gazetteer event and the proposal's new state are one
+		// transaction: a crash between them cannot apply a name twice.
+		q := *p
+		mark := func(ctx context.Context, tx *sql.Tx, placeID int64) error {
+			q.State, q.PlaceID, q.AppliedAt = Applied, placeID, s.now()
+			return s.save(ctx, tx, &q, nil, actor, ActApply, from, Applied, fmt.Sprintf("place %d", placeID))
+		}
+		if _, err := s.apply(ctx, p, actor, mark); err != nil {
 			return nil, err
 		}
-		p.State, p.PlaceID, p.AppliedAt = Applied, placeID, s.now()
-		return p, s.inTx(ctx, func(tx *sql.Tx) error {
-			return s.save(ctx, tx, p, nil, actor, ActApply, from, Applied, fmt.Sprintf("place %d", placeID))
-		})
+		return &q, nil
 	}
 	return nil, invalidf("unknown action %q", t.Action)
 }
@@ -172,7 +175,7 @@ func (s *Service) noticeText(ctx context.Context, p *Proposal) string {
 // apply writes the approved change to the gazetteer: a new place with a naming
 // event, or an event on the target. It returns the place's id. Applying twice
 // is harmless: an event already carrying this proposal is not added again.
-func (s *Service) apply(ctx context.Context, p *Proposal, actor string) (int64, error) {
+func (s *Service) apply(ctx context.Context, p *Proposal, actor string, mark func(context.Context, *sql.Tx, int64) error) (int64, error) {
 	c := gazetteer.Change{Actor: actor, Reason: fmt.Sprintf("地名审核 #%d：%s（%s）", p.ID, p.Title(), p.ApprovalDoc)}
 	ev := gazetteer.Event{Date: p.ApprovalDate, Document: p.ApprovalDoc, Proposal: p.ID}
 	if p.Kind == Naming {
@@ -184,7 +187,10 @@ func (s *Service) apply(ctx context.Context, p *Proposal, actor string) (int64, 
 			Geometry: p.Geometry.Geometry(), Admin: adminChain(p.Admin),
 			Coord:  &gazetteer.Coord{Method: "digitized", Source: fmt.Sprintf("proposal %d", p.ID), Note: "drawn or entered by the applicant; check against the survey"},
 			Events: []gazetteer.Event{ev}}
-		if _, err := s.Store.Put(ctx, pl, c); err != nil {
+		opt := gazetteer.PutOptions{Also: func(ctx context.Context, tx *sql.Tx, rep *gazetteer.Report) error {
+			return mark(ctx, tx, rep.Outcomes[0].ID)
+		}}
+		if _, err := s.Store.PutAll(ctx, []gazetteer.Input{{Place: pl}}, c, opt); err != nil {
 			return 0, err
 		}
 		return pl.ID, nil
@@ -194,8 +200,8 @@ func (s *Service) apply(ctx context.Context, p *Proposal, actor string) (int64, 
 		return 0, err
 	}
 	for _, e := range t.Events {
-		if e.Proposal == p.ID {
-			return t.ID, nil
+		if e.Proposal == p.ID { // applied before: only the proposal's state is missing
+			return t.ID, s.inTx(ctx, func(tx *sql.Tx) error { return mark(ctx, tx, t.ID) })
 		}
 	}
 	switch p.Kind {
@@ -206,19 +212,23 @@ func (s *Service) apply(ctx context.Context, p *Proposal, actor string) (int64, 
 	case Adjust:
 		ev.Type, ev.Start, ev.End = gazetteer.EventAdjustEnds, p.Start, p.End
 	}
-	if _, err := s.Store.ApplyEvent(ctx, t.ID, ev, c); err != nil {
+	opt := gazetteer.PutOptions{Also: func(ctx context.Context, tx *sql.Tx, _ *gazetteer.Report) error {
+		return mark(ctx, tx, t.ID)
+	}}
+	if _, err := s.Store.ApplyEventWith(ctx, t.ID, ev, c, opt); err != nil {
 		return 0, err
 	}
 	return t.ID, nil
 }
 
 // adminChain expands a statistical code to its parents, broadest first:
-// 320508018 → 320500, 320508, 320508018.
+// 320508018 → 3205, 320508, 320508018.
 func adminChain(code string) []string {
 	if len(code) < 4 {
 		return nil
 	}
-	out := []string{code[:4] + "00"}
+	// The city is "3205", as the NBS prefecture code is written in the data.
+	out := []string{code[:4]}
 	if len(code) >= 6 && code[:6] != out[0] {
 		out = append(out, code[:6])
 	}
