@@ -68,7 +68,7 @@ var scriptLang = map[string]string{
 // timeOf turns an approximate date into an LPF time: "in" for a year, the
 // earliest/latest bounds for a period ("南宋" → 1127..1279).
 func timeOf(s string, end bool) *lpf.Time {
-	p, ok := ParsePeriod(s)
+	p, ok := gazetteer.ParsePeriod(s)
 	if !ok {
 		return nil
 	}
@@ -240,7 +240,7 @@ func WriteLPTSV(ctx context.Context, s *gazetteer.Store, w io.Writer, o Options)
 				lang = "zh-Latn"
 			}
 			r.Variants = append(r.Variants, nm.Text+"@"+lang)
-			if a, _, ok := NameSpan(nm.Start, nm.End); ok && nm.Start != "" && a < earliest {
+			if a, _, ok := gazetteer.NameSpan(nm.Start, nm.End); ok && nm.Start != "" && a < earliest {
 				earliest = a
 			}
 		}
@@ -421,4 +421,16 @@ func firstOf(xs ...string) string {
 		}
 	}
 	return ""
+}
+
+// isoYear writes a year as ISO 8601 expects (four digits, "-" for BCE), as
+// Linked Places timespans use it.
+func isoYear(y int) string {
+	if y >= 9999 {
+		return strconv.Itoa(time.Now().Year())
+	}
+	if y < 0 {
+		return fmt.Sprintf("-%04d", -y)
+	}
+	return fmt.Sprintf("%04d", y)
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"wumen/gazetteer"
-	"wumen/gazetteer/export"
 )
 
 // itemParams are the query parameters of /items (OGC 17-069r4 §7.15) plus
@@ -128,7 +127,7 @@ func parseDatetime(v string) (from, to int, err error) {
 			}
 			return -1 << 31, true
 		}
-		p, ok := export.ParsePeriod(s)
+		p, ok := gazetteer.ParsePeriod(s)
 		if end {
 			return p.End, ok
 		}
@@ -137,7 +136,7 @@ func parseDatetime(v string) (from, to int, err error) {
 	parts := strings.Split(v, "/")
 	switch len(parts) {
 	case 1:
-		p, ok := export.ParsePeriod(v)
+		p, ok := gazetteer.ParsePeriod(v)
 		if !ok {
 			return 0, 0, bad
 		}
@@ -250,7 +249,7 @@ func (q query) matchPlace(c *coll, p *gazetteer.Place) bool {
 	if c.Class != "" && q.category != "" && p.Category.Class != q.category && p.Category.Subclass != q.category {
 		return false
 	}
-	if q.hasTime && !export.InUse(p, q.timeFrom, q.timeTo) {
+	if q.hasTime && !gazetteer.InUse(p, q.timeFrom, q.timeTo) {
 		return false
 	}
 	return true

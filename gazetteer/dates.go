@@ -1,4 +1,4 @@
-package export
+package gazetteer
 
 import (
 	_ "embed"
@@ -6,9 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
-	"wumen/gazetteer"
 )
 
 //go:embed periods.tsv
@@ -114,25 +112,13 @@ func NameSpan(start, end string) (from, to int, ok bool) {
 	return from, to, from <= to
 }
 
-// isoYear writes a year as ISO 8601 expects (four digits, "-" for BCE), as
-// Linked Places timespans use it.
-func isoYear(y int) string {
-	if y >= 9999 {
-		return strconv.Itoa(time.Now().Year())
-	}
-	if y < 0 {
-		return fmt.Sprintf("-%04d", -y)
-	}
-	return fmt.Sprintf("%04d", y)
-}
-
 // InUse reports whether one of the place's names was in use at some year of
 // from..to (inclusive): a name whose dates include it, or an undated name of
 // a current place. OGC API datetime queries select places this way.
-func InUse(p *gazetteer.Place, from, to int) bool {
-	for _, n := range gazetteer.AllNames(p) {
+func InUse(p *Place, from, to int) bool {
+	for _, n := range AllNames(p) {
 		if n.Start == "" && n.End == "" {
-			if p.Status == gazetteer.StatusCurrent {
+			if p.Status == StatusCurrent {
 				return true
 			}
 			continue
