@@ -30,8 +30,12 @@ const (
 	journalFile  = "journal.jsonl" // Upsert/Delete applied since Build
 )
 
-// batchSize is how many name documents go into one bleve batch while building.
-const batchSize = 5000
+// batchSize is how many name documents go into one bleve batch while
+// building, and buildWorkers how many batches are indexed at once.
+const (
+	batchSize    = 10000
+	buildWorkers = 2
+)
 
 // Index is the search index of the gazetteer: a bleve index with one document
 // per name (so a year filter applies to the name, not the place), plus an
@@ -327,6 +331,21 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (err err
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
 	enc := json.NewEncoder(w)
+	// Two goroutines run bleve batches (each builds its own segment) while
+	// this one tokenizes the next: segment building dominates the build.
+	batches := make(chan *bleve.Batch, buildWorkers)
+	errs := make(chan error, buildWorkers)
+	for range buildWorkers {
+		go func() {
+			var werr error
+			for b := range batches {
+				if werr == nil {
+					werr = bi.Batch(b)
+				}
+			}
+			errs <- werr
+		}()
+	}
 	batch := bi.NewBatch()
 	var docs []*document.Document
 	seen := map[int64]bool{}
@@ -346,20 +365,22 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (err err
 			}
 		}
 		if batch.Size() >= batchSize {
-			if err := bi.Batch(batch); err != nil {
-				return err
-			}
-			batch.Reset()
+			batches <- batch
+			batch = bi.NewBatch()
 		}
 		return nil
 	})
+	if err == nil && batch.Size() > 0 {
+		batches <- batch
+	}
+	close(batches)
+	for range buildWorkers {
+		if werr := <-errs; err == nil {
+			err = werr
+		}
+	}
 	if err != nil {
 		return err
-	}
-	if batch.Size() > 0 {
-		if err := bi.Batch(batch); err != nil {
-			return err
-		}
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -579,3 +600,4 @@ func (ix *Index) Close() error {
 	}
 	return err
 }
+

@@ -161,26 +161,50 @@ func term(field, v string, boost float64) query.Query {
 	return t
 }
 
+func prefix(field, v string, boost float64) query.Query {
+	p := query.NewPrefixQuery(v)
+	p.SetField(field)
+	p.SetBoost(boost)
+	return p
+}
+
+// bigrams lists the distinct Han bigrams of rs.
+func bigrams(rs []rune) []string {
+	var out []string
+	for i := 0; i+1 < len(rs); i++ {
+		bg := string(rs[i : i+2])
+		if isHan(rs[i]) && isHan(rs[i+1]) && !contains(out, bg) {
+			out = append(out, bg)
+		}
+	}
+	return out
+}
+
 // textQuery builds the bleve query for the analysed text.
 func textQuery(qt qtext, prefixOnly bool) query.Query {
 	var qs []query.Query
 	if qt.charMode() {
 		qs = append(qs, term(fExact, qt.norm, boostExact))
-		if len(qt.runes) <= maxPrefixRunes {
+		if len(qt.runes) <= maxHanPrefix {
 			qs = append(qs, term(fPrefix, qt.norm, boostPrefix))
+		} else if bs := bigrams(qt.runes[1:]); len(bs) > 0 {
+			// a longer prefix: its first two characters begin the name and
+			// the rest follows (classify checks the order)
+			cs := []query.Query{term(fPrefix, string(qt.runes[:2]), 1)}
+			for _, bg := range bs {
+				cs = append(cs, term(fSub, bg, 1))
+			}
+			c := query.NewConjunctionQuery(cs)
+			c.SetBoost(boostPrefix)
+			qs = append(qs, c)
 		}
 		if !prefixOnly {
 			if len(qt.runes) == 1 {
 				qs = append(qs, term(fSub, qt.norm, boostSub), term(fSub, qt.norm+genericMark, boostGeneric))
 			} else {
 				var cs []query.Query
-				seen := map[string]bool{}
-				for i := 0; i+1 < len(qt.runes); i++ {
-					bg := string(qt.runes[i : i+2])
-					if !seen[bg] && isHan(qt.runes[i]) && isHan(qt.runes[i+1]) {
-						seen[bg] = true
-						cs = append(cs, term(fSub, bg, 1))
-					}
+				for _, bg := range bigrams(qt.runes) {
+					cs = append(cs, term(fSub, bg, 1))
 				}
 				if len(cs) > 0 {
 					c := query.NewConjunctionQuery(cs)
@@ -198,6 +222,12 @@ func textQuery(qt qtext, prefixOnly bool) query.Query {
 		qs = append(qs, term(fPinyin, lat, boostExact), term(fInitials, lat, boostInitials))
 		if len(lat) >= 2 && len(lat) <= maxPinyinPrefix {
 			qs = append(qs, term(fPrefix, lat, boostPrefix))
+		}
+		if len(lat) > maxPinyinPrefix {
+			qs = append(qs, prefix(fPinyin, lat, boostPrefix))
+		}
+		if len(lat) > maxInitialsPrefix && len(lat) <= 12 {
+			qs = append(qs, prefix(fInitials, lat, boostInitials/2))
 		}
 		if !prefixOnly {
 			qs = append(qs, term(fPySub, lat, boostPySub))

@@ -12,11 +12,11 @@ import (
 // single character (桥); computing unigrams and bigrams here does.
 const (
 	fExact    = "xe"  // the whole normalized name (simplified, lower case, no punctuation)
-	fPrefix   = "e"   // edge n-grams: name prefixes in characters and in toneless pinyin/initials
+	fPrefix   = "e"   // short edge n-grams: 1–2 character, 2–4 letter pinyin and 2–3 letter initials prefixes
 	fSub      = "s"   // Han unigrams and bigrams, for any substring
 	fPinyin   = "xp"  // the whole name in toneless pinyin, joined (one per heteronym reading)
 	fInitials = "xi"  // initials of the whole name (stj)
-	fPySub    = "ps"  // every run of whole syllables, joined (tang, shantang, tangjie)
+	fPySub    = "ps"  // every run of one or two whole syllables, joined (tang, shantang, tangjie)
 	fCategory = "cat" // category class and subclass (filter, facet)
 	fAdmin    = "adm" // admin codes and their county/township prefixes (filter)
 	fDistrict = "dst" // county-level admin code (facet)
@@ -33,11 +33,16 @@ const (
 // (generic) of 宝带桥, a modifier in 桥头村.
 const genericMark = "$"
 
+// Index size and build time grow with the tokens per name, so only short
+// prefixes are edge n-grams (they would match too many terms as a prefix
+// query); longer ones are bleve prefix queries on the whole-name fields,
+// which then match few terms. See BENCHMARKS-search.md.
 const (
-	maxPrefixRunes  = 12 // edge n-grams longer than this add size but no recall
-	maxPinyinPrefix = 24
-	maxRunSyllables = 6
-	maxReadings     = 4 // heteronym combinations indexed per name
+	maxHanPrefix      = 2 // 苏, 苏州; 苏州博 is 苏州 + the bigram 州博
+	maxPinyinPrefix   = 4 // sh, sha, shan; shant… is a prefix query on xp
+	maxInitialsPrefix = 3 // st; stj… is a prefix query on xi
+	maxRunSyllables   = 2
+	maxReadings       = 2 // heteronym combinations indexed per name
 )
 
 // isHan reports whether r is a CJK ideograph.
@@ -210,7 +215,7 @@ func tokenize(name string) nameTokens {
 	nt.exact = norm
 	var prefix, sub, py, ini, pys tokenSet
 	runes := []rune(norm)
-	for n := 1; n <= len(runes) && n <= maxPrefixRunes; n++ {
+	for n := 1; n <= len(runes) && n <= maxHanPrefix; n++ {
 		if n == 1 && !isHan(runes[0]) {
 			continue
 		}
@@ -235,7 +240,7 @@ func tokenize(name string) nameTokens {
 		in := initials(c)
 		if len(c) > 1 {
 			ini.add(in)
-			for n := 2; n < len(in) && n <= maxPinyinPrefix; n++ {
+			for n := 2; n < len(in) && n <= maxInitialsPrefix; n++ {
 				prefix.add(in[:n])
 			}
 		}

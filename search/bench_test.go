@@ -1,0 +1,339 @@
+package search
+
+import (
+	"context"
+	"database/sql"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+	_ "modernc.org/sqlite"
+
+	"wumen/gazetteer"
+)
+
+// Benchmarks. The default test run has none; run them with -bench:
+//
+//	go test ./search -run '^$' -bench 'Dataset' -benchtime 2000x
+//	go test ./search -run '^$' -bench 'Million' -benchtime 2000x -timeout 60m
+//
+// BenchmarkMillion builds 1,000,000 generated names (WUMEN_BENCH_N changes
+// the number) and, as the baseline in the same run, a SQLite FTS5 table
+// (trigram tokenizer) over the same names, then runs the same queries on both.
+
+// genPlaces makes n deterministic places whose names (2–6 characters) are
+// drawn from the characters of real Suzhou names: a specific (专名) of
+// characters seen in specifics, then a generic (通名) seen in the dataset,
+// weighted by how often each occurs. One in five also gets an alias.
+func genPlaces(tb testing.TB, n int) []*gazetteer.Place {
+	var specChars, generics []string
+	for _, p := range loadPlaces(tb) {
+		r := []rune(p.Name)
+		if len(r) < 2 || !isHan(r[0]) {
+			continue
+		}
+		g := p.Generic
+		if g == "" || !strings.HasSuffix(p.Name, g) {
+			g = string(r[len(r)-1])
+		}
+		if utf8.RuneCountInString(g) <= 2 {
+			generics = append(generics, g)
+		}
+		for _, c := range []rune(strings.TrimSuffix(p.Name, g)) {
+			if isHan(c) {
+				specChars = append(specChars, string(c))
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(20260101, 7))
+	admins := []string{"320505", "320506", "320507", "320508", "320509", "320576", "320581", "320582", "320583", "320585"}
+	ps := make([]*gazetteer.Place, n)
+	spec := func(k int) string {
+		var b strings.Builder
+		for range k {
+			b.WriteString(specChars[rng.IntN(len(specChars))])
+		}
+		return b.String()
+	}
+	for i := range ps {
+		g := generics[rng.IntN(len(generics))]
+		total := 2 + rng.IntN(5) // 2..6 characters
+		k := max(1, total-utf8.RuneCountInString(g))
+		s := spec(k)
+		p := &gazetteer.Place{
+			ID: int64(i + 1), Name: s + g, Specific: s, Generic: g, Status: gazetteer.StatusCurrent,
+			Category: gazetteer.Category{Class: "居民点", Subclass: g},
+			Admin:    []string{"3205", admins[rng.IntN(len(admins))]},
+			Rank:     float64(rng.IntN(10)) / 10,
+		}
+		pt := orb.Point{120.2 + rng.Float64()*1.0, 30.8 + rng.Float64()*1.1}
+		p.Label = &pt
+		if rng.IntN(5) == 0 {
+			p.Names = []gazetteer.Name{{Text: spec(1+rng.IntN(3)) + g, Kind: gazetteer.KindAlias}}
+		}
+		ps[i] = p
+	}
+	return ps
+}
+
+// benchQueries are the query kinds measured, each drawn from the names.
+type benchQueries struct {
+	sub3   []string // 3-character substrings: what FTS5 trigram can answer
+	mixed  []string // exact, 2-char substring, 1 char, pinyin, spaced, initials, typo, traditional
+	prefix []string // autocomplete: 1–4 character prefixes and pinyin prefixes
+}
+
+func makeQueries(ps []*gazetteer.Place, n int) benchQueries {
+	rng := rand.New(rand.NewPCG(99, 1))
+	var q benchQueries
+	pick := func() []rune {
+		for {
+			r := []rune(ps[rng.IntN(len(ps))].Name)
+			if len(r) >= 3 {
+				return r
+			}
+		}
+	}
+	for len(q.sub3) < n {
+		r := pick()
+		i := rng.IntN(len(r) - 2)
+		q.sub3 = append(q.sub3, string(r[i:i+3]))
+	}
+	for i := 0; len(q.mixed) < n; i++ {
+		r := pick()
+		name := string(r)
+		us := readingUnits(normalize(name))
+		c := readingCombos(us)[0]
+		py := strings.Join(c, "")
+		switch i % 8 {
+		case 0:
+			q.mixed = append(q.mixed, name)
+		case 1:
+			j := rng.IntN(len(r) - 1)
+			q.mixed = append(q.mixed, string(r[j:j+2]))
+		case 2:
+			q.mixed = append(q.mixed, string(r[rng.IntN(len(r))]))
+		case 3:
+			q.mixed = append(q.mixed, py)
+		case 4:
+			q.mixed = append(q.mixed, strings.Join(c, " "))
+		case 5:
+			q.mixed = append(q.mixed, initials(c))
+		case 6:
+			if len(py) >= 5 { // drop one letter
+				j := 1 + rng.IntN(len(py)-1)
+				py = py[:j] + py[j+1:]
+			}
+			q.mixed = append(q.mixed, py)
+		case 7:
+			q.mixed = append(q.mixed, "蘇州"+name) // traditional + admin prefix
+		}
+		switch i % 3 {
+		case 0:
+			q.prefix = append(q.prefix, string(r[:1+rng.IntN(min(4, len(r)))]))
+		case 1:
+			q.prefix = append(q.prefix, py[:min(len(py), 2+rng.IntN(6))])
+		case 2:
+			q.prefix = append(q.prefix, string(r[:2]))
+		}
+	}
+	return q
+}
+
+func BenchmarkDataset(b *testing.B) {
+	benchScale(b, loadPlaces(b), false)
+}
+
+func BenchmarkMillion(b *testing.B) {
+	n := 1_000_000
+	if s := os.Getenv("WUMEN_BENCH_N"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	benchScale(b, genPlaces(b, n), true)
+}
+
+func names(ps []*gazetteer.Place) int {
+	n := 0
+	for _, p := range ps {
+		n += 1 + len(p.Names)
+	}
+	return n
+}
+
+func dirSize(dir string) int64 {
+	var total int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				total += fi.Size()
+			}
+		}
+		return nil
+	})
+	return total
+}
+
+// vmHWM is the peak resident set size of the process in MB (Linux).
+func vmHWM() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			f := strings.Fields(line)
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func heapMB() float64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return float64(m.HeapAlloc) / (1 << 20)
+}
+
+// latencies runs fn on the queries in turn b.N times and reports p50/p99.
+func latencies(b *testing.B, qs []string, fn func(string) error) {
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if err := fn(qs[i%len(qs)]); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	p := func(f float64) float64 { return float64(lat[int(f*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(p(0.50), "p50-ms")
+	b.ReportMetric(p(0.99), "p99-ms")
+}
+
+func benchScale(b *testing.B, ps []*gazetteer.Place, fts bool) {
+	dir := b.TempDir()
+	nNames := names(ps)
+	heap0 := heapMB()
+	t0 := time.Now()
+	ix, err := Build(filepath.Join(dir, "ix"), eachOf(ps))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	build := time.Since(t0)
+	heapIx := heapMB() - heap0
+	size := dirSize(filepath.Join(dir, "ix"))
+	qs := makeQueries(ps, 2000)
+	ctx := context.Background()
+	if r, err := ix.Search(ctx, Query{Text: ps[len(ps)/2].Name}); err != nil || len(r.Hits) == 0 {
+		b.Fatalf("the index does not find %s: %v", ps[len(ps)/2].Name, err)
+	}
+	b.Run("build", func(b *testing.B) {
+		b.ReportMetric(float64(nNames)/build.Seconds(), "names/s")
+		b.ReportMetric(float64(size)/(1<<20), "disk-MB")
+		b.ReportMetric(heapIx, "heap-MB")
+		b.ReportMetric(vmHWM(), "peak-rss-MB")
+		b.ReportMetric(float64(nNames), "names")
+	})
+	search := func(text string) error {
+		_, err := ix.Search(ctx, Query{Text: text, Size: 10})
+		return err
+	}
+	b.Run("search-mixed", func(b *testing.B) { latencies(b, qs.mixed, search) })
+	b.Run("search-sub3", func(b *testing.B) { latencies(b, qs.sub3, search) })
+	b.Run("autocomplete", func(b *testing.B) {
+		latencies(b, qs.prefix, func(text string) error {
+			_, err := ix.Autocomplete(ctx, Query{Text: text, Size: 10})
+			return err
+		})
+	})
+	b.Run("search-facets", func(b *testing.B) {
+		latencies(b, qs.mixed, func(text string) error {
+			_, err := ix.Search(ctx, Query{Text: text, Size: 10, Facets: true})
+			return err
+		})
+	})
+	if !fts {
+		return
+	}
+	db, ftsBuild, err := buildFTS5(filepath.Join(dir, "fts.db"), ps)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	b.Run("fts5-build", func(b *testing.B) {
+		b.ReportMetric(float64(nNames)/ftsBuild.Seconds(), "names/s")
+		b.ReportMetric(float64(dirSize(dir)-size)/(1<<20), "disk-MB")
+	})
+	stmt, err := db.Prepare(`SELECT rowid FROM names WHERE names MATCH ? ORDER BY rank LIMIT 10`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stmt.Close()
+	b.Run("fts5-sub3", func(b *testing.B) {
+		latencies(b, qs.sub3, func(text string) error {
+			rows, err := stmt.Query(`"` + text + `"`)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+			}
+			rows.Close()
+			return rows.Err()
+		})
+	})
+}
+
+// buildFTS5 is the baseline: every name in an FTS5 table with the trigram
+// tokenizer (substrings of 3 or more characters), in one transaction.
+func buildFTS5(path string, ps []*gazetteer.Place) (*sql.DB, time.Duration, error) {
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		return nil, 0, err
+	}
+	db.SetMaxOpenConns(1)
+	t0 := time.Now()
+	if _, err := db.Exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
+		CREATE VIRTUAL TABLE names USING fts5(name, place UNINDEXED, tokenize='trigram')`); err != nil {
+		return nil, 0, err
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := tx.Prepare(`INSERT INTO names(name, place) VALUES (?, ?)`)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, p := range ps {
+		if _, err := st.Exec(p.Name, p.ID); err != nil {
+			return nil, 0, err
+		}
+		for _, n := range p.Names {
+			if _, err := st.Exec(n.Text, p.ID); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	st.Close()
+	if err := tx.Commit(); err != nil {
+		return nil, 0, err
+	}
+	return db, time.Since(t0), nil
+}
