@@ -287,13 +287,26 @@ func (s *Store) WriteJSONL(ctx context.Context, w io.Writer, o ExportOptions) (i
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	n := 0
-	err := s.Each(ctx, o.Filter, func(p *Place) error {
+	progress := func() {
 		n++
 		if o.Progress != nil {
 			o.Progress(n)
 		}
-		return enc.Encode(inCRS(p, o.CRS))
-	})
+	}
+	var err error
+	if isWGS84(o.CRS) {
+		// The stored record is the line: copy it, no decoding.
+		err = s.eachDoc(ctx, o.Filter, func(doc []byte) error {
+			progress()
+			bw.Write(doc)
+			return bw.WriteByte('\n')
+		})
+	} else {
+		err = s.Each(ctx, o.Filter, func(p *Place) error {
+			progress()
+			return enc.Encode(inCRS(p, o.CRS))
+		})
+	}
 	if err != nil {
 		return n, err
 	}

@@ -257,6 +257,18 @@ func likePrefix(s string) string {
 // Each calls fn for every place the filter selects, in id order, streaming
 // (memory stays bounded however many places match).
 func (s *Store) Each(ctx context.Context, f Filter, fn func(*Place) error) error {
+	return s.eachDoc(ctx, f, func(doc []byte) error {
+		p, err := decodeDoc(string(doc))
+		if err != nil {
+			return err
+		}
+		return fn(p)
+	})
+}
+
+// eachDoc streams the stored JSON records themselves. A record is stored
+// exactly as it is exported, so a WGS84 JSON Lines export copies them.
+func (s *Store) eachDoc(ctx context.Context, f Filter, fn func(doc []byte) error) error {
 	where, args := f.where()
 	q := `SELECT doc FROM places p` + where + ` ORDER BY p.id`
 	if f.Limit > 0 {
@@ -267,16 +279,12 @@ func (s *Store) Each(ctx context.Context, f Filter, fn func(*Place) error) error
 		return err
 	}
 	defer rows.Close()
+	var doc []byte
 	for rows.Next() {
-		var doc string
 		if err := rows.Scan(&doc); err != nil {
 			return err
 		}
-		p, err := decodeDoc(doc)
-		if err != nil {
-			return err
-		}
-		if err := fn(p); err != nil {
+		if err := fn(doc); err != nil {
 			return err
 		}
 	}
