@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,10 +53,17 @@ type Index struct {
 	mu      sync.RWMutex
 	places  map[int64]*entry
 	spatial *spatial
-	codes   map[string]string // admin code → name, from places that have a Code
-	adminOf map[string]string // normalized name of an admin unit → its code
+	codes   map[string]string   // admin code → name, from places that have a Code
+	adminOf map[string]adminRef // normalized name of an admin unit → the unit
 
 	journal *os.File
+}
+
+// adminRef is the admin unit a name refers to; on a clash (two units
+// written 吴江) the lower id wins, so the choice does not depend on load order.
+type adminRef struct {
+	code string
+	id   int64
 }
 
 // entry is the compact in-memory record of one place.
@@ -292,7 +300,11 @@ func Build(dir string, each func(func(*gazetteer.Place) error) error) (*Index, e
 	dir = filepath.Clean(dir)
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
 	tmp := dir + ".tmp-" + stamp
-	if err := buildAt(tmp, each); err != nil {
+	// Indexing allocates a lot of short-lived garbage; collecting less often
+	// during the build is worth ~10% (restored afterwards).
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	places, err := buildAt(tmp, each)
+	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, err
 	}
@@ -308,16 +320,16 @@ func Build(dir string, each func(func(*gazetteer.Place) error) error) (*Index, e
 		return nil, err
 	}
 	os.RemoveAll(old)
-	return Open(dir)
+	return open(dir, places)
 }
 
-func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (err error) {
+func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places map[int64]*entry, err error) {
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
-		return err
+		return nil, err
 	}
 	bi, err := bleve.NewUsing(filepath.Join(tmp, bleveDir), indexMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer func() {
 		if cerr := bi.Close(); err == nil {
@@ -326,7 +338,7 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (err err
 	}()
 	f, err := os.Create(filepath.Join(tmp, snapshotFile))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
@@ -348,13 +360,13 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (err err
 	}
 	batch := bi.NewBatch()
 	var docs []*document.Document
-	seen := map[int64]bool{}
+	places = map[int64]*entry{}
 	err = each(func(p *gazetteer.Place) error {
-		if p == nil || seen[p.ID] {
+		if p == nil || places[p.ID] != nil {
 			return fmt.Errorf("search: nil or repeated place %v", p)
 		}
-		seen[p.ID] = true
 		e := newEntry(p)
+		places[p.ID] = e
 		if err := enc.Encode(e); err != nil {
 			return err
 		}
@@ -380,12 +392,12 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (err err
 		}
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := w.Flush(); err != nil {
-		return err
+		return nil, err
 	}
-	return f.Sync()
+	return places, f.Sync()
 }
 
 // journalOp is one line of the journal.
@@ -398,12 +410,24 @@ type journalOp struct {
 // Open opens an index built by Build, replaying the journal of changes made
 // since.
 func Open(dir string) (*Index, error) {
+	return open(dir, nil)
+}
+
+// open opens the index at dir; places, when given, are its compact records
+// (just built) and are not read back from the snapshot.
+func open(dir string, places map[int64]*entry) (*Index, error) {
 	bi, err := bleve.Open(filepath.Join(dir, bleveDir))
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, bi: bi, places: map[int64]*entry{}, codes: map[string]string{}, adminOf: map[string]string{}}
-	if err := ix.load(); err != nil {
+	ix := &Index{dir: dir, bi: bi, places: places, codes: map[string]string{}, adminOf: map[string]adminRef{}}
+	if places == nil {
+		ix.places = map[int64]*entry{}
+		err = ix.load()
+	} else {
+		ix.index()
+	}
+	if err != nil {
 		bi.Close()
 		return nil, err
 	}
@@ -460,14 +484,21 @@ func (ix *Index) load() error {
 	if err != nil {
 		return err
 	}
-	ix.spatial = newSpatial()
 	for _, e := range ix.places {
 		if len(e.Area) > 0 {
 			e.area, _ = wkb.Unmarshal(e.Area)
 		}
+	}
+	ix.index()
+	return nil
+}
+
+// index builds the in-memory side structures of the loaded places.
+func (ix *Index) index() {
+	ix.spatial = newSpatial()
+	for _, e := range ix.places {
 		ix.addMeta(e)
 	}
-	return nil
 }
 
 // addMeta adds e to the in-memory side structures (spatial index, code map).
@@ -480,13 +511,16 @@ func (ix *Index) addMeta(e *entry) {
 				continue
 			}
 			norm := normalize(n.Text)
-			ix.adminOf[norm] = e.Code
+			keys := []string{norm}
 			// 苏州市 is also written 苏州: drop a county-level or higher generic.
 			for _, g := range []string{"市", "区", "县"} {
 				if t := strings.TrimSuffix(norm, g); t != norm && len([]rune(t)) >= 2 {
-					if _, taken := ix.adminOf[t]; !taken {
-						ix.adminOf[t] = e.Code
-					}
+					keys = append(keys, t)
+				}
+			}
+			for _, k := range keys {
+				if r, taken := ix.adminOf[k]; !taken || e.ID < r.id {
+					ix.adminOf[k] = adminRef{e.Code, e.ID}
 				}
 			}
 		}
@@ -498,8 +532,8 @@ func (ix *Index) addMeta(e *entry) {
 func (ix *Index) adminPrefix(norm string) (code, rest string) {
 	r := []rune(norm)
 	for n := len(r) - 1; n >= 2; n-- {
-		if c, ok := ix.adminOf[string(r[:n])]; ok {
-			return c, string(r[n:])
+		if a, ok := ix.adminOf[string(r[:n])]; ok {
+			return a.code, string(r[n:])
 		}
 	}
 	return "", ""
@@ -509,8 +543,8 @@ func (ix *Index) removeMeta(e *entry) {
 	ix.spatial.remove(e)
 	if e.Code != "" && ix.codes[e.Code] == e.Names[0].Text {
 		delete(ix.codes, e.Code)
-		for k, c := range ix.adminOf {
-			if c == e.Code {
+		for k, a := range ix.adminOf {
+			if a.id == e.ID {
 				delete(ix.adminOf, k)
 			}
 		}
@@ -600,4 +634,3 @@ func (ix *Index) Close() error {
 	}
 	return err
 }
-
