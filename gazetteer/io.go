@@ -365,18 +365,7 @@ func (s *Store) WriteGeoJSON(ctx context.Context, w io.Writer, o ExportOptions, 
 		bw.WriteString(`,"features":[` + "\n")
 	}
 	n := 0
-	err := s.Each(ctx, o.Filter, func(p *Place) error {
-		f, err := Feature(inCRS(p, o.CRS))
-		if err != nil {
-			return err
-		}
-		if f.Geometry == nil {
-			f.Geometry = nil
-		}
-		b, err := marshalNoEscape(f)
-		if err != nil {
-			return err
-		}
+	emit := func(b []byte) {
 		if n > 0 && !lines {
 			bw.WriteString(",\n")
 		}
@@ -388,8 +377,31 @@ func (s *Store) WriteGeoJSON(ctx context.Context, w io.Writer, o ExportOptions, 
 		if o.Progress != nil {
 			o.Progress(n)
 		}
-		return nil
-	})
+	}
+	var err error
+	if isWGS84(o.CRS) {
+		err = s.eachDoc(ctx, o.Filter, func(doc []byte) error {
+			b, err := featureFromDoc(doc)
+			if err != nil {
+				return err
+			}
+			emit(b)
+			return nil
+		})
+	} else {
+		err = s.Each(ctx, o.Filter, func(p *Place) error {
+			f, err := Feature(inCRS(p, o.CRS))
+			if err != nil {
+				return err
+			}
+			b, err := marshalNoEscape(f)
+			if err != nil {
+				return err
+			}
+			emit(b)
+			return nil
+		})
+	}
 	if err != nil {
 		return n, err
 	}
@@ -397,6 +409,36 @@ func (s *Store) WriteGeoJSON(ctx context.Context, w io.Writer, o ExportOptions, 
 		bw.WriteString("\n]}\n")
 	}
 	return n, bw.Flush()
+}
+
+// featureFromDoc turns a stored record into the GeoJSON feature Feature
+// would make, splitting only its top level (geometry out, the rest as
+// properties) instead of decoding and re-encoding the whole place.
+func featureFromDoc(doc []byte) ([]byte, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(doc, &top); err != nil {
+		return nil, err
+	}
+	geom := top["geometry"]
+	if len(geom) == 0 {
+		geom = json.RawMessage("null")
+	}
+	id := top["id"]
+	delete(top, "geometry")
+	props, err := marshalNoEscape(top)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Grow(len(doc) + 64)
+	b.WriteString(`{"type":"Feature","id":`)
+	b.Write(id)
+	b.WriteString(`,"geometry":`)
+	b.Write(geom)
+	b.WriteString(`,"properties":`)
+	b.Write(props)
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 func marshalNoEscape(v any) ([]byte, error) {
