@@ -47,7 +47,18 @@ func (s *Server) handlePlace(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, f)
+	s.serveJSON(w, r, "application/geo+json", f)
+}
+
+// serveJSON answers v as JSON with an ETag (a conditional request gets 304)
+// and a short public cache lifetime: places change only by revision.
+func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, contentType string, v any) {
+	b, err := marshalJSON(v)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	serveBytes(w, r, contentType, "public, max-age=60", b)
 }
 
 // ParseFilter reads the list filters shared by the places API and exports:
@@ -150,5 +161,5 @@ func (s *Server) handlePlaces(w http.ResponseWriter, r *http.Request) {
 		fc.Append(ft)
 	}
 	fc.ExtraMembers = geojson.Properties{"total": total, "limit": f.Limit, "offset": f.Offset, "attribution": gazetteer.Attribution}
-	writeJSON(w, http.StatusOK, fc)
+	s.serveJSON(w, r, "application/geo+json", fc)
 }

@@ -29,6 +29,7 @@ const maxBody = 1 << 20
 func (s *Server) harden(h http.Handler) http.Handler {
 	h = gzipHandler(h)
 	h = s.rateLimit(h)
+	h = openReads(h)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
@@ -58,6 +59,26 @@ func (s *Server) harden(h http.Handler) http.Handler {
 			r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
 		}
 		h.ServeHTTP(rec, r)
+	})
+}
+
+// openReads makes the public read interfaces (/api/, /ogc, /tiles/) open to
+// every origin (ARCHITECTURE.md: CORS open for reads) and answers their
+// preflight requests. Officer pages and their API are not opened.
+func openReads(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/api/") || p == "/ogc" || strings.HasPrefix(p, "/ogc/") || strings.HasPrefix(p, "/tiles/") {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			if r.Method == http.MethodOptions {
+				w.Header().Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+				w.Header().Set("Access-Control-Allow-Headers", "Accept, Accept-Language, If-None-Match, Content-Type")
+				w.Header().Set("Access-Control-Max-Age", "86400")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
 	})
 }
 

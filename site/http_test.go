@@ -1,0 +1,48 @@
+package site
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestGlyphRangesAreEmptyAndCacheable(t *testing.T) {
+	s := newServer(t, nil)
+	h := s.Handler()
+	r := get(t, h, "/fonts/wumen/0-255.pbf")
+	if r.code != 200 || len(r.body) != 0 || r.h.Get("Content-Type") != "application/x-protobuf" || r.h.Get("Cache-Control") == "" {
+		t.Errorf("glyph range: %d %q %v", r.code, r.body, r.h)
+	}
+	if r := get(t, h, "/fonts/wumen/../../etc/passwd"); r.code == 200 {
+		t.Error("a path that is not a glyph range was served")
+	}
+	if r := get(t, h, "/fonts/wumen/abc.pbf"); r.code != 404 {
+		t.Errorf("bad range: %d", r.code)
+	}
+	if n := len(glyphRanges()); n != 256 {
+		t.Errorf("%d glyph ranges, want 256", n)
+	}
+}
+
+func TestReadsAreOpenToEveryOriginAndCached(t *testing.T) {
+	s := newServer(t, nil)
+	h := s.Handler()
+	r := get(t, h, "/api/v1/places/51")
+	if r.code != 200 || r.h.Get("Access-Control-Allow-Origin") != "*" || r.h.Get("Etag") == "" || r.h.Get("Content-Type") != "application/geo+json" {
+		t.Fatalf("place: %d %v", r.code, r.h)
+	}
+	if r2 := get(t, h, "/api/v1/places/51", "If-None-Match", r.h.Get("Etag")); r2.code != 304 {
+		t.Errorf("conditional GET: %d", r2.code)
+	}
+	req := httptest.NewRequest(http.MethodOptions, "/api/v1/search?text=shantang", nil)
+	req.Header.Set("Origin", "https://example.org")
+	req.Header.Set("Access-Control-Request-Method", "GET")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 204 || rec.Header().Get("Access-Control-Allow-Methods") == "" {
+		t.Errorf("preflight: %d %v", rec.Code, rec.Header())
+	}
+	if r := get(t, h, "/about"); r.h.Get("Access-Control-Allow-Origin") != "" {
+		t.Error("pages need no CORS header")
+	}
+}
