@@ -164,7 +164,7 @@ func BenchmarkMillion(b *testing.B) {
 	benchScale(b, genPlaces(b, n), true)
 }
 
-func names(ps []*gazetteer.Place) int {
+func nameCount(ps []*gazetteer.Place) int {
 	n := 0
 	for _, p := range ps {
 		n += 1 + len(p.Names)
@@ -228,7 +228,7 @@ func latencies(b *testing.B, qs []string, fn func(string) error) {
 
 func benchScale(b *testing.B, ps []*gazetteer.Place, fts bool) {
 	dir := b.TempDir()
-	nNames := names(ps)
+	nNames := nameCount(ps)
 	heap0 := heapMB()
 	t0 := time.Now()
 	ix, err := Build(filepath.Join(dir, "ix"), eachOf(ps))
