@@ -8,7 +8,11 @@
 // Options.Secure is set), HttpOnly, SameSite=Strict cookie; every form carries
 // a synchronizer CSRF token tied to the session (the login form a
 // double-submit cookie); roles are checked on every route; every write is
-// audited. Pages carry a strict Content-Security-Policy: no script at all.
+// audited. Pages carry a strict Content-Security-Policy: no script at all,
+// except the proposal form, page and report, which load MapLibre GL JS and
+// the officer's map script from this origin (never inline) to draw and show
+// a proposal's geometry. Every page works without script: the maps hide
+// themselves when MapLibre is not there and the location stays a text field.
 package officer
 
 import (
@@ -55,6 +59,14 @@ type Options struct {
 	MapURL string
 	// PlaceURL is the format of a place's public page ("/places/%d" when empty).
 	PlaceURL string
+	// MapScript and MapStyle are MapLibre GL JS and its stylesheet, served
+	// beside the officer pages ("/static/vendor/maplibre-gl.js" and ".css"
+	// when empty); where they are missing the maps hide themselves.
+	MapScript, MapStyle string
+	// MapTiles is the vector tile URL template of the maps
+	// ("/tiles/{z}/{x}/{y}.mvt" when empty) and MapGlyphs the glyph endpoint
+	// ("/fonts/{fontstack}/{range}.pbf" when empty); both on this origin.
+	MapTiles, MapGlyphs string
 	// MaxUpload limits one attached file, in bytes (10 MiB when 0).
 	MaxUpload int64
 	// PasswordParams, when set, replaces the argon2id parameters for new
@@ -104,6 +116,15 @@ func Open(store *gazetteer.Store, opts Options) (*Handler, error) {
 	if opts.PlaceURL == "" {
 		opts.PlaceURL = "/places/%d"
 	}
+	for _, d := range []struct {
+		v   *string
+		def string
+	}{{&opts.MapScript, defaultMapScript}, {&opts.MapStyle, defaultMapStyle},
+		{&opts.MapTiles, defaultMapTiles}, {&opts.MapGlyphs, defaultMapGlyphs}} {
+		if *d.v == "" {
+			*d.v = d.def
+		}
+	}
 	rs, err := review.Open(store)
 	if err != nil {
 		return nil, err
@@ -131,7 +152,7 @@ func Open(store *gazetteer.Store, opts Options) (*Handler, error) {
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
-	hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	hd.Set("Content-Security-Policy", strictCSP)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("X-Frame-Options", "DENY")

@@ -33,6 +33,7 @@ func (h *Handler) parseTemplates() error {
 		"can":      account.Can,
 		"placeURL": func(id int64) string { return fmt.Sprintf(h.opts.PlaceURL, id) },
 		"mapURL":   func(p orb.Point) string { return fmt.Sprintf(h.opts.MapURL, p.Lat(), p.Lon()) },
+		"inc":      func(i int) int { return i + 1 },
 		"kindZH": func(k review.Action) string {
 			return map[review.Action]string{review.Naming: "命名", review.Renaming: "更名", review.Cancel: "注销", review.Adjust: "起止点调整"}[k]
 		},
@@ -60,6 +61,9 @@ func (h *Handler) render(w http.ResponseWriter, name string, sess *account.Sessi
 	if sess != nil {
 		data["User"] = sess.User
 		data["CSRF"] = sess.CSRF
+	}
+	if mapPages[name] {
+		w.Header().Set("Content-Security-Policy", mapCSP)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := h.pages[name].ExecuteTemplate(w, "layout.html", data); err != nil {
@@ -131,7 +135,9 @@ func (h *Handler) newProposal(w http.ResponseWriter, r *http.Request, sess *acco
 		p.Target = t
 		p.Kind = review.Action(r.URL.Query().Get("kind"))
 	}
-	h.render(w, "form", sess, map[string]any{"Title": "新申报 New proposal", "P": p, "Action": "/officer/proposals"})
+	d := map[string]any{"Title": "新申报 New proposal", "P": p, "Action": "/officer/proposals"}
+	h.mapSettings(d)
+	h.render(w, "form", sess, d)
 }
 
 // parseGeometry reads a geometry typed as "lat,lon", WKT or GeoJSON.
@@ -215,7 +221,10 @@ func (h *Handler) createProposal(w http.ResponseWriter, r *http.Request, sess *a
 	}
 	if err != nil {
 		w.WriteHeader(jsonapi.Status(gazetteer.ErrorCode(err)))
-		h.render(w, "form", sess, map[string]any{"Title": "新申报 New proposal", "P": p, "Action": "/officer/proposals", "Error": gazetteer.ErrorMessage(err), "Geometry": r.PostFormValue("geometry")})
+		d := map[string]any{"Title": "新申报 New proposal", "P": p, "Action": "/officer/proposals", "Error": gazetteer.ErrorMessage(err), "Geometry": r.PostFormValue("geometry")}
+		h.mapSettings(d)
+		d["MapGeometry"] = geometryJSON(p.Geometry)
+		h.render(w, "form", sess, d)
 		return
 	}
 	h.auditWrite(r, sess.User.Name, "proposal.create", fmt.Sprintf("proposal %d", p.ID), p.Title()+"："+p.Reasons)
@@ -270,6 +279,7 @@ func (h *Handler) proposalData(r *http.Request, p *review.Proposal) (map[string]
 	if p.Geometry != nil {
 		d["Point"] = gazetteer.LabelPoint(p.Geometry.Geometry())
 	}
+	h.mapData(r, d, p, rep)
 	if p.Target > 0 {
 		if t, err := h.store.Get(ctx, p.Target); err == nil {
 			d["Target"] = t
@@ -320,7 +330,10 @@ func (h *Handler) editPage(w http.ResponseWriter, r *http.Request, sess *account
 	if p == nil {
 		return
 	}
-	h.render(w, "form", sess, map[string]any{"Title": fmt.Sprintf("修改 #%d Edit", p.ID), "P": p, "Geometry": geomText(p), "Action": fmt.Sprintf("/officer/proposals/%d/edit", p.ID)})
+	d := map[string]any{"Title": fmt.Sprintf("修改 #%d Edit", p.ID), "P": p, "Geometry": geomText(p), "Action": fmt.Sprintf("/officer/proposals/%d/edit", p.ID)}
+	h.mapSettings(d)
+	d["MapGeometry"] = geometryJSON(p.Geometry)
+	h.render(w, "form", sess, d)
 }
 
 func (h *Handler) edit(w http.ResponseWriter, r *http.Request, sess *account.Session) {
