@@ -55,6 +55,7 @@ type Index struct {
 	spatial *spatial
 	codes   map[string]string   // admin code → name, from places that have a Code
 	adminOf map[string]adminRef // normalized name of an admin unit → the unit
+	hot     map[string]*hotList // completion lists of very common keys (hot.go)
 
 	journal *os.File
 }
@@ -209,8 +210,9 @@ var (
 	analyzer  = spaceAnalyzer{}
 )
 
-// documents appends the bleve documents of e, one per name.
-func (e *entry) documents(docs []*document.Document) []*document.Document {
+// documents appends the bleve documents of e, one per name; onName, if not
+// nil, also gets each name's tokens.
+func (e *entry) documents(docs []*document.Document, onName func(k int, nt nameTokens)) []*document.Document {
 	var cat, adm, her, hl tokenSet
 	cat.add(e.Class)
 	cat.add(e.Subclass)
@@ -233,6 +235,9 @@ func (e *entry) documents(docs []*document.Document) []*document.Document {
 	for k, n := range e.Names {
 		d := document.NewDocument(docID(e.ID, k))
 		t := tokenize(n.Text)
+		if onName != nil {
+			onName(k, t)
+		}
 		add := func(field, v string, opts index.FieldIndexingOptions) {
 			if v != "" {
 				d.AddField(document.NewTextFieldCustom(field, nil, []byte(v), opts, analyzer))
@@ -301,9 +306,9 @@ func Build(dir string, each func(func(*gazetteer.Place) error) error) (*Index, e
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
 	tmp := dir + ".tmp-" + stamp
 	// Indexing allocates a lot of short-lived garbage; collecting less often
-	// during the build is worth ~10% (restored afterwards).
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	places, err := buildAt(tmp, each)
+	// during the build is worth a few per cent (restored afterwards).
+	defer debug.SetGCPercent(debug.SetGCPercent(200))
+	places, hot, err := buildAt(tmp, each)
 	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, err
@@ -320,16 +325,16 @@ func Build(dir string, each func(func(*gazetteer.Place) error) error) (*Index, e
 		return nil, err
 	}
 	os.RemoveAll(old)
-	return open(dir, places)
+	return open(dir, places, hot)
 }
 
-func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places map[int64]*entry, err error) {
+func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places map[int64]*entry, hot map[string]*hotList, err error) {
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	bi, err := bleve.NewUsing(filepath.Join(tmp, bleveDir), indexMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer func() {
 		if cerr := bi.Close(); err == nil {
@@ -338,7 +343,7 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places 
 	}()
 	f, err := os.Create(filepath.Join(tmp, snapshotFile))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
@@ -361,6 +366,7 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places 
 	batch := bi.NewBatch()
 	var docs []*document.Document
 	places = map[int64]*entry{}
+	hb := hotBuilder{}
 	err = each(func(p *gazetteer.Place) error {
 		if p == nil || places[p.ID] != nil {
 			return fmt.Errorf("search: nil or repeated place %v", p)
@@ -370,7 +376,7 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places 
 		if err := enc.Encode(e); err != nil {
 			return err
 		}
-		docs = e.documents(docs[:0])
+		docs = e.documents(docs[:0], func(k int, nt nameTokens) { hb.add(e, k, nt) })
 		for _, d := range docs {
 			if err := batch.IndexAdvanced(d); err != nil {
 				return err
@@ -392,12 +398,16 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places 
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := w.Flush(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return places, f.Sync()
+	hot = hb.hot()
+	if err := saveHot(tmp, hot); err != nil {
+		return nil, nil, err
+	}
+	return places, hot, f.Sync()
 }
 
 // journalOp is one line of the journal.
@@ -410,17 +420,17 @@ type journalOp struct {
 // Open opens an index built by Build, replaying the journal of changes made
 // since.
 func Open(dir string) (*Index, error) {
-	return open(dir, nil)
+	return open(dir, nil, nil)
 }
 
 // open opens the index at dir; places, when given, are its compact records
 // (just built) and are not read back from the snapshot.
-func open(dir string, places map[int64]*entry) (*Index, error) {
+func open(dir string, places map[int64]*entry, hot map[string]*hotList) (*Index, error) {
 	bi, err := bleve.Open(filepath.Join(dir, bleveDir))
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, bi: bi, places: places, codes: map[string]string{}, adminOf: map[string]adminRef{}}
+	ix := &Index{dir: dir, bi: bi, places: places, hot: hot, codes: map[string]string{}, adminOf: map[string]adminRef{}}
 	if places == nil {
 		ix.places = map[int64]*entry{}
 		err = ix.load()
@@ -469,13 +479,20 @@ func (ix *Index) load() error {
 	if err != nil {
 		return err
 	}
+	if ix.hot, err = loadHot(ix.dir, ix.places); err != nil {
+		return err
+	}
 	err = read(journalFile, func(b []byte) error {
 		var op journalOp
 		if err := json.Unmarshal(b, &op); err != nil {
 			return nil // a torn last line after a crash: the index is derived, ignore it
 		}
+		if old := ix.places[op.ID]; old != nil {
+			ix.hotRemove(old)
+		}
 		if op.Op == "upsert" && op.Entry != nil {
 			ix.places[op.ID] = op.Entry
+			ix.hotAdd(op.Entry)
 		} else {
 			delete(ix.places, op.ID)
 		}
@@ -563,7 +580,7 @@ func (ix *Index) Upsert(p *gazetteer.Place) error {
 			batch.Delete(docID(old.ID, k))
 		}
 	}
-	for _, d := range e.documents(nil) {
+	for _, d := range e.documents(nil, nil) {
 		if err := batch.IndexAdvanced(d); err != nil {
 			return err
 		}
@@ -573,9 +590,11 @@ func (ix *Index) Upsert(p *gazetteer.Place) error {
 	}
 	if old != nil {
 		ix.removeMeta(old)
+		ix.hotRemove(old)
 	}
 	ix.places[p.ID] = e
 	ix.addMeta(e)
+	ix.hotAdd(e)
 	return ix.log(journalOp{Op: "upsert", ID: p.ID, Entry: e})
 }
 
@@ -596,6 +615,7 @@ func (ix *Index) Delete(id int64) error {
 		return err
 	}
 	ix.removeMeta(old)
+	ix.hotRemove(old)
 	delete(ix.places, id)
 	return ix.log(journalOp{Op: "delete", ID: id})
 }

@@ -154,7 +154,7 @@ func (ix *Index) Autocomplete(ctx context.Context, q Query) (*Result, error) {
 	return ix.search(ctx, q, true)
 }
 
-func term(field, v string, boost float64) query.Query {
+func termQuery(field, v string, boost float64) query.Query {
 	t := query.NewTermQuery(v)
 	t.SetField(field)
 	t.SetBoost(boost)
@@ -180,65 +180,91 @@ func bigrams(rs []rune) []string {
 	return out
 }
 
-// textQuery builds the bleve query for the analysed text.
-func textQuery(qt qtext, prefixOnly bool) query.Query {
+// textQuery builds the bleve query for the analysed text. hot, when not
+// nil, is asked about each single-term clause and takes over those it
+// answers from a hot list (hot.go); the clause is then left out.
+func textQuery(qt qtext, prefixOnly bool, hot func(field, v string) bool) query.Query {
 	var qs []query.Query
+	term := func(field, v string, boost float64) query.Query {
+		if hot != nil && hot(field, v) {
+			return nil
+		}
+		return termQuery(field, v, boost)
+	}
+	add := func(cs ...query.Query) {
+		for _, c := range cs {
+			if c != nil {
+				qs = append(qs, c)
+			}
+		}
+	}
 	if qt.charMode() {
-		qs = append(qs, term(fExact, qt.norm, boostExact))
+		add(term(fExact, qt.norm, boostExact))
 		if len(qt.runes) <= maxHanPrefix {
-			qs = append(qs, term(fPrefix, qt.norm, boostPrefix))
+			add(term(fPrefix, qt.norm, boostPrefix))
 		} else if bs := bigrams(qt.runes[1:]); len(bs) > 0 {
 			// a longer prefix: its first two characters begin the name and
 			// the rest follows (classify checks the order)
-			cs := []query.Query{term(fPrefix, string(qt.runes[:2]), 1)}
+			cs := []query.Query{termQuery(fPrefix, string(qt.runes[:2]), 1)}
 			for _, bg := range bs {
-				cs = append(cs, term(fSub, bg, 1))
+				cs = append(cs, termQuery(fSub, bg, 1))
 			}
 			c := query.NewConjunctionQuery(cs)
 			c.SetBoost(boostPrefix)
-			qs = append(qs, c)
+			add(c)
+		}
+		if len(qt.runes) == 1 {
+			add(term(fSub, qt.norm+genericMark, boostGeneric))
 		}
 		if !prefixOnly {
 			if len(qt.runes) == 1 {
-				qs = append(qs, term(fSub, qt.norm, boostSub), term(fSub, qt.norm+genericMark, boostGeneric))
+				add(term(fSub, qt.norm, boostSub))
 			} else {
 				var cs []query.Query
 				for _, bg := range bigrams(qt.runes) {
-					cs = append(cs, term(fSub, bg, 1))
+					cs = append(cs, termQuery(fSub, bg, 1))
 				}
 				if len(cs) > 0 {
 					c := query.NewConjunctionQuery(cs)
 					c.SetBoost(boostSub)
-					qs = append(qs, c)
+					add(c)
 				}
 			}
 		}
-		return query.NewDisjunctionQuery(qs)
+		return disjunction(qs)
 	}
 	if !qt.han {
-		qs = append(qs, term(fExact, qt.norm, boostExact)) // Latin-script names
+		add(term(fExact, qt.norm, boostExact)) // Latin-script names
 	}
 	for _, lat := range qt.combos {
-		qs = append(qs, term(fPinyin, lat, boostExact), term(fInitials, lat, boostInitials))
+		add(term(fPinyin, lat, boostExact), term(fInitials, lat, boostInitials))
 		if len(lat) >= 2 && len(lat) <= maxPinyinPrefix {
-			qs = append(qs, term(fPrefix, lat, boostPrefix))
+			add(term(fPrefix, lat, boostPrefix))
 		}
 		if len(lat) > maxPinyinPrefix {
-			qs = append(qs, prefix(fPinyin, lat, boostPrefix))
+			add(prefix(fPinyin, lat, boostPrefix))
 		}
 		if len(lat) > maxInitialsPrefix && len(lat) <= 12 {
-			qs = append(qs, prefix(fInitials, lat, boostInitials/2))
+			add(prefix(fInitials, lat, boostInitials/2))
 		}
 		if !prefixOnly {
-			qs = append(qs, term(fPySub, lat, boostPySub))
+			add(term(fPySub, lat, boostPySub))
 			if len(lat) >= 5 {
 				f := query.NewFuzzyQuery(lat)
 				f.SetField(fPinyin)
 				f.Fuzziness = 1
 				f.SetBoost(boostFuzzy)
-				qs = append(qs, f)
+				add(f)
 			}
 		}
+	}
+	return disjunction(qs)
+}
+
+// disjunction is nil when no clause is left.
+func disjunction(qs []query.Query) query.Query {
+	if len(qs) == 0 {
+		return nil
 	}
 	return query.NewDisjunctionQuery(qs)
 }
@@ -247,20 +273,20 @@ func textQuery(qt qtext, prefixOnly bool) query.Query {
 func filterQueries(q Query) []query.Query {
 	var fs []query.Query
 	if q.Category != "" {
-		fs = append(fs, term(fCategory, q.Category, 0))
+		fs = append(fs, termQuery(fCategory, q.Category, 0))
 	}
 	if q.Admin != "" {
-		fs = append(fs, term(fAdmin, significantCode(q.Admin), 0))
+		fs = append(fs, termQuery(fAdmin, significantCode(q.Admin), 0))
 	}
 	if h := q.Heritage; h != "" {
 		if h == "true" || h == "yes" || h == "1" {
 			h = "any"
 		}
 		fs = append(fs, query.NewDisjunctionQuery([]query.Query{
-			term(fHeritage, strings.ReplaceAll(h, " ", "_"), 0), term(fHerLevel, h, 0)}))
+			termQuery(fHeritage, strings.ReplaceAll(h, " ", "_"), 0), termQuery(fHerLevel, h, 0)}))
 	}
 	if q.Status != "" {
-		fs = append(fs, term(fStatus, string(q.Status), 0))
+		fs = append(fs, termQuery(fStatus, string(q.Status), 0))
 	}
 	if q.Year != 0 {
 		y := float64(q.Year)
@@ -271,7 +297,7 @@ func filterQueries(q Query) []query.Query {
 		to := query.NewNumericRangeInclusiveQuery(&y, &hi, &t, &t)
 		to.SetField(fYearTo)
 		fs = append(fs, query.NewDisjunctionQuery([]query.Query{
-			term(fUndated, "1", 0), query.NewConjunctionQuery([]query.Query{from, to})}))
+			termQuery(fUndated, "1", 0), query.NewConjunctionQuery([]query.Query{from, to})}))
 	}
 	for _, f := range fs {
 		if b, ok := f.(query.BoostableQuery); ok {
@@ -297,14 +323,31 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly bool) (*Result, er
 		q.Size = DefaultSize
 	}
 	qt := analyse(q.Text)
-	var must []query.Query
-	if qt.norm != "" {
-		must = append(must, textQuery(qt, prefixOnly))
-	}
-	must = append(must, filterQueries(q)...)
+	filters := filterQueries(q)
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+
+	// Without filters, and for a first page, clauses on very common keys are
+	// answered from the hot lists instead of scoring their postings.
+	var lists []*hotList
+	var hook func(field, v string) bool
+	if len(filters) == 0 && !q.Facets && q.BBox == nil && q.Near == nil && q.From+q.Size <= hotK {
+		hook = func(field, v string) bool {
+			if l := ix.hot[hotKeyOf(field, v)]; l != nil {
+				lists = append(lists, l)
+				return true
+			}
+			return false
+		}
+	}
+	var must []query.Query
+	if qt.norm != "" {
+		if tq := textQuery(qt, prefixOnly, hook); tq != nil {
+			must = append(must, tq)
+		}
+	}
+	must = append(must, filters...)
 
 	window := q.From + q.Size
 	if prefixOnly {
@@ -339,26 +382,46 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly bool) (*Result, er
 	default:
 		bq = query.NewConjunctionQuery(must)
 	}
-	req := bleve.NewSearchRequestOptions(bq, window, 0, false)
-	if q.Facets {
-		req.AddFacet("category", bleve.NewFacetRequest(fCategory, 30))
-		req.AddFacet("district", bleve.NewFacetRequest(fDistrict, 30))
-		req.AddFacet("heritage", bleve.NewFacetRequest(fHeritage, 30))
+	res := &bleve.SearchResult{}
+	if len(must) > 0 || len(lists) == 0 {
+		req := bleve.NewSearchRequestOptions(bq, window, 0, false)
+		if q.Facets {
+			req.AddFacet("category", bleve.NewFacetRequest(fCategory, 30))
+			req.AddFacet("district", bleve.NewFacetRequest(fDistrict, 30))
+			req.AddFacet("heritage", bleve.NewFacetRequest(fHeritage, 30))
+		}
+		var err error
+		if res, err = ix.bi.SearchInContext(ctx, req); err != nil {
+			return nil, err
+		}
 	}
-	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
+	type cand struct {
+		id    int64
+		k     int
+		score float64
+	}
+	cands := make([]cand, 0, len(res.Hits)+hotK*len(lists))
+	for _, h := range res.Hits {
+		id, k, err := parseDocID(h.ID)
+		if err != nil {
+			return nil, err
+		}
+		cands = append(cands, cand{id, k, h.Score})
+	}
+	for _, l := range lists {
+		res.Total += uint64(l.count) // names in several lists count twice
+		approx = true
+		for _, it := range l.top {
+			cands = append(cands, cand{it.e.ID, int(it.k), 0})
+		}
 	}
 	ref := q.Near
 	if ref == nil {
 		ref = q.Focus
 	}
 	best := map[int64]*scored{}
-	for _, h := range res.Hits {
-		id, k, err := parseDocID(h.ID)
-		if err != nil {
-			return nil, err
-		}
+	for _, c := range cands {
+		id, k := c.id, c.k
 		e := ix.places[id]
 		if e == nil || k >= len(e.Names) {
 			continue // deleted since the search began
@@ -366,7 +429,7 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly bool) (*Result, er
 		if region != nil && region[id] == nil {
 			continue
 		}
-		s := &scored{e: e, k: k, bleve: h.Score, dist: -1}
+		s := &scored{e: e, k: k, bleve: c.score, dist: -1}
 		n := e.Names[k]
 		s.m, s.ok = classify(normalize(n.Text), qt)
 		s.score = rankScore(e, n, s.m, s.ok, qt)
@@ -399,7 +462,7 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly bool) (*Result, er
 		return a.e.ID < b.e.ID
 	})
 	out := &Result{Total: res.Total, TotalApprox: approx}
-	if approx {
+	if region != nil {
 		out.Total = uint64(len(list))
 	}
 	if q.From < len(list) {

@@ -89,8 +89,12 @@ func (s *spatial) nearest(pt orb.Point, k int, skip int64) []*entry {
 	for _, c := range cand {
 		es = append(es, c.(qpoint).e)
 	}
-	sort.SliceStable(es, func(i, j int) bool {
-		return geo.DistanceHaversine(pt, *es[i].Point) < geo.DistanceHaversine(pt, *es[j].Point)
+	sort.Slice(es, func(i, j int) bool {
+		di, dj := geo.DistanceHaversine(pt, *es[i].Point), geo.DistanceHaversine(pt, *es[j].Point)
+		if di != dj {
+			return di < dj
+		}
+		return es[i].ID < es[j].ID // places sharing a point: a stable order
 	})
 	if len(es) > k {
 		es = es[:k]
