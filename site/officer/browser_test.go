@@ -18,7 +18,8 @@ import (
 // officer pages: log in, create a proposal, submit it, attach the three
 // reports, approve it with a document number, file, announce, read the
 // notice on /notices, apply it, and find the naming event on the new place.
-// It fails (never skips) when chromium is missing.
+// Only the officer handler is mounted, so the maps are hidden and the
+// location is typed. It fails (never skips) when chromium is missing.
 func TestBrowserProposalToPublication(t *testing.T) {
 	chrome, err := exec.LookPath("chromium")
 	if err != nil {
@@ -64,7 +65,13 @@ func TestBrowserProposalToPublication(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#login")),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/officer/proposals/new"]`)),
 		chromedp.Navigate(u+"/officer/proposals/new"),
-		chromedp.SendKeys(chromedp.CSS("#name"), "桃坞巷"),
+		chromedp.WaitVisible(chromedp.CSS("#geometry")))
+	// Only the officer handler is mounted here: no MapLibre, so the drawing
+	// map stays hidden and the location is typed.
+	if hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("draw-wrap").hidden && !window.wumenOfficerMap`)); err != nil || !hidden {
+		t.Errorf("without MapLibre the drawing map must stay hidden (%v)", err)
+	}
+	step(chromedp.SendKeys(chromedp.CSS("#name"), "桃坞巷"),
 		chromedp.SendKeys(chromedp.CSS("#class"), "交通运输设施"),
 		chromedp.SendKeys(chromedp.CSS("#subclass"), "道路街巷"),
 		chromedp.SendKeys(chromedp.CSS("#geometry"), "LINESTRING (120.6000 31.3200, 120.6010 31.3205)"),

@@ -36,7 +36,7 @@
     style.layers.push({ id: "pt-" + c, type: "circle", source: "wumen", "source-layer": c, minzoom: 12,
       filter: ["==", ["geometry-type"], "Point"],
       paint: { "circle-color": "#6b7a8a", "circle-radius": 4, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1 } });
-    style.layers.push({ id: "label-" + c, type: "symbol", source: "wumen", "source-layer": c, minzoom: 14,
+    style.layers.push({ id: "label-" + c, type: "symbol", source: "wumen", "source-layer": c, minzoom: 12,
       filter: ["==", ["geometry-type"], "Point"],
       layout: { "text-field": ["get", "name"], "text-font": ["wumen"], "text-size": 13, "text-anchor": "top",
         "text-offset": [0, 0.6], "text-max-width": 8, "text-optional": true },
