@@ -133,6 +133,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/places/{id}", s.handlePlace)
 	s.mux.HandleFunc("GET /api/v1/places", s.handlePlaces)
 	s.mux.HandleFunc("GET /api/v1/walks", s.handleWalksAPI)
+	s.mux.HandleFunc("GET /api/v1/openapi.json", s.handleOpenAPI)
 	s.searchRoutes()
 
 	s.mux.HandleFunc("GET /tiles/{z}/{x}/{y}", s.handleTile)
