@@ -195,7 +195,7 @@ type Filter struct {
 	IDs             []int64
 	Class           string // 大类 or 子类
 	Admin           string // statistical-code prefix of any administrative parent, or of the place's own code
-	Heritage        string // heritage list name, or "*" for any list
+	Heritage        string // heritage list name, or "*" or "any" for any list
 	Status          Status
 	BBox            *orb.Bound
 	MissingGeometry bool
@@ -222,7 +222,7 @@ func (f Filter) where() (string, []any) {
 		pre := likePrefix(f.Admin)
 		args = append(args, pre, pre)
 	}
-	if f.Heritage == "*" {
+	if f.Heritage == "*" || f.Heritage == "any" {
 		conds = append(conds, "EXISTS (SELECT 1 FROM place_heritage h WHERE h.place_id=p.id)")
 	} else if f.Heritage != "" {
 		conds = append(conds, "EXISTS (SELECT 1 FROM place_heritage h WHERE h.place_id=p.id AND (h.list=? OR h.level=?))")

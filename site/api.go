@@ -19,7 +19,13 @@ func (s *Server) placeFeature(p *gazetteer.Place) (*geojson.Feature, error) {
 		return nil, err
 	}
 	f.Properties["label"] = gazetteer.Label(p, s.admin)
-	var anc []map[string]string
+	if p.Label != nil {
+		f.Properties["label_point"] = [2]float64{p.Label.Lon(), p.Label.Lat()}
+	}
+	if p.Category.Code != "" {
+		f.Properties["category_code"] = p.Category.Code
+	}
+	anc := []map[string]string{}
 	for _, c := range p.Admin {
 		if n, ok := s.admin[c]; ok {
 			anc = append(anc, map[string]string{"code": c, "name": n})

@@ -6,6 +6,7 @@ package jsonapi
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"wumen/gazetteer"
@@ -51,11 +52,17 @@ func Body(code, message string) map[string]any {
 	return map[string]any{"error": map[string]string{"code": code, "message": message}}
 }
 
-// Error answers err with its status and body. It reports whether err was
-// internal: the caller logs the detail, which the user never sees.
+// Error answers err with its status and body; the body names the field of
+// bad input when the error does ("field": "bbox"). It reports whether err
+// was internal: the caller logs the detail, which the user never sees.
 func Error(w http.ResponseWriter, err error) (internal bool) {
 	code := gazetteer.ErrorCode(err)
 	w.Header().Set("Cache-Control", "no-store")
-	Write(w, Status(code), ContentType, Body(code, gazetteer.ErrorMessage(err)))
+	body := Body(code, gazetteer.ErrorMessage(err))
+	var e *gazetteer.Error
+	if errors.As(err, &e) && e.Where != "" && code == gazetteer.EInvalid {
+		body["error"].(map[string]string)["field"] = e.Where
+	}
+	Write(w, Status(code), ContentType, body)
 	return code == gazetteer.EInternal
 }
