@@ -52,7 +52,9 @@ func TestErrorStatusesAndBodies(t *testing.T) {
 func TestErrorNamesTheField(t *testing.T) {
 	rec := httptest.NewRecorder()
 	Error(rec, &gazetteer.Error{Code: gazetteer.EInvalid, Where: "bbox", Message: "bbox must have 4 numbers"})
-	var body struct{ Error struct{ Code, Message, Field string } }
+	var body struct {
+		Error struct{ Code, Message, Field string }
+	}
 	json.Unmarshal(rec.Body.Bytes(), &body)
 	if rec.Code != 400 || body.Error.Field != "bbox" {
 		t.Errorf("%d %+v", rec.Code, body)
