@@ -114,6 +114,7 @@
       m.textContent = p.n;
       m.title = p.n + " · " + p.name;
       m.lang = "zh-Hans";
+      m.setAttribute("aria-hidden", "true"); // the list below the map says the same
       new maplibregl.Marker({ element: m }).setLngLat([p.lon, p.lat]).addTo(map);
       bb.extend([p.lon, p.lat]);
     });
