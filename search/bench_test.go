@@ -26,6 +26,9 @@ import (
 //	go test ./search -run '^$' -bench 'Dataset' -benchtime 2000x
 //	go test ./search -run '^$' -bench 'Million' -benchtime 2000x -timeout 60m
 //
+// WUMEN_BENCH_REUSE=DIR keeps the million-name index in DIR between runs
+// (its build figures are then those of opening it, not building).
+//
 // BenchmarkMillion builds 1,000,000 generated names (WUMEN_BENCH_N changes
 // the number) and, as the baseline in the same run, a SQLite FTS5 table
 // (trigram tokenizer) over the same names, then runs the same queries on both.
@@ -87,14 +90,17 @@ func genPlaces(tb testing.TB, n int) []*gazetteer.Place {
 
 // benchQueries are the query kinds measured, each drawn from the names.
 type benchQueries struct {
-	sub3   []string // 3-character substrings: what FTS5 trigram can answer
-	mixed  []string // exact, 2-char substring, 1 char, pinyin, spaced, initials, typo, traditional
-	prefix []string // autocomplete: 1–4 character prefixes and pinyin prefixes
+	sub3   []string            // 3-character substrings: what FTS5 trigram can answer
+	mixed  []string            // all the kinds below in turn
+	kinds  map[string][]string // exact, sub2, char, pinyin, spaced, initials, typo, trad
+	prefix []string            // autocomplete: 1–4 character prefixes and pinyin prefixes
 }
+
+var mixedKinds = []string{"exact", "sub2", "char", "pinyin", "spaced", "initials", "typo", "trad"}
 
 func makeQueries(ps []*gazetteer.Place, n int) benchQueries {
 	rng := rand.New(rand.NewPCG(99, 1))
-	var q benchQueries
+	q := benchQueries{kinds: map[string][]string{}}
 	pick := func() []rune {
 		for {
 			r := []rune(ps[rng.IntN(len(ps))].Name)
@@ -114,29 +120,32 @@ func makeQueries(ps []*gazetteer.Place, n int) benchQueries {
 		us := readingUnits(normalize(name))
 		c := readingCombos(us)[0]
 		py := strings.Join(c, "")
+		var text string
 		switch i % 8 {
 		case 0:
-			q.mixed = append(q.mixed, name)
+			text = name
 		case 1:
 			j := rng.IntN(len(r) - 1)
-			q.mixed = append(q.mixed, string(r[j:j+2]))
+			text = string(r[j : j+2])
 		case 2:
-			q.mixed = append(q.mixed, string(r[rng.IntN(len(r))]))
+			text = string(r[rng.IntN(len(r))])
 		case 3:
-			q.mixed = append(q.mixed, py)
+			text = py
 		case 4:
-			q.mixed = append(q.mixed, strings.Join(c, " "))
+			text = strings.Join(c, " ")
 		case 5:
-			q.mixed = append(q.mixed, initials(c))
+			text = initials(c)
 		case 6:
 			if len(py) >= 5 { // drop one letter
 				j := 1 + rng.IntN(len(py)-1)
 				py = py[:j] + py[j+1:]
 			}
-			q.mixed = append(q.mixed, py)
+			text = py
 		case 7:
-			q.mixed = append(q.mixed, "蘇州"+name) // traditional + admin prefix
+			text = "蘇州" + name // traditional + admin prefix
 		}
+		q.mixed = append(q.mixed, text)
+		q.kinds[mixedKinds[i%8]] = append(q.kinds[mixedKinds[i%8]], text)
 		switch i % 3 {
 		case 0:
 			q.prefix = append(q.prefix, string(r[:1+rng.IntN(min(4, len(r)))]))
@@ -231,7 +240,17 @@ func benchScale(b *testing.B, ps []*gazetteer.Place, fts bool) {
 	nNames := nameCount(ps)
 	heap0 := heapMB()
 	t0 := time.Now()
-	ix, err := Build(filepath.Join(dir, "ix"), eachOf(ps))
+	var ix *Index
+	var err error
+	if d := os.Getenv("WUMEN_BENCH_REUSE"); d != "" && fts {
+		// tuning queries only: reuse (or build once) an index kept in d
+		dir = d
+		if ix, err = Open(filepath.Join(dir, "ix")); err != nil {
+			ix, err = Build(filepath.Join(dir, "ix"), eachOf(ps))
+		}
+	} else {
+		ix, err = Build(filepath.Join(dir, "ix"), eachOf(ps))
+	}
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -256,6 +275,9 @@ func benchScale(b *testing.B, ps []*gazetteer.Place, fts bool) {
 		return err
 	}
 	b.Run("search-mixed", func(b *testing.B) { latencies(b, qs.mixed, search) })
+	for _, k := range mixedKinds {
+		b.Run("search-"+k, func(b *testing.B) { latencies(b, qs.kinds[k], search) })
+	}
 	b.Run("search-sub3", func(b *testing.B) { latencies(b, qs.sub3, search) })
 	b.Run("autocomplete", func(b *testing.B) {
 		latencies(b, qs.prefix, func(text string) error {
@@ -303,6 +325,9 @@ func benchScale(b *testing.B, ps []*gazetteer.Place, fts bool) {
 // buildFTS5 is the baseline: every name in an FTS5 table with the trigram
 // tokenizer (substrings of 3 or more characters), in one transaction.
 func buildFTS5(path string, ps []*gazetteer.Place) (*sql.DB, time.Duration, error) {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		return nil, 0, err

@@ -58,6 +58,7 @@ type Index struct {
 	hot     map[string]*hotList // completion lists of very common keys (hot.go)
 
 	journal *os.File
+	closed  bool
 }
 
 // adminRef is the admin unit a name refers to; on a clash (two units
@@ -644,10 +645,14 @@ func (ix *Index) AdminName(code string) string {
 	return ix.codes[code]
 }
 
-// Close closes the index.
+// Close closes the index. Closing it again does nothing.
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.closed {
+		return nil
+	}
+	ix.closed = true
 	err := ix.bi.Close()
 	if jerr := ix.journal.Close(); err == nil {
 		err = jerr

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -65,7 +66,37 @@ func readRelevance(t *testing.T) []relCase {
 }
 
 func TestRelevance(t *testing.T) {
-	ix := testIndex(t)
+	runRelevance(t, testIndex(t))
+}
+
+// TestRelevanceHotLists runs the suite on an index where every key shared
+// by 30 names has a hot list, so the lists answer most short queries: they
+// must rank as well as scoring the postings does.
+func TestRelevanceHotLists(t *testing.T) {
+	defer func(n int) { hotMin = n }(hotMin)
+	hotMin = 30
+	ix, err := Build(filepath.Join(t.TempDir(), "ix"), eachOf(loadPlaces(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { ix.Close() }()
+	if len(ix.hot) < 50 {
+		t.Fatalf("only %d hot lists", len(ix.hot))
+	}
+	runRelevance(t, ix)
+	// and they survive a reopen
+	ix.Close()
+	ix, err = Open(ix.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ix.hot) < 50 {
+		t.Fatalf("only %d hot lists after reopen", len(ix.hot))
+	}
+	runRelevance(t, ix)
+}
+
+func runRelevance(t *testing.T, ix *Index) {
 	cases := readRelevance(t)
 	if len(cases) < 120 {
 		t.Fatalf("only %d relevance cases", len(cases))

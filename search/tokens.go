@@ -39,7 +39,7 @@ const genericMark = "$"
 // which then match few terms. See BENCHMARKS-search.md.
 const (
 	maxHanPrefix      = 2 // 苏, 苏州; 苏州博 is 苏州 + the bigram 州博
-	maxPinyinPrefix   = 4 // sh, sha, shan; shant… is a prefix query on xp
+	maxPinyinPrefix   = 8 // sh … shantang; longer is a prefix query on xp
 	maxInitialsPrefix = 3 // st; stj… is a prefix query on xi
 	maxRunSyllables   = 2
 	maxReadings       = 2 // heteronym combinations indexed per name
