@@ -5,31 +5,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"wumen/site/internal/browsertest"
 
 	"github.com/chromedp/chromedp"
 )
 
 // chromePath finds the Chromium the end-to-end tests drive. A missing
 // browser fails the tests (CI installs it); $WUMEN_CHROME overrides.
-func chromePath(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("WUMEN_CHROME"); p != "" {
-		return p
-	}
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("no Chromium found: install chromium (apt-get install chromium) or set WUMEN_CHROME")
-	return ""
-}
-
 func artifactDir(t *testing.T) string {
 	if d := os.Getenv("WUMEN_ARTIFACTS"); d != "" {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -40,29 +26,11 @@ func artifactDir(t *testing.T) string {
 	return t.TempDir()
 }
 
-// browser starts headless Chromium with a fresh profile and software WebGL.
+// browser starts headless Chromium (one at a time across test processes)
+// with a fresh profile and software WebGL.
 func browser(t *testing.T) (context.Context, context.CancelFunc) {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromePath(t)),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("use-gl", "angle"),
-		chromedp.Flag("use-angle", "swiftshader"),
-		chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 100*time.Second)
-	return ctx, func() { cancelT(); cancelC(); cancelA() }
+	return browsertest.Start(t, 100*time.Second, 1280, 900), func() {}
 }
 
 func shot(t *testing.T, ctx context.Context, dir, name string) {

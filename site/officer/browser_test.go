@@ -3,11 +3,11 @@ package officer
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"wumen/site/internal/browsertest"
 
 	"github.com/chromedp/chromedp"
 
@@ -21,10 +21,6 @@ import (
 // Only the officer handler is mounted, so the maps are hidden and the
 // location is typed. It fails (never skips) when chromium is missing.
 func TestBrowserProposalToPublication(t *testing.T) {
-	chrome, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatalf("chromium is needed for the browser test (apt-get install chromium fonts-noto-cjk): %v", err)
-	}
 	srv, h, st := testServer(t)
 	dir := t.TempDir()
 	var files []string
@@ -33,15 +29,15 @@ func TestBrowserProposalToPublication(t *testing.T) {
 		os.WriteFile(f, []byte("report "+k), 0o644)
 		files = append(files, f)
 	}
-	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(filepath.Join(dir, "profile"))}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	ctx := browsertest.Start(t, 90*time.Second, 1200, 900)
+	// A click that submits a form is followed by a new page: RunResponse
+	// waits for it, so the next step never acts on the old page's nodes.
+	clickNav := func(sel string) {
+		t.Helper()
+		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+			t.Fatal(sel, err)
+		}
+	}
 
 	u := srv.URL
 	var state, notices, approval, applied string
@@ -61,9 +57,9 @@ func TestBrowserProposalToPublication(t *testing.T) {
 	}
 	step(chromedp.Navigate(u+"/officer/login"),
 		chromedp.SendKeys(chromedp.CSS("#name"), "rev1"),
-		chromedp.SendKeys(chromedp.CSS("#password"), "password-of-rev1"),
-		chromedp.Click(chromedp.CSS("#login")),
-		chromedp.WaitVisible(chromedp.CSS(`a[href="/officer/proposals/new"]`)),
+		chromedp.SendKeys(chromedp.CSS("#password"), "password-of-rev1"))
+	clickNav("#login")
+	step(chromedp.WaitVisible(chromedp.CSS(`a[href="/officer/proposals/new"]`)),
 		chromedp.Navigate(u+"/officer/proposals/new"),
 		chromedp.WaitVisible(chromedp.CSS("#geometry")))
 	// Only the officer handler is mounted here: no MapLibre, so the drawing
@@ -77,29 +73,27 @@ func TestBrowserProposalToPublication(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#geometry"), "LINESTRING (120.6000 31.3200, 120.6010 31.3205)"),
 		chromedp.SendKeys(chromedp.CSS("#admin"), "320508022"),
 		chromedp.SendKeys(chromedp.CSS("#applicant"), "姑苏区民政局"),
-		chromedp.SendKeys(chromedp.CSS("#reasons"), "新建巷道，取桃花坞之意"),
-		chromedp.Click(chromedp.CSS("#save")),
-		chromedp.WaitVisible(chromedp.CSS("#submit")),
-		chromedp.Click(chromedp.CSS("#submit")),
-		chromedp.WaitVisible(chromedp.CSS("#upload")),
+		chromedp.SendKeys(chromedp.CSS("#reasons"), "新建巷道，取桃花坞之意"))
+	clickNav("#save")
+	clickNav("#submit")
+	step(chromedp.WaitVisible(chromedp.CSS("#upload")),
 		chromedp.SetUploadFiles(chromedp.CSS("#assessment"), files[:1]),
 		chromedp.SetUploadFiles(chromedp.CSS("#expert"), files[1:2]),
-		chromedp.SetUploadFiles(chromedp.CSS("#consultation"), files[2:3]),
-		chromedp.Click(chromedp.CSS("#upload")),
-		chromedp.WaitVisible(chromedp.CSS("#document")),
-		chromedp.SendKeys(chromedp.CSS("#document"), "苏府地名函〔2025〕21号"),
-		chromedp.Click(chromedp.CSS("#approve")),
-		chromedp.WaitVisible(chromedp.CSS("#file")))
+		chromedp.SetUploadFiles(chromedp.CSS("#consultation"), files[2:3]))
+	clickNav("#upload")
+	step(chromedp.WaitVisible(chromedp.CSS("#document")),
+		chromedp.SendKeys(chromedp.CSS("#document"), "苏府地名函〔2025〕21号"))
+	clickNav("#approve")
+	step(chromedp.WaitVisible(chromedp.CSS("#file")))
 	approval = text("#approval")
-	step(chromedp.Click(chromedp.CSS("#file")),
-		chromedp.WaitVisible(chromedp.CSS("#announce")),
-		chromedp.Click(chromedp.CSS("#announce")),
-		chromedp.WaitVisible(chromedp.CSS("#apply")),
+	clickNav("#file")
+	clickNav("#announce")
+	step(chromedp.WaitVisible(chromedp.CSS("#apply")),
 		chromedp.Navigate(u+"/notices"))
 	notices = text("#notices")
-	step(chromedp.Navigate(u+"/officer/proposals/1"),
-		chromedp.Click(chromedp.CSS("#apply")),
-		chromedp.WaitVisible(chromedp.CSS("#applied-place")))
+	step(chromedp.Navigate(u + "/officer/proposals/1"))
+	clickNav("#apply")
+	step(chromedp.WaitVisible(chromedp.CSS("#applied-place")))
 	state = text("#state")
 	applied = text("#applied-place")
 	if !strings.Contains(approval, "苏府地名函〔2025〕21号") {

@@ -8,11 +8,11 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"wumen/site/internal/browsertest"
 
 	"github.com/chromedp/chromedp"
 	"github.com/paulmach/orb"
@@ -72,23 +72,8 @@ const officerMapReady = `!!(window.wumenOfficerMap && window.wumenOfficerMap.isS
 // then shows it with the conflicting places numbered like the findings. It
 // fails (never skips) when Chromium is missing.
 func TestBrowserDrawProposal(t *testing.T) {
-	chrome, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatalf("chromium is needed for the browser test (apt-get install chromium fonts-noto-cjk): %v", err)
-	}
 	srv, off := siteWithOfficer(t)
-	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(chrome),
-		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("use-gl", "angle"), chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")), chromedp.WindowSize(1200, 900)}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 120*time.Second)
-	defer cancel()
+	ctx := browsertest.Start(t, 120*time.Second, 1200, 900)
 
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()

@@ -1,0 +1,87 @@
+// Package browsertest starts the headless Chromium that Wumen's end-to-end
+// tests drive with chromedp: Debian's chromium, a fresh profile, software
+// WebGL (SwiftShader) so maps draw, and no traffic beyond loopback.
+//
+// Test binaries of different packages run at the same time; two Chromiums
+// rendering WebGL on a 2-core machine starve each other until timeouts
+// fire. Start takes an exclusive file lock shared by every test process, so
+// browser sessions run one at a time while the rest of the suite goes on.
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// ExecPath returns the Chromium to run: $WUMEN_CHROME, else chromium on the
+// PATH. A missing browser fails the test — CI installs it, so a browser test
+// never silently skips.
+func ExecPath(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("WUMEN_CHROME"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("no Chromium found: install chromium and fonts-noto-cjk (apt-get install chromium fonts-noto-cjk) or set WUMEN_CHROME")
+	return ""
+}
+
+// Start launches a browser for t, waiting for the cross-process lock first,
+// and returns a chromedp context that expires after timeout (counted from
+// when the browser starts, not from when the lock was requested). Everything
+// is stopped and the lock released when the test ends.
+func Start(t testing.TB, timeout time.Duration, width, height int) context.Context {
+	t.Helper()
+	chrome := ExecPath(t)
+	lock(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chrome),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("use-gl", "angle"),
+		chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.Flag("enable-unsafe-swiftshader", true),
+		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
+		chromedp.WindowSize(width, height),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, timeout)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	return ctx
+}
+
+// lock takes an exclusive flock on a file in the temporary directory shared
+// by all test processes of this machine, released when t ends.
+func lock(t testing.TB) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "wumen-browser-tests.lock"), os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	})
+}
