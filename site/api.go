@@ -2,10 +2,10 @@ package site
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"wumen/gazetteer"
@@ -67,39 +67,18 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, contentType s
 	serveBytes(w, r, contentType, "public, max-age=60", b)
 }
 
-// ParseFilter reads the list filters shared by the places API and exports:
-// category, admin, heritage, status, bbox, missing_geometry, limit, offset.
-func ParseFilter(q map[string][]string, maxLimit int) (gazetteer.Filter, error) {
-	get := func(k string) string {
-		if v := q[k]; len(v) > 0 {
-			return strings.TrimSpace(v[0])
-		}
-		return ""
+// ParseFilter reads the list filters of the places API: those every listing
+// shares (gazetteer.ParseFilter: category, admin, heritage, status, bbox,
+// since, ids, missing_geometry) and the paging (limit, offset).
+func ParseFilter(q url.Values, maxLimit int) (gazetteer.Filter, error) {
+	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
+	f, err := gazetteer.ParseFilter(get)
+	if err != nil {
+		return f, err
 	}
-	f := gazetteer.Filter{Class: get("category"), Admin: get("admin"), Heritage: get("heritage"), Status: gazetteer.Status(get("status"))}
 	bad := func(field, msg string) error {
 		return &gazetteer.Error{Code: gazetteer.EInvalid, Where: field, Message: msg}
 	}
-	if f.Admin != "" {
-		for _, r := range f.Admin {
-			if r < '0' || r > '9' {
-				return f, bad("admin", "admin must be a statistical code prefix (digits)")
-			}
-		}
-	}
-	switch f.Status {
-	case "", gazetteer.StatusCurrent, gazetteer.StatusHistorical, gazetteer.StatusCancelled:
-	default:
-		return f, bad("status", "status must be current, historical or cancelled")
-	}
-	if v := get("bbox"); v != "" {
-		b, err := ParseBBox(v)
-		if err != nil {
-			return f, bad("bbox", err.Error())
-		}
-		f.BBox = &b
-	}
-	f.MissingGeometry = get("missing_geometry") == "true" || get("missing_geometry") == "1"
 	f.Limit = 100
 	if v := get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -116,34 +95,6 @@ func ParseFilter(q map[string][]string, maxLimit int) (gazetteer.Filter, error) 
 		f.Offset = n
 	}
 	return f, nil
-}
-
-// ParseBBox parses minLon,minLat,maxLon,maxLat in WGS84.
-func ParseBBox(v string) (orb.Bound, error) {
-	parts := strings.Split(v, ",")
-	if len(parts) != 4 {
-		return orb.Bound{}, errBBox
-	}
-	var n [4]float64
-	for i, p := range parts {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || x != x {
-			return orb.Bound{}, errBBox
-		}
-		n[i] = x
-	}
-	if n[0] < -180 || n[2] > 180 || n[1] < -90 || n[3] > 90 || n[0] > n[2] || n[1] > n[3] {
-		return orb.Bound{}, errBBox
-	}
-	return orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, nil
-}
-
-var errBBox = bboxError{}
-
-type bboxError struct{}
-
-func (bboxError) Error() string {
-	return "bbox must be minLon,minLat,maxLon,maxLat within -180..180, -90..90"
 }
 
 func (s *Server) handlePlaces(w http.ResponseWriter, r *http.Request) {

@@ -391,15 +391,29 @@ func paramNamesInSource(t *testing.T, file string, funcs ...string) []string {
 	return out
 }
 
+// union merges sorted name lists.
+func union(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		for _, s := range l {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 func TestOpenAPIParametersMatchHandlers(t *testing.T) {
 	d := loadOpenAPI(t)
 	sources := map[string][]string{
 		"/api/v1/search":             paramNamesInSource(t, "../search/query.go", "ParseQuery"),
 		"/api/v1/autocomplete":       paramNamesInSource(t, "../search/query.go", "ParseQuery"),
-		"/api/v1/places":             paramNamesInSource(t, "api.go", "ParseFilter"),
+		"/api/v1/places":             union(paramNamesInSource(t, "api.go", "ParseFilter"), paramNamesInSource(t, "../gazetteer/filter.go", "ParseFilter")),
 		"/api/v1/reverse":            paramNamesInSource(t, "api_search.go", "handleReverse", "sizeParam"),
 		"/api/v1/places/{id}/nearby": paramNamesInSource(t, "api_search.go", "handleNearby", "sizeParam"),
-		"/api/v1/export":             paramNamesInSource(t, "ogc/export.go", "parseExportFilter", "export"),
+		"/api/v1/export":             union(paramNamesInSource(t, "ogc/export.go", "export"), paramNamesInSource(t, "../gazetteer/filter.go", "ParseFilter")),
 		"/api/v1/places/{id}":        paramNamesInSource(t, "api.go", "handlePlace"),
 		"/api/v1/walks":              nil,
 		"/api/v1/openapi.json":       nil,

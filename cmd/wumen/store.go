@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/paulmach/orb"
 	"github.com/schollz/progressbar/v3"
 
 	"wumen/data"
@@ -238,41 +237,13 @@ func bindFilter(fs interface {
 }
 
 func (ff filterFlags) filter() (gazetteer.Filter, error) {
-	f := gazetteer.Filter{Class: *ff.category, Admin: *ff.admin, Heritage: *ff.heritage, Status: gazetteer.Status(*ff.status),
-		MissingGeometry: *ff.missing, Limit: *ff.limit}
-	if *ff.bbox != "" {
-		var v [4]float64
-		parts := strings.Split(*ff.bbox, ",")
-		if len(parts) != 4 {
-			return f, usagef("--bbox wants minLon,minLat,maxLon,maxLat")
-		}
-		for i, p := range parts {
-			x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-			if err != nil {
-				return f, usagef("--bbox: %q is not a number", p)
-			}
-			v[i] = x
-		}
-		b := orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}
-		f.BBox = &b
+	flags := map[string]string{"category": *ff.category, "admin": *ff.admin, "heritage": *ff.heritage, "status": *ff.status,
+		"bbox": *ff.bbox, "since": *ff.since, "ids": *ff.ids, "missing_geometry": strconv.FormatBool(*ff.missing)}
+	f, err := gazetteer.ParseFilter(func(k string) string { return flags[k] })
+	if err != nil {
+		return f, usagef("--%v", err) // "--bbox: …", named as the flag
 	}
-	if *ff.since != "" {
-		t, err := time.Parse(time.RFC3339, *ff.since)
-		if err != nil {
-			t, err = time.Parse("2006-01-02", *ff.since)
-		}
-		if err != nil {
-			return f, usagef("--since wants YYYY-MM-DD or RFC 3339")
-		}
-		f.ChangedSince = t
-	}
-	for _, s := range splitList(*ff.ids) {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return f, usagef("--ids: %q is not an id", s)
-		}
-		f.IDs = append(f.IDs, id)
-	}
+	f.Limit = *ff.limit
 	return f, nil
 }
 

@@ -4,70 +4,18 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"time"
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/export"
 	"wumen/geo"
 )
 
-// parseExportFilter reads the export filters: category, admin, heritage,
-// status, bbox, since, ids, missing_geometry (no paging: an export is
-// whole).
+// parseExportFilter reads the export filters (gazetteer.ParseFilter:
+// category, admin, heritage, status, bbox, since, ids, missing_geometry); no
+// paging: an export is whole.
 func parseExportFilter(r *http.Request) (gazetteer.Filter, error) {
 	q := r.URL.Query()
-	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
-	f := gazetteer.Filter{Class: get("category"), Admin: get("admin"), Heritage: get("heritage"), Status: gazetteer.Status(get("status"))}
-	for _, c := range f.Admin {
-		if c < '0' || c > '9' {
-			return f, invalid("admin", "admin must be a statistical code prefix (digits)")
-		}
-	}
-	switch f.Status {
-	case "", gazetteer.StatusCurrent, gazetteer.StatusHistorical, gazetteer.StatusCancelled:
-	default:
-		return f, invalid("status", "status must be current, historical or cancelled")
-	}
-	if v := get("bbox"); v != "" {
-		b, err := parseBBox(v)
-		if err != nil {
-			return f, err
-		}
-		f.BBox = &b
-	}
-	if v := firstNonEmpty(get("since"), get("changed_since")); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			t, err = time.Parse("2006-01-02", v)
-		}
-		if err != nil {
-			return f, invalid("since", "since must be YYYY-MM-DD or RFC 3339")
-		}
-		f.ChangedSince = t
-	}
-	for _, s := range strings.Split(get("ids"), ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			return f, invalid("ids", "ids must be comma-separated positive integers")
-		}
-		f.IDs = append(f.IDs, id)
-	}
-	f.MissingGeometry = get("missing_geometry") == "1" || get("missing_geometry") == "true"
-	return f, nil
-}
-
-func firstNonEmpty(xs ...string) string {
-	for _, x := range xs {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
+	return gazetteer.ParseFilter(q.Get)
 }
 
 // export serves /api/v1/export?format=…: every export format with the

@@ -60,7 +60,7 @@ func parseQuery(q url.Values) (query, error) {
 		return out, invalid("bbox-crs", "bbox-crs must be "+CRS84)
 	}
 	if v := q.Get("bbox"); v != "" {
-		b, err := parseBBox(v)
+		b, err := gazetteer.ParseBBox(v)
 		if err != nil {
 			return out, err
 		}
@@ -88,31 +88,6 @@ func parseQuery(q url.Values) (query, error) {
 		return out, invalid("status", "status must be current, historical or cancelled")
 	}
 	return out, nil
-}
-
-// parseBBox reads minLon,minLat,maxLon,maxLat (or the 6-number 3D form,
-// whose heights are ignored) in CRS84.
-func parseBBox(v string) (orb.Bound, error) {
-	bad := invalid("bbox", "bbox must be minLon,minLat,maxLon,maxLat within -180..180, -90..90")
-	parts := strings.Split(v, ",")
-	if len(parts) != 4 && len(parts) != 6 {
-		return orb.Bound{}, bad
-	}
-	n := make([]float64, len(parts))
-	for i, p := range parts {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || x != x {
-			return orb.Bound{}, bad
-		}
-		n[i] = x
-	}
-	if len(n) == 6 {
-		n = []float64{n[0], n[1], n[3], n[4]}
-	}
-	if n[0] < -180 || n[2] > 180 || n[1] < -90 || n[3] > 90 || n[0] > n[2] || n[1] > n[3] {
-		return orb.Bound{}, bad
-	}
-	return orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, nil
 }
 
 // parseDatetime reads an instant or an interval ("a/b", "../b", "a/..") of
