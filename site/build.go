@@ -301,7 +301,7 @@ func (s *Server) writePMTiles(ctx context.Context, file string) (int, error) {
 		Type: "overlay", VectorLayers: layers,
 	}})
 	err = ti.each(func(z maptile.Zoom, x, y uint32, mvt []byte) error {
-		gz, err := gzipBytes(mvt)
+		gz, err := pmtiles.GzipBytes(mvt)
 		if err != nil {
 			return err
 		}

@@ -1,15 +1,13 @@
 package export
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
+	"wumen/geo/gdaltest"
 
 	"github.com/paulmach/orb"
 
@@ -57,21 +55,7 @@ func emptyStore(t testing.TB) *gazetteer.Store {
 // gdal runs a GDAL tool; a missing tool fails the test (CI installs
 // gdal-bin), it never skips.
 func gdal(t testing.TB, tool string, args ...string) string {
-	t.Helper()
-	bin, err := exec.LookPath(tool)
-	if err != nil {
-		t.Fatalf("%s not found (install gdal-bin): %v", tool, err)
-	}
-	var out, errb bytes.Buffer
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %v: %v\n%s\n%s", tool, args, err, out.String(), errb.String())
-	}
-	if s := errb.String(); strings.Contains(s, "Warning") || strings.Contains(s, "ERROR") {
-		t.Errorf("%s %v printed warnings:\n%s", tool, args, s)
-	}
-	return out.String()
+	return gdaltest.Quiet(t, tool, args...)
 }
 
 // gdalFeatures converts a layer to GeoJSON with ogr2ogr and decodes it.

@@ -12,7 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"wumen/geo/internal/fixture"
-	"wumen/geo/internal/gdaltest"
+	"wumen/geo/gdaltest"
 )
 
 var placeCols = []Column{

@@ -15,7 +15,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"wumen/geo/internal/fixture"
-	"wumen/geo/internal/gdaltest"
+	"wumen/geo/gdaltest"
 )
 
 const trickyDescription = `七里山塘 <b>"Seven-li"</b> & 'Shantang' ]]> done`

@@ -14,7 +14,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"wumen/geo/internal/fixture"
-	"wumen/geo/internal/gdaltest"
+	"wumen/geo/gdaltest"
 )
 
 // shantang is 山塘街 as OSM records it (node/5151296022, ODbL); the time

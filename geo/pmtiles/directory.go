@@ -45,10 +45,13 @@ func encodeDirectory(entries []Entry) ([]byte, error) {
 			raw = binary.AppendUvarint(raw, e.Offset+1)
 		}
 	}
-	return gzipBytes(raw)
+	return GzipBytes(raw)
 }
 
-func gzipBytes(b []byte) ([]byte, error) {
+// GzipBytes compresses b as this package writes tiles, directories and metadata
+// (gzip, best compression): an archive declaring gzip tile compression needs
+// its tiles in this form.
+func GzipBytes(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	if err != nil {

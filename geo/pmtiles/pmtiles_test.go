@@ -14,7 +14,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
-	"wumen/geo/internal/gdaltest"
+	"wumen/geo/gdaltest"
 )
 
 // Vectors from the spec's tile ID table (z/x/y → id), and one more from an

@@ -144,7 +144,7 @@ func (w *Writer) WriteTo(out io.Writer) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if meta, err = gzipBytes(meta); err != nil {
+	if meta, err = GzipBytes(meta); err != nil {
 		return 0, err
 	}
 

@@ -15,7 +15,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"wumen/geo/internal/fixture"
-	"wumen/geo/internal/gdaltest"
+	"wumen/geo/gdaltest"
 	"wumen/geo/pmtiles"
 )
 

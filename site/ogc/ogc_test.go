@@ -1,18 +1,17 @@
 package ogc
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"wumen/geo/gdaltest"
 
 	"wumen/gazetteer"
 )
@@ -51,21 +50,7 @@ func testServer(t *testing.T) (*httptest.Server, *gazetteer.Store) {
 }
 
 func gdal(t *testing.T, tool string, args ...string) string {
-	t.Helper()
-	bin, err := exec.LookPath(tool)
-	if err != nil {
-		t.Fatalf("%s not found (install gdal-bin): %v", tool, err)
-	}
-	var out, errb bytes.Buffer
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %v: %v\n%s\n%s", tool, args, err, out.String(), errb.String())
-	}
-	if strings.Contains(errb.String(), "ERROR") {
-		t.Errorf("%s %v: %s", tool, args, errb.String())
-	}
-	return out.String()
+	return gdaltest.Quiet(t, tool, args...)
 }
 
 func TestGDALReadsService(t *testing.T) {

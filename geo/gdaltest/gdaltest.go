@@ -1,5 +1,5 @@
 // Package gdaltest runs GDAL's command-line tools for the tests of the geo
-// packages. GDAL is the reference reader for the files Wumen writes, so a
+// packages and of the exports and services built on them. GDAL is the reference reader for the files Wumen writes, so a
 // missing ogrinfo fails the test instead of skipping it (CI installs
 // gdal-bin).
 package gdaltest
@@ -7,6 +7,7 @@ package gdaltest
 import (
 	"bytes"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -31,4 +32,15 @@ func Run(t testing.TB, tool string, args ...string) (stdout, stderr string) {
 		t.Fatalf("%s %v: %v\nstdout:\n%s\nstderr:\n%s", tool, args, err, out.String(), errb.String())
 	}
 	return out.String(), errb.String()
+}
+
+// Quiet runs a GDAL tool like Run and also fails the test when the tool
+// printed a warning or an error: a file Wumen writes must open cleanly.
+func Quiet(t testing.TB, tool string, args ...string) string {
+	t.Helper()
+	out, errs := Run(t, tool, args...)
+	if strings.Contains(errs, "Warning") || strings.Contains(errs, "ERROR") {
+		t.Errorf("%s %v printed warnings:\n%s", tool, args, errs)
+	}
+	return out
 }
