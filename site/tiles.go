@@ -275,4 +275,3 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	}
 	serveBytes(w, r, "application/vnd.mapbox-vector-tile", "public, max-age=300", b)
 }
-

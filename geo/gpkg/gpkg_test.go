@@ -11,8 +11,8 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wumen/geo/internal/fixture"
 	"wumen/geo/gdaltest"
+	"wumen/geo/internal/fixture"
 )
 
 var placeCols = []Column{

@@ -14,8 +14,8 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wumen/geo/internal/fixture"
 	"wumen/geo/gdaltest"
+	"wumen/geo/internal/fixture"
 )
 
 const trickyDescription = `七里山塘 <b>"Seven-li"</b> & 'Shantang' ]]> done`

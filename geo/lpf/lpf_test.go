@@ -13,8 +13,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"wumen/geo/internal/fixture"
 	"wumen/geo/gdaltest"
+	"wumen/geo/internal/fixture"
 )
 
 // shantang is 山塘街 as OSM records it (node/5151296022, ODbL); the time

@@ -14,8 +14,8 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 
-	"wumen/geo/internal/fixture"
 	"wumen/geo/gdaltest"
+	"wumen/geo/internal/fixture"
 	"wumen/geo/pmtiles"
 )
 
