@@ -111,7 +111,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 // "admin unit + name" (常熟虞山 → 虞山 within 常熟市); that reading wins when
 // it finds an exact name, or when q found nothing better than a partial.
 func (ix *Index) search(ctx context.Context, q Query, prefixOnly bool) (*Result, error) {
-	r, err := ix.run(ctx, q, prefixOnly)
+	r, err := ix.run(ctx, q, prefixOnly, false)
+	if err == nil && len(r.Hits) == 0 && !prefixOnly && analyse(q.Text).latin {
+		// Only pinyin that matches nothing is read as having a typo: the
+		// fuzzy clause is the costliest, and a real reading would bury the
+		// typo's target under its own matches anyway.
+		r, err = ix.run(ctx, q, prefixOnly, true)
+	}
 	if err != nil || q.From > 0 || len(r.Hits) > 0 && r.Hits[0].Matched.How == howExact {
 		return r, err
 	}
@@ -140,7 +146,7 @@ func (ix *Index) withAdminPrefix(ctx context.Context, q Query, prefixOnly bool) 
 		return nil, nil
 	}
 	q.Text, q.Admin = rest, code
-	return ix.run(ctx, q, prefixOnly)
+	return ix.run(ctx, q, prefixOnly, false)
 }
 
 // Autocomplete is Search for as-you-type input: it matches whole names and
@@ -180,16 +186,68 @@ func bigrams(rs []rune) []string {
 	return out
 }
 
+// textOptions shape textQuery: prefixOnly for autocomplete; fuzzy adds the
+// one-typo pinyin clause; hot takes over single-term clauses it can answer
+// from a hot list; common tells how many names share a hot key.
+type textOptions struct {
+	prefixOnly, fuzzy bool
+	hot               func(field, v string) bool
+	common            func(key string) int // names sharing a hot key, 0 if not hot
+}
+
 // textQuery builds the bleve query for the analysed text. hot, when not
 // nil, is asked about each single-term clause and takes over those it
 // answers from a hot list (hot.go); the clause is then left out.
-func textQuery(qt qtext, prefixOnly bool, hot func(field, v string) bool) query.Query {
+func textQuery(qt qtext, opt textOptions) query.Query {
+	prefixOnly, hot := opt.prefixOnly, opt.hot
 	var qs []query.Query
 	term := func(field, v string, boost float64) query.Query {
 		if hot != nil && hot(field, v) {
 			return nil
 		}
 		return termQuery(field, v, boost)
+	}
+	// bigramConj is the conjunction of the bigram terms; bigrams shared by
+	// thousands of names are left out while a rarer one remains, since a
+	// leapfrogging conjunction still walks them (classify checks the
+	// candidates, so this only widens the set it is given).
+	bigramConj := func(lead string, bs []string, boost float64) query.Query {
+		type ft struct{ field, v string }
+		var keep, common []ft
+		if lead != "" {
+			keep = append(keep, ft{fPrefix, lead})
+		}
+		rarest := -1
+		for _, bg := range bs {
+			n := 0
+			if opt.common != nil {
+				n = opt.common(hotKeyOf(fSub, bg))
+			}
+			if n == 0 {
+				keep = append(keep, ft{fSub, bg})
+				continue
+			}
+			if rarest < 0 || n < rarest {
+				rarest = n
+				common = append([]ft{{fSub, bg}}, common...)
+			}
+		}
+		if len(keep) == 0 && len(common) > 0 {
+			keep = common[:1] // all common: the rarest stands for them
+		}
+		switch len(keep) {
+		case 0:
+			return nil
+		case 1: // a single term may be answered by a hot list
+			return term(keep[0].field, keep[0].v, boost)
+		}
+		cs := make([]query.Query, len(keep))
+		for i, t := range keep {
+			cs[i] = termQuery(t.field, t.v, 1)
+		}
+		c := query.NewConjunctionQuery(cs)
+		c.SetBoost(boost)
+		return c
 	}
 	add := func(cs ...query.Query) {
 		for _, c := range cs {
@@ -205,13 +263,7 @@ func textQuery(qt qtext, prefixOnly bool, hot func(field, v string) bool) query.
 		} else if bs := bigrams(qt.runes[1:]); len(bs) > 0 {
 			// a longer prefix: its first two characters begin the name and
 			// the rest follows (classify checks the order)
-			cs := []query.Query{termQuery(fPrefix, string(qt.runes[:2]), 1)}
-			for _, bg := range bs {
-				cs = append(cs, termQuery(fSub, bg, 1))
-			}
-			c := query.NewConjunctionQuery(cs)
-			c.SetBoost(boostPrefix)
-			add(c)
+			add(bigramConj(string(qt.runes[:2]), bs, boostPrefix))
 		}
 		if len(qt.runes) == 1 {
 			add(term(fSub, qt.norm+genericMark, boostGeneric))
@@ -219,16 +271,10 @@ func textQuery(qt qtext, prefixOnly bool, hot func(field, v string) bool) query.
 		if !prefixOnly {
 			if len(qt.runes) == 1 {
 				add(term(fSub, qt.norm, boostSub))
-			} else {
-				var cs []query.Query
-				for _, bg := range bigrams(qt.runes) {
-					cs = append(cs, termQuery(fSub, bg, 1))
-				}
-				if len(cs) > 0 {
-					c := query.NewConjunctionQuery(cs)
-					c.SetBoost(boostSub)
-					add(c)
-				}
+			} else if bs := bigrams(qt.runes); len(bs) == 1 {
+				add(term(fSub, bs[0], boostSub)) // may be answered by a hot list
+			} else if len(bs) > 1 {
+				add(bigramConj("", bs, boostSub))
 			}
 		}
 		return disjunction(qs)
@@ -249,7 +295,7 @@ func textQuery(qt qtext, prefixOnly bool, hot func(field, v string) bool) query.
 		}
 		if !prefixOnly {
 			add(term(fPySub, lat, boostPySub))
-			if len(lat) >= 5 {
+			if opt.fuzzy && len(lat) >= 5 {
 				f := query.NewFuzzyQuery(lat)
 				f.SetField(fPinyin)
 				f.Fuzziness = 1
@@ -317,7 +363,7 @@ type scored struct {
 	dist  float64
 }
 
-func (ix *Index) run(ctx context.Context, q Query, prefixOnly bool) (*Result, error) {
+func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Result, error) {
 	start := time.Now()
 	if q.Size == 0 {
 		q.Size = DefaultSize
@@ -343,7 +389,14 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly bool) (*Result, er
 	}
 	var must []query.Query
 	if qt.norm != "" {
-		if tq := textQuery(qt, prefixOnly, hook); tq != nil {
+		opt := textOptions{prefixOnly: prefixOnly, fuzzy: fuzzy, hot: hook,
+			common: func(key string) int {
+				if l := ix.hot[key]; l != nil {
+					return l.count
+				}
+				return 0
+			}}
+		if tq := textQuery(qt, opt); tq != nil {
 			must = append(must, tq)
 		}
 	}
