@@ -20,7 +20,7 @@ import (
 
 func init() {
 	register(&command{name: "init", help: "create the store from the embedded dataset (fails if it exists, unless --force)", run: cmdInit})
-	register(&command{name: "import", args: "FILE...", help: "import JSON Lines, GeoJSON or CSV records (one transaction; --dry-run shows the changes)", run: cmdImport})
+	register(&command{name: "import", args: "FILE...", help: "import JSON Lines, GeoJSON, CSV, GeoPackage or Linked Places records (one transaction; --dry-run shows the changes)", run: cmdImport})
 	register(&command{name: "export", help: "export places: jsonl, geojson, geojsonl, csv, gpkg, kml, lpf, lptsv, pmtiles (filters: --category --admin --heritage --bbox --since …)", run: cmdExport})
 	register(&command{name: "show", args: "ID|CODE", help: "print one place as JSON, with --revisions its history", run: cmdShow})
 	register(&command{name: "backup", args: "FILE", help: "write a consistent copy of the live store (restore: stop the server, copy FILE over the store)", run: cmdBackup})

@@ -22,18 +22,18 @@ const (
 // rule implements is named beside the article, because the clauses of 第九条
 // are not numbered here from the official text.
 const (
-	ArtMeaning   = "地名管理条例 第九条（含义健康；DOMAIN.md §5 第1项）"
-	ArtScale     = "地名管理条例 第九条（名实相符，不夸大；DOMAIN.md §5 第2项）"
-	ArtChars     = "地名管理条例 第九条（使用规范汉字，避免生僻字；通用规范汉字表；DOMAIN.md §5 第3项）"
-	ArtPerson    = "地名管理条例 第九条（一般不以人名作地名，不以国家领导人的名字作地名；DOMAIN.md §5 第4项）"
-	ArtForeign   = "地名管理条例 第九条（不以外国人名、地名作地名；DOMAIN.md §5 第5项）"
-	ArtBrand     = "地名管理条例 第九条（不以企业名称或者商标名称作地名；DOMAIN.md §5 第6项）"
-	ArtDuplicate = "地名管理条例 第九条（不重名，避免同音；DOMAIN.md §5 第7项）"
-	ArtGeneric   = "地名管理条例实施办法（通名与地理实体的类别、属性相符；DOMAIN.md §2, §5）"
+	ArtMeaning   = "地名管理条例 第九条（含义健康）"
+	ArtScale     = "地名管理条例 第九条（名实相符，不夸大）"
+	ArtChars     = "地名管理条例 第九条（使用规范汉字，避免生僻字；通用规范汉字表）"
+	ArtPerson    = "地名管理条例 第九条（一般不以人名作地名，不以国家领导人的名字作地名）"
+	ArtForeign   = "地名管理条例 第九条（不以外国人名、地名作地名）"
+	ArtBrand     = "地名管理条例 第九条（不以企业名称或者商标名称作地名）"
+	ArtDuplicate = "地名管理条例 第九条（不重名，避免同音）"
+	ArtGeneric   = "地名管理条例实施办法（通名与地理实体的类别、属性相符）"
 	ArtHistory   = "地名管理条例 第十条（具有重要历史文化价值的地名一般不得更名）"
 	ArtProtected = "地名管理条例 第二十五条（列入保护名录的地名，更名须先制定保护措施）"
-	ArtRevival   = "地名管理条例实施办法（地名文化保护：活化使用；DOMAIN.md §6）"
-	ArtProcedure = "地名管理条例（申报材料：综合评估、专家论证、征求意见；DOMAIN.md §5 程序）"
+	ArtRevival   = "地名管理条例实施办法（地名文化保护：活化使用）"
+	ArtProcedure = "地名管理条例（申报材料：综合评估、专家论证、征求意见）"
 )
 
 // Rule identifiers. The part before the dot is the clean-up family (重 大 洋
