@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -306,9 +305,6 @@ func Build(dir string, each func(func(*gazetteer.Place) error) error) (*Index, e
 	dir = filepath.Clean(dir)
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
 	tmp := dir + ".tmp-" + stamp
-	// Indexing allocates a lot of short-lived garbage; collecting less often
-	// during the build is worth a few per cent (restored afterwards).
-	defer debug.SetGCPercent(debug.SetGCPercent(200))
 	places, hot, err := buildAt(tmp, each)
 	if err != nil {
 		os.RemoveAll(tmp)
