@@ -33,6 +33,9 @@ var periods = func() map[string][2]int {
 	return m
 }()
 
+// circaSlack is how many years a circa date may stray either way.
+const circaSlack = 10
+
 // Period is the span of years an approximate date stands for.
 type Period struct {
 	Start, End int // inclusive years; negative is BCE
@@ -50,9 +53,17 @@ var (
 // false for what it cannot read.
 func ParsePeriod(s string) (Period, bool) {
 	s = strings.TrimSpace(s)
-	for _, p := range []string{"c.", "ca.", "circa", "约", "公元"} {
-		s = strings.TrimSpace(strings.TrimPrefix(s, p))
+	for _, p := range []string{"c.", "ca.", "circa", "约", "~"} {
+		if rest, ok := strings.CutPrefix(strings.ToLower(s), p); ok {
+			// A circa year may stray either way: "c. 1781" is 1771–1791.
+			q, ok := ParsePeriod(rest)
+			if !ok {
+				return Period{}, false
+			}
+			return Period{q.Start - circaSlack, q.End + circaSlack}, true
+		}
 	}
+	s = strings.TrimSpace(strings.TrimPrefix(s, "公元"))
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "?"), "年")
 	if strings.HasPrefix(s, "前") {
 		s = "-" + strings.TrimPrefix(s, "前")

@@ -38,6 +38,6 @@
 // slower here): an in-memory quadtree of label points serves bbox and
 // distance filters, nearest places and reverse lookup (spatial.go).
 //
-// The dynasty → years table (dynasties.tsv) and the 通名 → category table
-// (generics.tsv) are data files embedded in the package.
+// The 通名 → category table (generics.tsv) is a data file embedded in the
+// package; approximate name dates are read by gazetteer.ParsePeriod.
 package search

@@ -100,31 +100,21 @@ func TestParseQueryErrors(t *testing.T) {
 	}
 }
 
-func TestParsePeriod(t *testing.T) {
+func TestNameYears(t *testing.T) {
 	for _, c := range []struct {
-		in       string
-		from, to int
-		ok       bool
+		start, end string
+		from, to   int
+		dated      bool
 	}{
-		{"1912", 1912, 1912, true},
-		{"1912-05-01", 1912, 1912, true},
-		{"1368-1644", 1368, 1644, true},
-		{"1368–1644", 1368, 1644, true},
-		{"c. 1781", 1771, 1791, true},
-		{"约1781", 1771, 1791, true},
-		{"宋", 960, 1279, true},
-		{"南宋", 1127, 1279, true},
-		{"明", 1368, 1644, true},
-		{"明代", 1368, 1644, true},
-		{"清朝", 1644, 1912, true},
-		{"民国", 1912, 1949, true},
-		{"-514", -514, -514, true},
-		{"unknown", 0, 0, false},
-		{"", 0, 0, false},
+		{"1113", "1367", 1113, 1367, true},
+		{"南宋", "", 1127, maxYear, true},
+		{"", "c. 1781", minYear, 1791, true},
+		{"", "", minYear, maxYear, false},
+		{"unknown", "", minYear, maxYear, false},
 	} {
-		p, ok := parsePeriod(c.in)
-		if ok != c.ok || ok && (p.from != c.from || p.to != c.to) {
-			t.Errorf("parsePeriod(%q) = %v %v, want %d-%d %v", c.in, p, ok, c.from, c.to, c.ok)
+		from, to, dated := nameYears(c.start, c.end)
+		if from != c.from || to != c.to || dated != c.dated {
+			t.Errorf("nameYears(%q, %q) = %d, %d, %v", c.start, c.end, from, to, dated)
 		}
 	}
 }
