@@ -300,19 +300,16 @@ func (h *Handler) proposalData(r *http.Request, p *review.Proposal) (map[string]
 }
 
 func (h *Handler) proposal(w http.ResponseWriter, r *http.Request, sess *account.Session) {
-	p := h.load(w, r, sess)
-	if p == nil {
-		return
-	}
-	d, err := h.proposalData(r, p)
-	if err != nil {
-		h.fail(w, r, sess, err)
-		return
-	}
-	h.render(w, "proposal", sess, d)
+	h.proposalView(w, r, sess, "proposal")
 }
 
+// printReport is the printable review report: the proposal's data in the
+// print template.
 func (h *Handler) printReport(w http.ResponseWriter, r *http.Request, sess *account.Session) {
+	h.proposalView(w, r, sess, "report")
+}
+
+func (h *Handler) proposalView(w http.ResponseWriter, r *http.Request, sess *account.Session, tmpl string) {
 	p := h.load(w, r, sess)
 	if p == nil {
 		return
@@ -322,7 +319,7 @@ func (h *Handler) printReport(w http.ResponseWriter, r *http.Request, sess *acco
 		h.fail(w, r, sess, err)
 		return
 	}
-	h.render(w, "report", sess, d)
+	h.render(w, tmpl, sess, d)
 }
 
 func (h *Handler) editPage(w http.ResponseWriter, r *http.Request, sess *account.Session) {
