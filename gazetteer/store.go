@@ -364,3 +364,34 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, key, value)
 	return err
 }
+
+// ChangedSince returns the ids of the places written after revision
+// afterRev, and the newest revision id. A server polls it to keep its
+// derived state (the search index) current with writes made by other
+// processes, such as a command-line import.
+func (s *Store) ChangedSince(ctx context.Context, afterRev int64) (ids []int64, last int64, err error) {
+	last = afterRev
+	rows, err := s.db.QueryContext(ctx, `SELECT place_id, max(id) FROM revisions WHERE id > ? GROUP BY place_id ORDER BY place_id`, afterRev)
+	if err != nil {
+		return nil, last, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, rev int64
+		if err := rows.Scan(&id, &rev); err != nil {
+			return nil, last, err
+		}
+		ids = append(ids, id)
+		if rev > last {
+			last = rev
+		}
+	}
+	return ids, last, rows.Err()
+}
+
+// LastRevision returns the id of the newest revision (0 for an empty store).
+func (s *Store) LastRevision(ctx context.Context) (int64, error) {
+	var last sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT max(id) FROM revisions`).Scan(&last)
+	return last.Int64, err
+}

@@ -361,3 +361,34 @@ func TestAlsoRunsInTheSameTransaction(t *testing.T) {
 		t.Errorf("Also ran %d times", n)
 	}
 }
+
+func TestChangedSinceSeesOtherConnections(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a, err := gazetteer.Open(filepath.Join(dir, "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ids, last, err := a.ChangedSince(ctx, 0)
+	if err != nil || len(ids) != 0 || last != 0 {
+		t.Fatalf("empty store: %v %d %v", ids, last, err)
+	}
+	b, err := gazetteer.Open(filepath.Join(dir, "w.db")) // another writer, as a CLI import would be
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	load(t, b, fixture)
+	ids, last, err = a.ChangedSince(ctx, 0)
+	if err != nil || len(ids) != 5 || last != 5 {
+		t.Fatalf("after import: %v %d %v", ids, last, err)
+	}
+	if _, err := b.ApplyEvent(ctx, 3, gazetteer.Event{Type: gazetteer.EventCancel}, gazetteer.Change{Actor: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	ids, last2, _ := a.ChangedSince(ctx, last)
+	if len(ids) != 1 || ids[0] != 3 || last2 != last+1 {
+		t.Errorf("after one event: %v %d", ids, last2)
+	}
+}

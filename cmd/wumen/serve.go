@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"wumen/gazetteer"
+	"wumen/search"
 	"wumen/site"
 	"wumen/site/officer"
 	"wumen/site/ogc"
@@ -110,6 +111,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			log.Error("index update", "place", p.ID, "err", err)
 		}
 	})
+	// Writes by other processes (a command-line import while the server
+	// runs) reach the index too: follow the revisions table.
+	go followRevisions(ctx, store, idx, 2*time.Second, log)
 	m, err := mounts(ctx, store, cfg, log)
 	if err != nil {
 		return err
@@ -151,6 +155,47 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// followRevisions re-indexes every place written since the server started,
+// polling the store's revisions every interval until ctx ends. In-process
+// writes are already indexed by the store's watcher; indexing them again is
+// harmless.
+func followRevisions(ctx context.Context, store *gazetteer.Store, idx *search.Index, interval time.Duration, log *slog.Logger) {
+	last, err := store.LastRevision(ctx)
+	if err != nil {
+		log.Error("follow revisions", "err", err)
+		return
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		ids, next, err := store.ChangedSince(ctx, last)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("follow revisions", "err", err)
+			}
+			continue
+		}
+		for _, id := range ids {
+			p, err := store.Get(ctx, id)
+			if err == nil {
+				err = idx.Upsert(p)
+			}
+			if err != nil {
+				log.Error("index update", "place", id, "err", err)
+			}
+		}
+		if len(ids) > 0 {
+			log.Info("indexed changes from other writers", "places", len(ids))
+		}
+		last = next
+	}
 }
 
 func cmdBuildSite(ctx context.Context, e *env, args []string) error {

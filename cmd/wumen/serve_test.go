@@ -88,6 +88,24 @@ func TestServeAnswersAndShutsDownGracefully(t *testing.T) {
 			t.Errorf("%s: %d, want %d: %.200s", path, st, want, body)
 		}
 	}
+	// A write by another process — a command-line import while the server
+	// runs — reaches the server's search index.
+	rec := filepath.Join(t.TempDir(), "new.jsonl")
+	os.WriteFile(rec, []byte(`{"id":900001,"name":"桃坞新巷","category":{"class":"交通运输设施","subclass":"道路街巷"},"status":"current","admin":["3205","320508"]}`+"\n"), 0o644)
+	if c, _, errs := wumen(t, "import", "--quiet", "--db", db, rec); c != 0 {
+		t.Fatalf("import while serving: %d %s", c, errs)
+	}
+	found := false
+	for i := 0; i < 100 && !found; i++ {
+		_, body := get("/api/v1/search?text=%E6%A1%83%E5%9D%9E%E6%96%B0%E5%B7%B7")
+		found = strings.Contains(body, "900001")
+		if !found {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if !found {
+		t.Error("a place imported by another process never became searchable")
+	}
 	cancel()
 	select {
 	case c := <-code:
