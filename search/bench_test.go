@@ -260,6 +260,11 @@ func benchScale(b *testing.B, ps []*gazetteer.Place, fts bool) {
 	size := dirSize(filepath.Join(dir, "ix"))
 	qs := makeQueries(ps, 2000)
 	ctx := context.Background()
+	// Build reopens the index from disk: every name must be there (the build
+	// uses unsafe_batch and waits for persistence itself).
+	if n, err := ix.bi.DocCount(); err != nil || n != uint64(nNames) {
+		b.Fatalf("reopened index holds %d names, want %d (%v)", n, nNames, err)
+	}
 	if r, err := ix.Search(ctx, Query{Text: ps[len(ps)/2].Name}); err != nil || len(r.Hits) == 0 {
 		b.Fatalf("the index does not find %s: %v", ps[len(ps)/2].Name, err)
 	}

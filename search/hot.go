@@ -106,28 +106,82 @@ func (l *hotList) remove(id int64) {
 }
 
 // hotBuilder collects counts and candidate lists for every key while the
-// index is built, then keeps the hot ones.
-type hotBuilder map[string]*hotList
-
-func (h hotBuilder) add(e *entry, k int, nt nameTokens) {
-	sc := staticScore(e, k)
-	hotKeys(nt, func(key string) {
-		l := h[key]
-		if l == nil {
-			l = &hotList{}
-			h[key] = l
-		}
-		l.count++
-		l.insert(hotItem{e, int32(k), sc})
-	})
+// index is built, then keeps the hot ones. It holds millions of keys at 1M
+// names, so it is kept cheap for the garbage collector and the map: keys
+// are copied once (not substrings that would pin whole token strings), a
+// key maps to an index into lists, and list items refer to entries by
+// index into ents rather than by pointer.
+type hotBuilder struct {
+	keys  map[string]int32
+	lists []buildList
+	ents  []*entry
+	key   []byte // scratch for containsMark + token
 }
 
-func (h hotBuilder) hot() map[string]*hotList {
-	out := map[string]*hotList{}
-	for key, l := range h {
-		if l.count >= hotMin {
-			out[key] = l
+type buildList struct {
+	count int32
+	top   []buildItem // best first, at most hotK
+}
+
+type buildItem struct {
+	e     int32 // index into hotBuilder.ents
+	k     int32
+	score float32
+}
+
+func newHotBuilder() *hotBuilder { return &hotBuilder{keys: map[string]int32{}} }
+
+func (h *hotBuilder) add(e *entry, k int, nt nameTokens) {
+	if k == 0 || len(h.ents) == 0 || h.ents[len(h.ents)-1] != e {
+		h.ents = append(h.ents, e)
+	}
+	it := buildItem{int32(len(h.ents) - 1), int32(k), staticScore(e, k)}
+	addKey := func(key []byte) {
+		i, ok := h.keys[string(key)] // no allocation for the lookup
+		if !ok {
+			i = int32(len(h.lists))
+			h.keys[string(key)] = i
+			h.lists = append(h.lists, buildList{})
 		}
+		l := &h.lists[i]
+		l.count++
+		l.insert(it)
+	}
+	forEachToken(nt.prefix, func(t string) { addKey(append(h.key[:0], t...)) })
+	forEachToken(nt.sub, func(t string) {
+		if t[len(t)-1] == genericMark[0] {
+			addKey(append(h.key[:0], t...))
+		} else {
+			addKey(append(append(h.key[:0], containsMark...), t...))
+		}
+	})
+	forEachToken(nt.pysub, func(t string) { addKey(append(append(h.key[:0], containsMark...), t...)) })
+}
+
+func (l *buildList) insert(it buildItem) {
+	if len(l.top) == hotK && it.score <= l.top[hotK-1].score {
+		return
+	}
+	i := sort.Search(len(l.top), func(i int) bool { return l.top[i].score < it.score })
+	if len(l.top) < hotK {
+		l.top = append(l.top, buildItem{})
+	}
+	copy(l.top[i+1:], l.top[i:])
+	l.top[i] = it
+}
+
+func (h *hotBuilder) hot() map[string]*hotList {
+	out := map[string]*hotList{}
+	for key, i := range h.keys {
+		bl := &h.lists[i]
+		if int(bl.count) < hotMin {
+			continue
+		}
+		l := &hotList{count: int(bl.count), top: make([]hotItem, len(bl.top))}
+		for j, it := range bl.top {
+			l.top[j] = hotItem{h.ents[it.e], it.k, it.score}
+		}
+		out[key] = l
 	}
 	return out
 }

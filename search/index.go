@@ -31,11 +31,27 @@ const (
 )
 
 // batchSize is how many name documents go into one bleve batch while
-// building, and buildWorkers how many batches are indexed at once.
-const (
-	batchSize    = 10000
-	buildWorkers = 2
-)
+// building (a variable so tests can build many batches from the small
+// shipped dataset), and buildWorkers how many batches are indexed at once.
+var batchSize = 25000
+
+const buildWorkers = 2
+
+// buildConfig is the scorch configuration of a fresh build. unsafe_batch
+// lets Batch return once the segment is introduced instead of waiting for
+// the persister, so segment building overlaps persisting; buildAt then
+// waits for every batch's persisted callback before closing (Close does not
+// persist what is still in memory). In the merge plan, segments smaller
+// than one batch count as one batch (the other options are the defaults).
+// The config is saved with the index; open switches unsafe_batch off.
+func buildConfig() map[string]interface{} {
+	return map[string]interface{}{
+		"unsafe_batch": true,
+		"scorchMergePlanOptions": map[string]interface{}{
+			"FloorSegmentSize": int64(batchSize),
+		},
+	}
+}
 
 // Index is the search index of the gazetteer: a bleve index with one document
 // per name (so a year filter applies to the name, not the place), plus an
@@ -329,7 +345,7 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places 
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		return nil, nil, err
 	}
-	bi, err := bleve.NewUsing(filepath.Join(tmp, bleveDir), indexMapping(), scorch.Name, scorch.Name, nil)
+	bi, err := bleve.NewUsing(filepath.Join(tmp, bleveDir), indexMapping(), scorch.Name, scorch.Name, buildConfig())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -349,12 +365,26 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places 
 	// this one tokenizes the next: segment building dominates the build.
 	batches := make(chan *bleve.Batch, buildWorkers)
 	errs := make(chan error, buildWorkers)
+	var persisted sync.WaitGroup // one per batch handed to bleve (unsafe_batch)
+	var perrMu sync.Mutex
+	var perr error
 	for range buildWorkers {
 		go func() {
 			var werr error
 			for b := range batches {
 				if werr == nil {
-					werr = bi.Batch(b)
+					persisted.Add(1)
+					b.SetPersistedCallback(func(e error) {
+						if e != nil {
+							perrMu.Lock()
+							perr = errors.Join(perr, e)
+							perrMu.Unlock()
+						}
+						persisted.Done()
+					})
+					if werr = bi.Batch(b); werr != nil {
+						persisted.Done() // never introduced: no callback
+					}
 				}
 			}
 			errs <- werr
@@ -363,7 +393,7 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places 
 	batch := bi.NewBatch()
 	var docs []*document.Document
 	places = map[int64]*entry{}
-	hb := hotBuilder{}
+	hb := newHotBuilder()
 	err = each(func(p *gazetteer.Place) error {
 		if p == nil || places[p.ID] != nil {
 			return fmt.Errorf("search: nil or repeated place %v", p)
@@ -397,6 +427,10 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places 
 	if err != nil {
 		return nil, nil, err
 	}
+	persisted.Wait()
+	if perr != nil {
+		return nil, nil, perr
+	}
 	if err := w.Flush(); err != nil {
 		return nil, nil, err
 	}
@@ -423,7 +457,9 @@ func Open(dir string) (*Index, error) {
 // open opens the index at dir; places, when given, are its compact records
 // (just built) and are not read back from the snapshot.
 func open(dir string, places map[int64]*entry, hot map[string]*hotList) (*Index, error) {
-	bi, err := bleve.Open(filepath.Join(dir, bleveDir))
+	// The build's unsafe_batch is saved in the index config; Upsert and
+	// Delete must wait for persistence, so it is switched off here.
+	bi, err := bleve.OpenUsing(filepath.Join(dir, bleveDir), map[string]interface{}{"unsafe_batch": false})
 	if err != nil {
 		return nil, err
 	}

@@ -319,3 +319,36 @@ func TestBuildReplacesAtomically(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildManyBatchesPersisted builds from many small batches (the build
+// uses unsafe_batch and waits for persistence itself) and checks that the
+// index reopened from disk holds every name and finds them.
+func TestBuildManyBatchesPersisted(t *testing.T) {
+	defer func(n int) { batchSize = n }(batchSize)
+	batchSize = 300
+	ps := loadPlaces(t)
+	dir := filepath.Join(t.TempDir(), "ix")
+	ix, err := Build(dir, eachOf(ps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	want := 0
+	for _, e := range ix.places {
+		want += len(e.Names)
+	}
+	if n, err := ix.bi.DocCount(); err != nil || n != uint64(want) {
+		t.Fatalf("reopened index holds %d names, want %d (%v)", n, want, err)
+	}
+	for _, p := range ps[:50] {
+		r, err := ix.Search(context.Background(), Query{Text: p.Name})
+		if err != nil || len(r.Hits) == 0 {
+			t.Errorf("%s not found after reopen: %v", p.Name, err)
+		}
+	}
+}
