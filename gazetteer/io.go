@@ -189,7 +189,11 @@ func ReadCSV(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 		}
 		for i, v := range rec {
 			if !utf8.ValidString(v) {
-				return nil, &Error{Code: EInvalid, Where: fmt.Sprintf("%s: %s", where, head[i]), Message: "invalid UTF-8"}
+				col := fmt.Sprintf("column %d", i+1)
+				if i < len(head) {
+					col = head[i]
+				}
+				return nil, &Error{Code: EInvalid, Where: fmt.Sprintf("%s: %s", where, col), Message: "invalid UTF-8"}
 			}
 		}
 		p, err := placeFromCSV(get, crs)

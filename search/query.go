@@ -17,7 +17,7 @@ const (
 	MaxTextRunes   = 200
 	DefaultSize    = 10
 	MaxSize        = 100
-	MaxFrom        = 10000
+	MaxFrom        = 1000 // deep paging costs a re-rank of from+size candidates per request
 	MaxRadiusM     = 500_000
 	maxBoundDegree = 20 // a bbox wider or taller than this is not a search of Suzhou
 )
@@ -84,7 +84,7 @@ func (q *Query) Validate(requireText bool) error {
 		return bad("size", "must be between 1 and 100")
 	}
 	if q.From < 0 || q.From > MaxFrom {
-		return bad("from", "must be between 0 and 10000")
+		return bad("from", "must be between 0 and 1000")
 	}
 	switch q.Status {
 	case "", gazetteer.StatusCurrent, gazetteer.StatusHistorical, gazetteer.StatusCancelled:

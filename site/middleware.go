@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"wumen/site/clientaddr"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -55,7 +55,9 @@ func (s *Server) harden(h http.Handler) http.Handler {
 				"bytes", rec.bytes, "dur_ms", float64(d.Microseconds())/1000, "ip", s.clientIP(r))
 		}()
 		securityHeaders(rec.Header(), s.cfg.Basemap)
-		if r.Body != nil {
+		// The officer pages take report uploads and cap their own bodies
+		// (site/officer's MaxUpload); everything else gets maxBody.
+		if r.Body != nil && !strings.HasPrefix(r.URL.Path, "/officer/") {
 			r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
 		}
 		h.ServeHTTP(rec, r)
@@ -306,20 +308,9 @@ func (s *Server) rateLimit(h http.Handler) http.Handler {
 	})
 }
 
-// clientIP is the remote address, or the first X-Forwarded-For hop when the
-// operator says a proxy sets it.
+// clientIP is the client address for rate limits and logs.
 func (s *Server) clientIP(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			ip, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(ip)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return clientaddr.Of(r, s.cfg.TrustProxy)
 }
 
 // metrics are the Prometheus series of the HTTP server.

@@ -172,7 +172,9 @@ func (ti *tileIndex) tile(z maptile.Zoom, x, y uint32) ([]byte, error) {
 		b = append(append([]byte(nil), b...), c...)
 	}
 	if len(b) == 0 {
-		b = nil
+		// Empty tiles are not cached: there are 4^16 of them, and a
+		// client asking for each must not grow memory without bound.
+		return nil, nil
 	}
 	ti.cache.Store(key, b)
 	return b, nil

@@ -160,7 +160,9 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		as.Audit(ctx, "cli", "user.add", "user "+u.Name, "role "+u.Role, "")
+		if err := as.Audit(ctx, "cli", "user.add", "user "+u.Name, "role "+u.Role, ""); err != nil {
+			return err
+		}
 		fmt.Fprintf(e.stdout, "added %s (%s)\n", u.Name, u.Role)
 	case "token":
 		if len(pos) != 1 {
@@ -170,7 +172,9 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		as.Audit(ctx, "cli", "user.token", "user "+pos[0], *label, "")
+		if err := as.Audit(ctx, "cli", "user.token", "user "+pos[0], *label, ""); err != nil {
+			return err
+		}
 		fmt.Fprintln(e.stdout, tok)
 	case "list":
 		us, err := as.Users(ctx)

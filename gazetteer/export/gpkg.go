@@ -709,7 +709,11 @@ func placeFromRow(g orb.Geometry, r map[string]any, crs geo.CRS) (*gazetteer.Pla
 	} else {
 		p.Geometry = nil
 	}
-	if p.Label != nil {
+	if p.Geometry != nil {
+		// The geometry may have been edited in a GIS: derive the label
+		// point from it again rather than keep the recorded one.
+		p.Label = nil
+	} else if p.Label != nil {
 		l := unproject(*p.Label, crs).(orb.Point)
 		p.Label = &l
 	}

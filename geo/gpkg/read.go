@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -48,9 +49,9 @@ func read(db *sql.DB, layer string, fn func(orb.Geometry, map[string]any) error)
 	if err := db.QueryRow(`SELECT name FROM pragma_table_info(?) WHERE pk = 1`, layer).Scan(&pk); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	q := fmt.Sprintf(`SELECT * FROM "%s"`, layer)
+	q := `SELECT * FROM ` + quoteIdent(layer)
 	if pk != "" {
-		q += fmt.Sprintf(` ORDER BY "%s"`, pk)
+		q += ` ORDER BY ` + quoteIdent(pk)
 	}
 	rows, err := db.Query(q)
 	if err != nil {
@@ -88,4 +89,10 @@ func read(db *sql.DB, layer string, fn func(orb.Geometry, map[string]any) error)
 		}
 	}
 	return rows.Err()
+}
+
+// quoteIdent quotes an SQL identifier read from a file (layer and column
+// names come from the GeoPackage being imported, which is untrusted).
+func quoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }

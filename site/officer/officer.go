@@ -24,11 +24,11 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"wumen/site/clientaddr"
 	"wumen/site/jsonapi"
 
 	"wumen/gazetteer"
@@ -156,6 +156,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("X-Frame-Options", "DENY")
+	if strings.HasPrefix(r.URL.Path, "/officer/") {
+		// Officer pages are private: no copy in any cache, and none shown
+		// again by the back button after logout. (/notices is public.)
+		hd.Set("Cache-Control", "no-store")
+	}
+	if r.Body != nil {
+		// Three reports and the form fields at most (MaxUpload each).
+		r.Body = http.MaxBytesReader(w, r.Body, h.maxBody())
+	}
 	h.mux.ServeHTTP(w, r)
 }
 
@@ -207,16 +216,7 @@ type ctxKey struct{}
 
 // clientIP is the address used for rate limits and the audit log.
 func (h *Handler) clientIP(r *http.Request) string {
-	if h.opts.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return clientaddr.Of(r, h.opts.TrustProxy)
 }
 
 func (h *Handler) secure(r *http.Request) bool { return h.opts.Secure || r.TLS != nil }
