@@ -52,6 +52,24 @@ func ReadJSONL(r io.Reader, name string) ([]Input, error) {
 	return out, nil
 }
 
+// ToWGS84 converts records read in crs (a JSON Lines export written with
+// --crs gcj02, say) to WGS84 at the edge: geometries are converted and label
+// points dropped, to be derived again from the converted geometry.
+func ToWGS84(in []Input, crs geo.CRS) {
+	if isWGS84(crs) {
+		return
+	}
+	for _, r := range in {
+		if r.Place.Geometry != nil {
+			r.Place.Geometry = geo.ToWGS84(r.Place.Geometry, crs)
+			r.Place.Label = nil
+		} else if r.Place.Label != nil {
+			l := geo.ToWGS84(*r.Place.Label, crs).(orb.Point)
+			r.Place.Label = &l
+		}
+	}
+}
+
 // decodeRecord parses one JSON record strictly: valid UTF-8 (encoding/json
 // would silently replace bad bytes), no unknown fields, finite numbers.
 func decodeRecord(b []byte) (*Place, error) {
@@ -95,10 +113,26 @@ func ReadGeoJSON(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 	}
 	var fc struct {
 		Type     string            `json:"type"`
+		CRS      string            `json:"wumen_crs"`
 		Features []json.RawMessage `json:"features"`
 	}
 	if err := json.Unmarshal(b, &fc); err != nil {
 		return nil, at(jsonError(err), name)
+	}
+	// A Wumen export names a non-WGS84 CRS it was written in; reading it as
+	// WGS84 would store shifted coordinates.
+	if fc.CRS != "" {
+		declared, err := geo.ParseCRS(fc.CRS)
+		if err != nil {
+			return nil, &Error{Code: EInvalid, Where: name + ": wumen_crs", Message: err.Error()}
+		}
+		switch {
+		case crs == geo.WGS84 || crs == declared:
+			crs = declared
+		default:
+			return nil, &Error{Code: EInvalid, Where: name + ": wumen_crs",
+				Message: fmt.Sprintf("the file says its coordinates are %s, but the import was told %s", declared, crs)}
+		}
 	}
 	if fc.Type != "FeatureCollection" {
 		return nil, &Error{Code: EInvalid, Where: name + ": type", Message: "expected a GeoJSON FeatureCollection"}
@@ -363,6 +397,7 @@ func (s *Store) WriteGeoJSON(ctx context.Context, w io.Writer, o ExportOptions, 
 		head := map[string]any{"type": "FeatureCollection", "attribution": Attribution}
 		if !isWGS84(o.CRS) {
 			head["crs_note"] = "coordinates in " + o.CRS.String() + "; RFC 7946 readers expect WGS84"
+			head["wumen_crs"] = o.CRS.String()
 		}
 		hb, _ := json.Marshal(head)
 		bw.Write(hb[:len(hb)-1])

@@ -241,7 +241,7 @@ func (f Filter) where() (string, []any) {
 	}
 	if !f.ChangedSince.IsZero() {
 		conds = append(conds, "p.updated>=?")
-		args = append(args, f.ChangedSince.UTC().Format(time.RFC3339Nano))
+		args = append(args, f.ChangedSince.UTC().Format(TimeLayout))
 	}
 	if len(conds) == 0 {
 		return "", nil

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -390,5 +391,55 @@ func TestChangedSinceSeesOtherConnections(t *testing.T) {
 	ids, last2, _ := a.ChangedSince(ctx, last)
 	if len(ids) != 1 || ids[0] != 3 || last2 != last+1 {
 		t.Errorf("after one event: %v %d", ids, last2)
+	}
+}
+
+func TestNonWGS84ExportsComeBackToWGS84(t *testing.T) {
+	ctx := context.Background()
+	a := openTemp(t)
+	load(t, a, fixture)
+	want := orb.Point{120.6154018, 31.3245428} // 北寺塔, id 1
+	near := func(p orb.Point) bool { return abs(p[0]-want[0]) < 1e-7 && abs(p[1]-want[1]) < 1e-7 }
+
+	var gj bytes.Buffer
+	a.WriteGeoJSON(ctx, &gj, gazetteer.ExportOptions{CRS: geo.GCJ02, Filter: gazetteer.Filter{IDs: []int64{1}}}, false)
+	in, err := gazetteer.ReadGeoJSON(bytes.NewReader(gj.Bytes()), "gcj.geojson", geo.WGS84) // default CRS: the file's declaration wins
+	if err != nil || !near(in[0].Place.Geometry.(orb.Point)) {
+		t.Fatalf("GeoJSON in GCJ-02 read back: %v %v", in, err)
+	}
+	if _, err := gazetteer.ReadGeoJSON(bytes.NewReader(gj.Bytes()), "gcj.geojson", geo.BD09); err == nil || !strings.Contains(err.Error(), "wumen_crs") {
+		t.Errorf("a contradicting --crs must be refused: %v", err)
+	}
+
+	var jl bytes.Buffer
+	a.WriteJSONL(ctx, &jl, gazetteer.ExportOptions{CRS: geo.BD09, Filter: gazetteer.Filter{IDs: []int64{1}}})
+	recs, err := gazetteer.ReadJSONL(bytes.NewReader(jl.Bytes()), "bd.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if near(recs[0].Place.Geometry.(orb.Point)) {
+		t.Fatal("the BD-09 export was not shifted")
+	}
+	gazetteer.ToWGS84(recs, geo.BD09)
+	if !near(recs[0].Place.Geometry.(orb.Point)) || recs[0].Place.Label != nil {
+		t.Errorf("BD-09 JSON Lines converted to %v (label %v)", recs[0].Place.Geometry, recs[0].Place.Label)
+	}
+}
+
+func TestImportedTimesAreNormalised(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	load(t, s, `{"id":8,"name":"枫桥","category":{"class":"交通运输设施"},"status":"current","updated":"2026-01-02T10:00:00+08:00"}`)
+	p, _ := s.Get(ctx, 8)
+	if p.Updated != "2026-01-02T02:00:00.000000000Z" {
+		t.Errorf("updated stored as %q", p.Updated)
+	}
+	in, _ := gazetteer.ReadJSONL(strings.NewReader(`{"id":9,"name":"枫桥","category":{"class":"交通运输设施"},"updated":"yesterday"}`), "t.jsonl")
+	if _, err := s.PutAll(ctx, in, gazetteer.Change{Actor: "t"}, gazetteer.PutOptions{}); err == nil || !strings.Contains(err.Error(), "t.jsonl:1: updated") {
+		t.Errorf("bad time: %v", err)
+	}
+	since, _ := time.Parse(time.RFC3339, "2026-01-02T01:59:59Z")
+	if n, _ := s.Count(ctx, gazetteer.Filter{ChangedSince: since}); n != 1 {
+		t.Errorf("changed since: %d", n)
 	}
 }

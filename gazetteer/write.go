@@ -13,6 +13,21 @@ import (
 	"wumen/gazetteer/romanize"
 )
 
+// TimeLayout is how the store writes times: RFC 3339 in UTC with a fixed
+// nine-digit fraction, so that times compare correctly as text (the
+// changed-since filter is a string comparison in SQL).
+const TimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+// normalTime rewrites an RFC 3339 time carried by an imported record in
+// TimeLayout.
+func normalTime(v string) (string, error) {
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return "", invalid("updated", "%q is not an RFC 3339 time", v)
+	}
+	return t.UTC().Format(TimeLayout), nil
+}
+
 // Action says what a write did to a place.
 type Action string
 
@@ -57,6 +72,11 @@ type PutOptions struct {
 	// domain table (a naming-review proposal marked applied) lands together
 	// with the places or not at all.
 	Also func(ctx context.Context, tx *sql.Tx, rep *Report) error
+
+	// ifUpdated, when set, is the Updated time of the record the caller
+	// read and changed: a write that finds another revision since is a
+	// conflict, never a silent overwrite (optimistic concurrency).
+	ifUpdated string
 }
 
 // Put validates and writes one place as one revision. A place with ID 0 gets a
@@ -99,7 +119,7 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 		return nil, err
 	}
 	defer st.close()
-	now := s.now().UTC().Format(time.RFC3339Nano)
+	now := s.now().UTC().Format(TimeLayout)
 	rep := &Report{}
 	var written []*Place
 	for i, r := range in {
@@ -107,6 +127,9 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 		before, err := s.findExisting(ctx, tx, st.byID, p, opt.MatchLinks)
 		if err != nil {
 			return nil, at(err, r.Where)
+		}
+		if opt.ifUpdated != "" && (before == nil || before.Updated != opt.ifUpdated) {
+			return nil, Errorf(EConflict, "place %d changed since it was read; try again", p.ID)
 		}
 		if before != nil {
 			p.ID = before.ID
@@ -133,6 +156,8 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 			// is stamped now.
 			if act == Updated || p.Updated == "" {
 				p.Updated = now
+			} else if p.Updated, err = normalTime(p.Updated); err != nil {
+				return nil, at(err, r.Where)
 			}
 			doc := string(mustJSON(p))
 			if err := st.writeRow(ctx, p, doc, before != nil); err != nil {

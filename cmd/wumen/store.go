@@ -202,7 +202,9 @@ func readInput(name, format string, crs geo.CRS) ([]gazetteer.Input, error) {
 	base := filepath.Base(name)
 	switch format {
 	case "jsonl":
-		return gazetteer.ReadJSONL(f, base)
+		in, err := gazetteer.ReadJSONL(f, base)
+		gazetteer.ToWGS84(in, crs)
+		return in, err
 	case "geojson":
 		return gazetteer.ReadGeoJSON(f, base, crs)
 	case "csv":
@@ -330,12 +332,15 @@ func cmdShow(ctx context.Context, e *env, args []string) error {
 	}
 	defer s.Close()
 	var p *gazetteer.Place
-	if len(pos[0]) >= 9 || strings.HasPrefix(pos[0], "3205") {
+	// A statistical code (4, 6, 9 or 12 digits) names an admin unit; an
+	// argument that is no unit's code is an id.
+	if n := len(pos[0]); n == 4 || n == 6 || n == 9 || n == 12 {
 		p, err = s.GetByCode(ctx, pos[0])
-	} else {
+	}
+	if p == nil {
 		id, perr := strconv.ParseInt(pos[0], 10, 64)
 		if perr != nil {
-			return usagef("%q is not an id", pos[0])
+			return usagef("%q is not an id or statistical code", pos[0])
 		}
 		p, err = s.Get(ctx, id)
 	}
