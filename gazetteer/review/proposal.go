@@ -281,16 +281,33 @@ func (s *Service) save(ctx context.Context, tx *sql.Tx, p *Proposal, rep *Report
 	p.UpdatedAt = s.now()
 	p.Report = nil
 	doc, _ := json.Marshal(p)
+	// The row must still be in the state it was read in: two officers
+	// acting at once (approve while an editor saves, two applies) get a
+	// conflict instead of one silently undoing the other.
+	var res sql.Result
+	var err error
+	guard := from
+	if guard == "" { // a creation: the row was just inserted in state to
+		guard = to
+	}
 	if rep != nil {
 		rj, _ := json.Marshal(rep)
-		if _, err := tx.ExecContext(ctx, `UPDATE review_proposals SET state=?, doc=?, report=?, updated_at=? WHERE id=?`, p.State, string(doc), string(rj), p.UpdatedAt, p.ID); err != nil {
-			return err
-		}
+		res, err = tx.ExecContext(ctx, `UPDATE review_proposals SET state=?, doc=?, report=?, updated_at=? WHERE id=? AND state=?`,
+			p.State, string(doc), string(rj), p.UpdatedAt, p.ID, guard)
 		p.Report = rep
-	} else if _, err := tx.ExecContext(ctx, `UPDATE review_proposals SET state=?, doc=?, updated_at=? WHERE id=?`, p.State, string(doc), p.UpdatedAt, p.ID); err != nil {
+	} else {
+		res, err = tx.ExecContext(ctx, `UPDATE review_proposals SET state=?, doc=?, updated_at=? WHERE id=? AND state=?`,
+			p.State, string(doc), p.UpdatedAt, p.ID, guard)
+	}
+	if err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO proposal_history(proposal_id,at,actor,action,from_state,to_state,note,snapshot) VALUES (?,?,?,?,?,?,?,?)`,
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return gazetteer.Errorf(gazetteer.EConflict, "proposal %d changed while you were working on it; reload and try again", p.ID)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO proposal_history(proposal_id,at,actor,action,from_state,to_state,note,snapshot) VALUES (?,?,?,?,?,?,?,?)`,
 		p.ID, p.UpdatedAt, actor, action, string(from), string(to), note, string(doc))
 	return err
 }

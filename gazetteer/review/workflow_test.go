@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"testing"
 	"time"
@@ -146,5 +147,41 @@ func TestAttachmentLimitsAndReject(t *testing.T) {
 	p, err := s.Transition(ctx, p.ID, Transition{Action: ActReject, Reason: "观前街仍在使用"}, "rev1")
 	if err != nil || p.State != Rejected || p.Rejection != "观前街仍在使用" {
 		t.Fatalf("reject: %v %+v", err, p)
+	}
+}
+
+// TestApplyRaceCreatesOnePlace: two officers read the same announced proposal
+// and both apply it. The second apply's state guard fails inside the
+// transaction that would write the place, so no second place appears.
+func TestApplyRaceCreatesOnePlace(t *testing.T) {
+	ctx := context.Background()
+	s, _ := testService(t)
+	p := &Proposal{Kind: Naming, Name: "桃坞巷", Category: gazetteer.Category{Class: "交通运输设施", Subclass: "道路街巷"}, Scale: "lane",
+		Geometry: geojson.NewGeometry(orb.LineString{{120.600, 31.320}, {120.601, 31.3205}}), Admin: "320508022", Applicant: "姑苏区民政局", Reasons: "新建巷道"}
+	if err := s.Create(ctx, p, "editor1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Transition(ctx, p.ID, Transition{Action: ActSubmit}, "editor1"); err != nil {
+		t.Fatal(err)
+	}
+	attachReports(t, s, p.ID)
+	for _, a := range []string{ActApprove, ActFile, ActAnnounce} {
+		if _, err := s.Transition(ctx, p.ID, Transition{Action: a, Document: "苏府地名函〔2025〕12号", Date: "2025-03-01"}, "rev1"); err != nil {
+			t.Fatal(a, err)
+		}
+	}
+	stale, _ := s.Get(ctx, p.ID) // the second officer's copy, read before the first applies
+	if _, err := s.Transition(ctx, p.ID, Transition{Action: ActApply}, "rev1"); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.Store.Count(ctx, gazetteer.Filter{})
+	_, err := s.apply(ctx, stale, "rev2", func(ctx context.Context, tx *sql.Tx, id int64) error {
+		return s.save(ctx, tx, stale, nil, "rev2", ActApply, Announced, Applied, "")
+	})
+	if gazetteer.ErrorCode(err) != gazetteer.EConflict {
+		t.Fatalf("second apply: %v, want conflict", err)
+	}
+	if after, _ := s.Store.Count(ctx, gazetteer.Filter{}); after != before {
+		t.Errorf("the second apply wrote a place (%d → %d)", before, after)
 	}
 }
