@@ -3,6 +3,7 @@ package site
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -44,5 +45,16 @@ func TestReadsAreOpenToEveryOriginAndCached(t *testing.T) {
 	}
 	if r := get(t, h, "/about"); r.h.Get("Access-Control-Allow-Origin") != "" {
 		t.Error("pages need no CORS header")
+	}
+}
+
+func TestSearchPageRejectsBadInputWith400(t *testing.T) {
+	s := newServer(t, nil)
+	r := get(t, s.Handler(), "/search?q="+strings.Repeat("长", 300))
+	if r.code != 400 || r.h.Get("Cache-Control") != "no-store" || !strings.Contains(r.body, "text") {
+		t.Errorf("long query: %d %q", r.code, r.h.Get("Cache-Control"))
+	}
+	if r := get(t, s.Handler(), "/search?q=shantang"); r.code != 200 || !strings.Contains(r.body, "山塘街") {
+		t.Errorf("good query: %d", r.code)
 	}
 }

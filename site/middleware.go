@@ -295,7 +295,7 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 // rateLimit answers 429 JSON to a client over its budget on /api/.
 func (s *Server) rateLimit(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/") {
+		if limited(r.URL.Path) {
 			if ok, wait := s.limiter.allow(s.clientIP(r), time.Now()); !ok {
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 				w.Header().Set("Cache-Control", "no-store")
@@ -306,6 +306,14 @@ func (s *Server) rateLimit(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// limited reports whether a path does query work worth a per-client limit:
+// the API, the search pages (each a full index search) and the OGC service
+// (filters may scan the table). Pages and tiles are cached and cheap.
+func limited(path string) bool {
+	return strings.HasPrefix(path, "/api/") || path == "/search" || path == "/en/search" ||
+		path == "/ogc" || strings.HasPrefix(path, "/ogc/")
 }
 
 // clientIP is the client address for rate limits and logs.

@@ -60,7 +60,6 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, p *page, err 
 		return
 	}
 	s.log.Error("page", "path", r.URL.Path, "err", err)
-	p.Title, p.NoIndex = "500", true
 	http.Error(w, "internal error", http.StatusInternalServerError)
 }
 
@@ -636,5 +635,9 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page) {
 		}
 	}
 	p.Data = sv
-	s.render(w, r, http.StatusOK, "search", p)
+	status := http.StatusOK
+	if sv.Error != "" {
+		status = http.StatusBadRequest // the page explains what was wrong
+	}
+	s.render(w, r, status, "search", p)
 }
