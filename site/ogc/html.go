@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"net/http"
 	"sort"
 )
 
@@ -26,7 +27,7 @@ type page struct {
 var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="zh-Hans"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}</style>
+<link rel="stylesheet" href="/ogc/style.css">
 </head><body>
 <h1>{{.Title}}</h1>
 {{with .Description}}<p>{{.}}</p>{{end}}
@@ -110,4 +111,14 @@ func str(v any) string {
 		return ""
 	}
 	return fmt.Sprint(v)
+}
+
+// styleCSS is the HTML encoding's stylesheet, served as a file: the site's
+// Content-Security-Policy allows no inline style.
+const styleCSS = `body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}`
+
+func (s *service) style(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	io.WriteString(w, styleCSS)
 }

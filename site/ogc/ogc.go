@@ -75,6 +75,7 @@ func New(store *gazetteer.Store, opts Options) http.Handler {
 	s.mux.HandleFunc("GET /ogc/{$}", s.landing)
 	s.mux.HandleFunc("GET /ogc/conformance", s.conformance)
 	s.mux.HandleFunc("GET /ogc/api", s.openAPI)
+	s.mux.HandleFunc("GET /ogc/style.css", s.style)
 	s.mux.HandleFunc("GET /ogc/collections", s.collections)
 	s.mux.HandleFunc("GET /ogc/collections/{cid}", s.collection)
 	s.mux.HandleFunc("GET /ogc/collections/{cid}/items", s.items)
