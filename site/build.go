@@ -115,7 +115,11 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 }
 
 func robots(base string) []byte {
-	return []byte("User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /search?\n\nSitemap: " + base + "/sitemap.xml\n")
+	b := "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /search?\n"
+	if base != "" { // a sitemap must be named by its absolute URL
+		b += "\nSitemap: " + base + "/sitemap.xml\n"
+	}
+	return []byte(b)
 }
 
 func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {
@@ -244,12 +248,14 @@ func Build(ctx context.Context, cfg Config, dir string, opt BuildOptions) (*Buil
 		return nil, err
 	}
 	base := cfg.BaseURL
-	sm, err := s.sitemap(ctx, base)
-	if err != nil {
-		return nil, err
-	}
-	if err := write("/sitemap.xml", sm); err != nil {
-		return nil, err
+	if base != "" { // sitemap locations must be absolute URLs
+		sm, err := s.sitemap(ctx, base)
+		if err != nil {
+			return nil, err
+		}
+		if err := write("/sitemap.xml", sm); err != nil {
+			return nil, err
+		}
 	}
 	if err := write("/robots.txt", robots(base)); err != nil {
 		return nil, err

@@ -222,7 +222,9 @@ func langPath(lang, p string) string {
 }
 
 func (s *Server) baseURL(r *http.Request) string {
-	if s.cfg.BaseURL != "" || r == nil {
+	// A static build knows no host but the configured one: without it,
+	// links stay site-relative rather than point at a build-time host.
+	if s.cfg.BaseURL != "" || r == nil || s.cfg.static {
 		return s.cfg.BaseURL
 	}
 	scheme := "http"

@@ -123,13 +123,27 @@ func TestServeAnswersAndShutsDownGracefully(t *testing.T) {
 func TestBuildSiteWritesAStaticSite(t *testing.T) {
 	db := seeded(t)
 	out := filepath.Join(t.TempDir(), "out")
-	if code, _, stderr := wumen(t, "build-site", "--quiet", "--db", db, out); code != 0 {
+	if code, _, stderr := wumen(t, "build-site", "--quiet", "--db", db, "--base-url", "https://wumen.example.org", out); code != 0 {
 		t.Fatalf("build-site: %d %s", code, stderr)
 	}
 	for _, f := range []string{"index.html", "tiles.pmtiles", "sitemap.xml", "robots.txt", "place/51.geojson", "en/index.html"} {
 		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s missing from the static build", f)
 		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "sitemap.xml")); !strings.Contains(string(b), "<loc>https://wumen.example.org/place/51/") {
+		t.Error("sitemap locations are not absolute URLs of the base")
+	}
+	// Without a base URL nothing may point at a build-time host.
+	rel := filepath.Join(t.TempDir(), "rel")
+	if code, _, stderr := wumen(t, "build-site", "--quiet", "--db", db, rel); code != 0 {
+		t.Fatalf("build-site: %d %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(rel, "index.html")); strings.Contains(string(b), "localhost") || !strings.Contains(string(b), `rel="canonical"`) {
+		t.Error("a build without --base-url links to a host, or lost its canonical link")
+	}
+	if _, err := os.Stat(filepath.Join(rel, "sitemap.xml")); err == nil {
+		t.Error("a sitemap with relative locations was written")
 	}
 	if code, _, _ := wumen(t, "build-site", "--db", db); code != exitUsage {
 		t.Errorf("build-site without DIR: exit %d", code)
