@@ -232,10 +232,9 @@ func (s *Service) Login(ctx context.Context, name, password, ip string) (string,
 		VerifyPassword(password, dummyHash(s.Params))
 	}
 	if err == sql.ErrNoRows || !VerifyPassword(password, hash) || disabled {
-		s.Limiter.Fail(ip, name)
 		return "", nil, gazetteer.Errorf(gazetteer.EUnauthorized, "wrong user name or password")
 	}
-	s.Limiter.Reset(name)
+	s.Limiter.Succeeded(ip, name)
 	token := randomToken(32)
 	sess := &Session{CSRF: randomToken(32), Expires: s.Now().Add(s.SessionTTL)}
 	_, err = s.db.ExecContext(ctx, `INSERT INTO account_sessions(id,user_id,csrf,created_at,expires_at,ip) VALUES (?,?,?,?,?,?)`,

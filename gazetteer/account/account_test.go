@@ -129,3 +129,28 @@ func TestLoginSessionsTokensLimits(t *testing.T) {
 		t.Error("permission table wrong")
 	}
 }
+
+func TestLimiterCountsAttemptsBeforeTheCheck(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewLimiter(3, 100, 15*time.Minute, func() time.Time { return now })
+	// Parallel attempts: each Allow counts at once, so the fourth is refused
+	// although no password check has failed yet.
+	for i := 0; i < 3; i++ {
+		if !l.Allow("192.0.2.1", "li") {
+			t.Fatalf("attempt %d refused", i+1)
+		}
+	}
+	if l.Allow("192.0.2.1", "li") {
+		t.Fatal("a fourth parallel attempt passed")
+	}
+	l.Succeeded("192.0.2.1", "li")
+	if !l.Allow("192.0.2.1", "li") {
+		t.Error("a successful login did not give the account its attempts back")
+	}
+	now = now.Add(16 * time.Minute)
+	for i := 0; i < 3; i++ {
+		if !l.Allow("192.0.2.1", "wang") {
+			t.Errorf("after the window: attempt %d refused", i+1)
+		}
+	}
+}

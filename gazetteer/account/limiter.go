@@ -36,25 +36,35 @@ func (l *Limiter) recent(key string) int {
 	return len(ts) - i
 }
 
-// Allow reports whether a login from ip for account may be tried.
+// maxKeys bounds the memory of the counts: past it, expired keys are swept.
+const maxKeys = 10000
+
+// Allow reports whether a login from ip for account may be tried, and if
+// so counts the attempt at once: parallel attempts cannot all pass before
+// the first slow password check fails. Success gives the count back.
 func (l *Limiter) Allow(ip, account string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.recent("ip:"+ip) < l.perIP && l.recent("user:"+account) < l.perAccount
-}
-
-// Fail records a failed login.
-func (l *Limiter) Fail(ip, account string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	if len(l.fails) > maxKeys {
+		for k := range l.fails {
+			l.recent(k)
+		}
+	}
+	if l.recent("ip:"+ip) >= l.perIP || l.recent("user:"+account) >= l.perAccount {
+		return false
+	}
 	t := l.now()
 	l.fails["ip:"+ip] = append(l.fails["ip:"+ip], t)
 	l.fails["user:"+account] = append(l.fails["user:"+account], t)
+	return true
 }
 
-// Reset forgets an account's failures after a successful login.
-func (l *Limiter) Reset(account string) {
+// Succeeded gives back the attempt Allow counted for a login that worked.
+func (l *Limiter) Succeeded(ip, account string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.fails, "user:"+account)
+	if ts := l.fails["ip:"+ip]; len(ts) > 0 {
+		l.fails["ip:"+ip] = ts[:len(ts)-1]
+	}
 }
