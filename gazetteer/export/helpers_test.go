@@ -1,56 +1,32 @@
 package export
 
 import (
-	"context"
 	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
-	"wumen/geo/gdaltest"
 
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/storetest"
+	"wumen/geo/gdaltest"
 )
 
 // testStore returns a store in a temp dir seeded with testdata/places.jsonl:
 // seven real Suzhou places (see testdata/README.md).
 func testStore(t testing.TB) *gazetteer.Store {
 	t.Helper()
-	s, err := gazetteer.Open(filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	f, err := os.Open("testdata/places.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	in, err := gazetteer.ReadJSONL(f, "places.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.Open(t)
+	in := storetest.Records(t, "testdata/places.jsonl")
 	// One lifecycle event, so the events table has a row; it is a test
 	// record, not a real approval.
 	in[3].Place.Events = []gazetteer.Event{{Type: gazetteer.EventNaming, Date: "2019-06-01", Document: "测试文号〔2019〕1号", Note: "test record"}}
-	if _, err := s.PutAll(context.Background(), in, gazetteer.Change{Actor: "test", Reason: "fixture"}, gazetteer.PutOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Put(t, s, in)
 	return s
 }
 
 // emptyStore returns a new empty store.
-func emptyStore(t testing.TB) *gazetteer.Store {
-	t.Helper()
-	s, err := gazetteer.Open(filepath.Join(t.TempDir(), "empty.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+func emptyStore(t testing.TB) *gazetteer.Store { return storetest.Open(t) }
 
 // gdal runs a GDAL tool; a missing tool fails the test (CI installs
 // gdal-bin), it never skips.

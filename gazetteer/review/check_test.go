@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,16 +11,13 @@ import (
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/storetest"
 )
 
 // testStore opens a temporary store seeded with the fixture places.
 func testStore(t testing.TB) *gazetteer.Store {
 	t.Helper()
-	s, err := gazetteer.Open(filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := storetest.Open(t)
 	if _, err := s.Seed(context.Background(), os.DirFS("testdata"), nil); err != nil {
 		t.Fatal(err)
 	}

@@ -11,36 +11,23 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"wumen/geo/gdaltest"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/storetest"
+	"wumen/geo/gdaltest"
 )
 
 func testServer(t *testing.T) (*httptest.Server, *gazetteer.Store) {
 	t.Helper()
-	s, err := gazetteer.Open(filepath.Join(t.TempDir(), "ogc.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	f, err := os.Open("testdata/places.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	in, err := gazetteer.ReadJSONL(f, "places.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.Open(t)
+	in := storetest.Records(t, "testdata/places.jsonl")
 	// 苏州府 (1367–1912), the prefecture before the city: a historical
 	// place whose name is dated, for datetime queries.
 	in = append(in, gazetteer.Input{Place: &gazetteer.Place{ID: 8, Name: "苏州府", Joined: true, Category: gazetteer.Category{Class: "行政区域"},
 		Status: gazetteer.StatusHistorical, Names: []gazetteer.Name{{Text: "苏州府", Kind: gazetteer.KindHistorical, Start: "1367", End: "1912", Citation: "明史·地理志"}},
 		Rel: []gazetteer.Relation{{Type: gazetteer.RelSuccessorOf, Target: 1}}}})
 	ctx := context.Background()
-	if _, err := s.PutAll(ctx, in, gazetteer.Change{Actor: "test"}, gazetteer.PutOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Put(t, s, in)
 	if err := s.PutWalks(ctx, []gazetteer.Walk{{ID: "shantang", Title: "七里山塘到北寺塔", Stops: []gazetteer.Stop{{Place: 4}, {Place: 3}, {Place: 5}}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,47 @@
+// Package storetest gives tests of the packages built on the gazetteer a real
+// SQLite store in a temporary folder and fixture records read from JSON Lines,
+// the way net/http/httptest gives them a server.
+package storetest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"wumen/gazetteer"
+)
+
+// Open returns an empty store in a temporary folder, closed when t ends.
+func Open(t testing.TB) *gazetteer.Store {
+	t.Helper()
+	s, err := gazetteer.Open(filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Records reads fixture places from a JSON Lines file.
+func Records(t testing.TB, file string) []gazetteer.Input {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	in, err := gazetteer.ReadJSONL(f, filepath.Base(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// Put writes fixture records into s in one transaction.
+func Put(t testing.TB, s *gazetteer.Store, in []gazetteer.Input) {
+	t.Helper()
+	if _, err := s.PutAll(context.Background(), in, gazetteer.Change{Actor: "test", Reason: "fixture"}, gazetteer.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
