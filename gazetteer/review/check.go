@@ -208,34 +208,26 @@ func words(sub Subject, lane bool, add func(Finding)) {
 			}
 		}
 	}
-	for _, w := range Words(ListForeign) {
-		if strings.Contains(name, w.Word) {
-			add(Finding{Rule: RuleForeign, Severity: Block, Article: ArtForeign,
-				Message:   fmt.Sprintf("名称含外国地名或人名“%s”（%s）（洋）", w.Word, w.Note),
-				MessageEN: fmt.Sprintf("the name contains the foreign place or person name %q (%s) (洋)", w.Word, w.Note)})
+	// Word lists whose every entry found in the name is a finding; %[1]s is
+	// the word, %[2]s its note.
+	for _, l := range []struct {
+		list, rule, article string
+		sev                 Severity
+		zh, en              string
+	}{
+		{ListForeign, RuleForeign, ArtForeign, Block, "名称含外国地名或人名“%[1]s”（%[2]s）（洋）", "the name contains the foreign place or person name %[1]q (%[2]s) (洋)"},
+		{ListLeader, RuleLeader, ArtPerson, Block, "名称含国家领导人的名字“%[1]s”", "the name contains the name of a state leader, %[1]s"},
+		{ListPerson, RulePerson, ArtPerson, Warn, "名称含人名“%[1]s”（%[2]s），一般不以人名作地名", "the name contains the person name %[1]s (%[2]s); names are generally not taken from persons"},
+		{ListBrand, RuleBrand, ArtBrand, Block, "名称含企业名称或商标“%[1]s”", "the name contains the enterprise or brand name %[1]s"},
+	} {
+		for _, w := range Words(l.list) {
+			if strings.Contains(name, w.Word) {
+				add(Finding{Rule: l.rule, Severity: l.sev, Article: l.article,
+					Message: fmt.Sprintf(l.zh, w.Word, w.Note), MessageEN: fmt.Sprintf(l.en, w.Word, w.Note)})
+			}
 		}
 	}
-	for _, w := range Words(ListLeader) {
-		if strings.Contains(name, w.Word) {
-			add(Finding{Rule: RuleLeader, Severity: Block, Article: ArtPerson,
-				Message:   fmt.Sprintf("名称含国家领导人的名字“%s”", w.Word),
-				MessageEN: fmt.Sprintf("the name contains the name of a state leader, %s", w.Word)})
-		}
-	}
-	for _, w := range Words(ListPerson) {
-		if strings.Contains(name, w.Word) {
-			add(Finding{Rule: RulePerson, Severity: Warn, Article: ArtPerson,
-				Message:   fmt.Sprintf("名称含人名“%s”（%s），一般不以人名作地名", w.Word, w.Note),
-				MessageEN: fmt.Sprintf("the name contains the person name %s (%s); names are generally not taken from persons", w.Word, w.Note)})
-		}
-	}
-	for _, w := range Words(ListBrand) {
-		if strings.Contains(name, w.Word) {
-			add(Finding{Rule: RuleBrand, Severity: Block, Article: ArtBrand,
-				Message:   fmt.Sprintf("名称含企业名称或商标“%s”", w.Word),
-				MessageEN: fmt.Sprintf("the name contains the enterprise or brand name %s", w.Word)})
-		}
-	}
+
 }
 
 // smallEntity reports whether a category is of entities that must not be
