@@ -101,9 +101,6 @@ func jsonError(err error) error {
 // properties (as WriteGeoJSON writes them; at least name and category),
 // converting coordinates from crs to WGS84 at the edge.
 func ReadGeoJSON(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
-	if crs == 0 {
-		crs = geo.WGS84
-	}
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -127,7 +124,7 @@ func ReadGeoJSON(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 			return nil, &Error{Code: EInvalid, Where: name + ": wumen_crs", Message: err.Error()}
 		}
 		switch {
-		case crs == geo.WGS84 || crs == declared:
+		case crs == 0 || crs == geo.WGS84 || crs == declared:
 			crs = declared
 		default:
 			return nil, &Error{Code: EInvalid, Where: name + ": wumen_crs",
@@ -182,9 +179,6 @@ var CSVHeader = []string{"id", "name", "specific", "generic", "pinyin", "class",
 // ReadCSV reads places from CSV with a header row: name and class are
 // required; the position comes from wkt, or from lon and lat, in crs.
 func ReadCSV(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
-	if crs == 0 {
-		crs = geo.WGS84
-	}
 	br := bufio.NewReader(r)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)

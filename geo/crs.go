@@ -15,7 +15,8 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// CRS is a coordinate reference system a coordinate may be declared in.
+// CRS is a coordinate reference system a coordinate may be declared in. The
+// zero value means WGS84, the storage CRS, in every transform.
 type CRS uint8
 
 // The coordinate reference systems Wumen reads and writes.
@@ -192,7 +193,7 @@ func pointTransform(from, to CRS) (func(orb.Point) orb.Point, error) {
 
 func toWGS84Func(c CRS) (func(orb.Point) orb.Point, error) {
 	switch c {
-	case WGS84, CGCS2000:
+	case 0, WGS84, CGCS2000: // the zero CRS is WGS84, the storage CRS
 		return nil, nil
 	case GCJ02:
 		return GCJ02ToWGS84, nil
@@ -204,7 +205,7 @@ func toWGS84Func(c CRS) (func(orb.Point) orb.Point, error) {
 
 func fromWGS84Func(c CRS) (func(orb.Point) orb.Point, error) {
 	switch c {
-	case WGS84, CGCS2000:
+	case 0, WGS84, CGCS2000: // the zero CRS is WGS84, the storage CRS
 		return nil, nil
 	case GCJ02:
 		return WGS84ToGCJ02, nil

@@ -171,3 +171,13 @@ func BenchmarkGCJ02ToWGS84(b *testing.B) {
 		GCJ02ToWGS84(p)
 	}
 }
+
+func TestZeroCRSIsWGS84(t *testing.T) {
+	p := orb.Point{120.6154018, 31.3245428}
+	if got := ToWGS84(p, 0); got != p {
+		t.Errorf("ToWGS84 with the zero CRS moved the point to %v", got)
+	}
+	if got := FromWGS84(p, 0); got != p {
+		t.Errorf("FromWGS84 with the zero CRS moved the point to %v", got)
+	}
+}

@@ -51,30 +51,12 @@ func CRSLabel(c geo.CRS) string {
 	return c.String()
 }
 
-// project returns g in the export CRS (WGS84 and CGCS2000 are the stored
-// values unchanged; DOMAIN.md §7).
-func project(g orb.Geometry, c geo.CRS) orb.Geometry {
-	if g == nil {
-		return nil
-	}
-	switch crsOf(c) {
-	case geo.WGS84, geo.CGCS2000:
-		return g
-	}
-	return geo.FromWGS84(g, c)
-}
+// project returns g in the export CRS (a copy; WGS84 and CGCS2000 are the
+// stored values, DOMAIN.md §7).
+func project(g orb.Geometry, c geo.CRS) orb.Geometry { return geo.FromWGS84(g, c) }
 
-// unproject converts g from c to WGS84 for storage.
-func unproject(g orb.Geometry, c geo.CRS) orb.Geometry {
-	if g == nil {
-		return nil
-	}
-	switch crsOf(c) {
-	case geo.WGS84, geo.CGCS2000:
-		return g
-	}
-	return geo.ToWGS84(g, c)
-}
+// unproject converts g from c to WGS84 for storage (a copy).
+func unproject(g orb.Geometry, c geo.CRS) orb.Geometry { return geo.ToWGS84(g, c) }
 
 // each streams the filtered places, counting them and reporting progress.
 func each(ctx context.Context, s *gazetteer.Store, o gazetteer.ExportOptions, fn func(*gazetteer.Place) error) (int, error) {
