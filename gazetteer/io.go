@@ -42,7 +42,7 @@ func ReadJSONL(r io.Reader, name string) ([]Input, error) {
 		where := fmt.Sprintf("%s:%d", name, line)
 		p, err := decodeRecord(b)
 		if err != nil {
-			return nil, at(err, where)
+			return nil, At(err, where)
 		}
 		out = append(out, Input{Place: p, Where: where})
 	}
@@ -114,7 +114,7 @@ func ReadGeoJSON(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 		Features []json.RawMessage `json:"features"`
 	}
 	if err := json.Unmarshal(b, &fc); err != nil {
-		return nil, at(jsonError(err), name)
+		return nil, At(jsonError(err), name)
 	}
 	// A Wumen export names a non-WGS84 CRS it was written in; reading it as
 	// WGS84 would store shifted coordinates.
@@ -143,12 +143,12 @@ func ReadGeoJSON(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 			Properties json.RawMessage `json:"properties"`
 		}
 		if err := json.Unmarshal(raw, &f); err != nil {
-			return nil, at(jsonError(err), where)
+			return nil, At(jsonError(err), where)
 		}
 		p := new(Place)
 		if len(f.Properties) > 0 && string(f.Properties) != "null" {
 			if err := json.Unmarshal(f.Properties, p); err != nil {
-				return nil, at(jsonError(err), where+".properties")
+				return nil, At(jsonError(err), where+".properties")
 			}
 		}
 		if p.ID == 0 && len(f.ID) > 0 {
@@ -163,7 +163,7 @@ func ReadGeoJSON(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 				return nil, &Error{Code: EInvalid, Where: where + ".geometry", Message: err.Error()}
 			}
 			if err := ValidGeometry(g.Geometry()); err != nil {
-				return nil, at(err, where)
+				return nil, At(err, where)
 			}
 			p.Geometry = geo.ToWGS84(g.Geometry(), crs)
 		}
@@ -226,7 +226,7 @@ func ReadCSV(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 		}
 		p, err := placeFromCSV(get, crs)
 		if err != nil {
-			return nil, at(err, where)
+			return nil, At(err, where)
 		}
 		out = append(out, Input{Place: p, Where: where})
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -99,7 +100,7 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 	for _, r := range in {
 		Derive(r.Place)
 		if err := s.cats.Validate(r.Place); err != nil {
-			return nil, at(err, r.Where)
+			return nil, At(err, r.Where)
 		}
 	}
 	s.mu.Lock()
@@ -126,7 +127,7 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 		p := r.Place
 		before, err := s.findExisting(ctx, tx, st.byID, p, opt.MatchLinks)
 		if err != nil {
-			return nil, at(err, r.Where)
+			return nil, At(err, r.Where)
 		}
 		if opt.ifUpdated != "" && (before == nil || before.Updated != opt.ifUpdated) {
 			return nil, Errorf(EConflict, "place %d changed since it was read; try again", p.ID)
@@ -157,11 +158,11 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 			if act == Updated || p.Updated == "" {
 				p.Updated = now
 			} else if p.Updated, err = normalTime(p.Updated); err != nil {
-				return nil, at(err, r.Where)
+				return nil, At(err, r.Where)
 			}
 			doc := string(mustJSON(p))
 			if err := st.writeRow(ctx, p, doc, before != nil); err != nil {
-				return nil, at(err, r.Where)
+				return nil, At(err, r.Where)
 			}
 			var bd any
 			if beforeDoc != nil {
@@ -204,8 +205,11 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 	return rep, nil
 }
 
-func at(err error, where string) error {
-	if e, ok := err.(*Error); ok && where != "" {
+// At places a domain error at where ("file.jsonl:12", "features[3]"),
+// before any place it already names; other errors pass through unchanged.
+func At(err error, where string) error {
+	var e *Error
+	if errors.As(err, &e) && where != "" {
 		c := *e
 		if c.Where == "" {
 			c.Where = where

@@ -566,18 +566,14 @@ func gpkgTables(path string) ([]string, error) {
 	return out, rows.Err()
 }
 
+// at places an error of a GeoPackage being read at where; anything that is
+// not already a domain error is bad input.
 func at(err error, where string) error {
 	var e *gazetteer.Error
-	if errors.As(err, &e) {
-		c := *e
-		if c.Where == "" {
-			c.Where = where
-		} else {
-			c.Where = where + ": " + c.Where
-		}
-		return &c
+	if !errors.As(err, &e) {
+		err = &gazetteer.Error{Code: gazetteer.EInvalid, Message: err.Error()}
 	}
-	return &gazetteer.Error{Code: gazetteer.EInvalid, Where: where, Message: err.Error()}
+	return gazetteer.At(err, where)
 }
 
 func str(v any) string {
