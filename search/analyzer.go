@@ -3,12 +3,13 @@ package search
 import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
-// tokensAnalyzer is the name of the analyzer every text field uses: the
-// tokens are computed by tokenize, space-joined, and this analyzer only
-// splits them again. It is registered with bleve so an index opened from
-// disk finds it by name.
+// tokensAnalyzer is the analyzer the mapping names for every text field. The
+// index is written with pre-analysed fields (termField), so it only serves a
+// query that would analyse text; it splits on spaces. It is registered with
+// bleve so an index opened from disk finds it by name.
 const tokensAnalyzer = "wumen_tokens"
 
 type spaceAnalyzer struct{}
@@ -35,3 +36,68 @@ func init() {
 		return spaceAnalyzer{}, nil
 	})
 }
+
+// termField is a bleve field whose terms tokenize already computed: Analyze
+// only counts them (each once), with no analyzer pass and one allocation for
+// the term bytes. It is how every document is added (see entry.documents).
+type termField struct {
+	name  string
+	terms []string
+	opts  index.FieldIndexingOptions
+	freqs index.TokenFrequencies
+}
+
+func newTermField(name string, opts index.FieldIndexingOptions, terms ...string) *termField {
+	return &termField{name: name, terms: terms, opts: opts}
+}
+
+// Name is the field name.
+func (f *termField) Name() string { return f.name }
+
+// ArrayPositions is nil: fields are not inside arrays.
+func (f *termField) ArrayPositions() []uint64 { return nil }
+
+// Options are the indexing options.
+func (f *termField) Options() index.FieldIndexingOptions { return f.opts }
+
+// Analyze builds the term frequencies.
+func (f *termField) Analyze() {
+	n := 0
+	for _, t := range f.terms {
+		n += len(t)
+	}
+	buf := make([]byte, 0, n)
+	tfs := make([]index.TokenFreq, len(f.terms))
+	f.freqs = make(index.TokenFrequencies, len(f.terms))
+	for i, t := range f.terms {
+		start := len(buf)
+		buf = append(buf, t...)
+		tfs[i].Term = buf[start:len(buf):len(buf)]
+		tfs[i].SetFrequency(1)
+		f.freqs[t] = &tfs[i]
+	}
+}
+
+// Value is nil: nothing is stored.
+func (f *termField) Value() []byte { return nil }
+
+// NumPlainTextBytes counts the term bytes.
+func (f *termField) NumPlainTextBytes() uint64 {
+	n := 0
+	for _, t := range f.terms {
+		n += len(t)
+	}
+	return uint64(n)
+}
+
+// Size estimates the memory held.
+func (f *termField) Size() int { return 64 + int(f.NumPlainTextBytes())*3 + len(f.terms)*48 }
+
+// EncodedFieldType is that of a text field.
+func (f *termField) EncodedFieldType() byte { return 't' }
+
+// AnalyzedLength is the number of terms.
+func (f *termField) AnalyzedLength() int { return len(f.terms) }
+
+// AnalyzedTokenFrequencies are the counted terms.
+func (f *termField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }

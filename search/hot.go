@@ -6,18 +6,21 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"unicode/utf8"
 )
 
-// Hot keys. A short prefix that begins a large share of all names (新, 社,
-// zh, shan) makes bleve score tens of thousands of postings to find ten.
-// For those keys the index keeps, in memory, the best names by the same
-// tie-breakers the ranking uses (kind, heritage, Place.Rank, shortness):
-// that is exactly the order of prefix matches, so the top of the list is the
-// answer, as a completion suggester's weighted lists are. Keys are the short
-// edge n-grams of the prefix field plus the 通名 key (桥$); lists are built
-// with the index, saved beside it and kept up to date by Upsert and Delete.
-// hotMin is how many names must share a key before it gets a list (a
-// variable so tests can exercise the lists on the small shipped dataset).
+// Hot keys. A character or syllable that occurs in a large share of all
+// names (村, 新, 山塘's 山, shan) makes bleve score tens of thousands of
+// postings to find ten. For those keys the index keeps, in memory, the best
+// names by the same tie-breakers the ranking uses (kind, heritage,
+// Place.Rank, shortness), as a completion suggester's weighted lists do.
+// Keys are the text field's terms marked with containsMark (*村, *山塘), the
+// 通名 key (村$) and runs of one or two syllables (*shan, *shantang); lists
+// are built with the index, saved beside it and kept up to date by Upsert
+// and Delete. (Prefixes need no lists: the name table scans them.) hotMin is
+// how many names must share a key before it gets a list (a variable so tests
+// can exercise the lists on the small shipped dataset).
 var hotMin = 2000
 
 // hotK is how many names a list keeps: the first page of up to 24 results.
@@ -36,46 +39,42 @@ type hotList struct {
 	top   []hotItem // best first
 }
 
-// hotKeys lists the keys of a name's tokens: prefixes as they are, the
-// 通名 key (桥$), and substrings and syllable runs marked with containsMark.
+// hotKeys lists the keys of a name's tokens, each once: its text terms
+// (*村, 村$), syllable runs (*shan) and short prefixes (^新, ^s, ^sh, ^sha).
 func hotKeys(nt nameTokens, each func(string)) {
-	forEachToken(nt.prefix, each)
-	forEachToken(nt.sub, func(t string) {
+	var keys []string
+	for _, t := range nt.text {
 		if t[len(t)-1] == genericMark[0] {
-			each(t)
+			keys = append(keys, t)
 		} else {
-			each(containsMark + t)
+			keys = add(keys, containsMark+t)
 		}
-	})
-	forEachToken(nt.pysub, func(t string) { each(containsMark + t) })
+	}
+	for _, r := range nt.runs {
+		keys = add(keys, containsMark+r)
+	}
+	if r, n := utf8.DecodeRuneInString(nt.norm); isHan(r) {
+		keys = append(keys, prefixMark+nt.norm[:n])
+	}
+	for _, p := range nt.pinyin {
+		for n := 1; n <= prefixHotLetters && n <= len(p); n++ {
+			keys = add(keys, prefixMark+p[:n])
+		}
+	}
+	for _, k := range keys {
+		each(k)
+	}
 }
 
 // containsMark begins the hot key of a substring or syllable run.
 const containsMark = "*"
 
-// hotKeyOf is the hot key of a term clause of the text query.
-func hotKeyOf(field, v string) string {
-	switch {
-	case field == fPrefix:
+// hotKeyOf is the hot key of a term of the text field, or of a pinyin run.
+func hotKeyOf(v string) string {
+	if len(v) > 1 && v[len(v)-1] == genericMark[0] {
 		return v
-	case field == fSub && len(v) > 1 && v[len(v)-1] == genericMark[0]:
-		return v
-	case field == fSub || field == fPySub:
-		return containsMark + v
 	}
-	return ""
-}
-
-func forEachToken(s string, f func(string)) {
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == ' ' {
-			if i > start {
-				f(s[start:i])
-			}
-			start = i + 1
-		}
-	}
+	return containsMark + v
 }
 
 // staticScore is the within-tier part of rankScore for a prefix match.
@@ -84,10 +83,10 @@ func staticScore(e *entry, k int) float32 {
 }
 
 func (l *hotList) insert(it hotItem) {
-	if len(l.top) == hotK && it.score <= l.top[hotK-1].score {
+	if len(l.top) == hotK && !before(it.score, it.e.ID, l.top[hotK-1].score, l.top[hotK-1].e.ID) {
 		return
 	}
-	i := sort.Search(len(l.top), func(i int) bool { return l.top[i].score < it.score })
+	i := sort.Search(len(l.top), func(i int) bool { return before(it.score, it.e.ID, l.top[i].score, l.top[i].e.ID) })
 	if len(l.top) < hotK {
 		l.top = append(l.top, hotItem{})
 	}
@@ -106,16 +105,15 @@ func (l *hotList) remove(id int64) {
 }
 
 // hotBuilder collects counts and candidate lists for every key while the
-// index is built, then keeps the hot ones. It holds millions of keys at 1M
-// names, so it is kept cheap for the garbage collector and the map: keys
-// are copied once (not substrings that would pin whole token strings), a
-// key maps to an index into lists, and list items refer to entries by
-// index into ents rather than by pointer.
+// index is built; each build worker has its own and mergeHot keeps the hot
+// keys. It holds hundreds of thousands of keys at 1M names, so it is kept
+// cheap for the garbage collector and the map: keys are copied once, a key
+// maps to an index into lists, and list items refer to entries by index
+// into ents rather than by pointer.
 type hotBuilder struct {
 	keys  map[string]int32
 	lists []buildList
 	ents  []*entry
-	key   []byte // scratch for containsMark + token
 }
 
 type buildList struct {
@@ -124,9 +122,16 @@ type buildList struct {
 }
 
 type buildItem struct {
+	id    int64
 	e     int32 // index into hotBuilder.ents
 	k     int32
 	score float32
+}
+
+// before orders list items: higher score first, then lower place id (so a
+// list does not depend on which build worker saw which place).
+func before(s1 float32, id1 int64, s2 float32, id2 int64) bool {
+	return s1 > s2 || s1 == s2 && id1 < id2
 }
 
 func newHotBuilder() *hotBuilder { return &hotBuilder{keys: map[string]int32{}} }
@@ -135,34 +140,25 @@ func (h *hotBuilder) add(e *entry, k int, nt nameTokens) {
 	if k == 0 || len(h.ents) == 0 || h.ents[len(h.ents)-1] != e {
 		h.ents = append(h.ents, e)
 	}
-	it := buildItem{int32(len(h.ents) - 1), int32(k), staticScore(e, k)}
-	addKey := func(key []byte) {
-		i, ok := h.keys[string(key)] // no allocation for the lookup
+	it := buildItem{e.ID, int32(len(h.ents) - 1), int32(k), staticScore(e, k)}
+	hotKeys(nt, func(key string) {
+		i, ok := h.keys[key]
 		if !ok {
 			i = int32(len(h.lists))
-			h.keys[string(key)] = i
+			h.keys[strings.Clone(key)] = i
 			h.lists = append(h.lists, buildList{})
 		}
 		l := &h.lists[i]
 		l.count++
 		l.insert(it)
-	}
-	forEachToken(nt.prefix, func(t string) { addKey(append(h.key[:0], t...)) })
-	forEachToken(nt.sub, func(t string) {
-		if t[len(t)-1] == genericMark[0] {
-			addKey(append(h.key[:0], t...))
-		} else {
-			addKey(append(append(h.key[:0], containsMark...), t...))
-		}
 	})
-	forEachToken(nt.pysub, func(t string) { addKey(append(append(h.key[:0], containsMark...), t...)) })
 }
 
 func (l *buildList) insert(it buildItem) {
-	if len(l.top) == hotK && it.score <= l.top[hotK-1].score {
+	if len(l.top) == hotK && !before(it.score, it.id, l.top[hotK-1].score, l.top[hotK-1].id) {
 		return
 	}
-	i := sort.Search(len(l.top), func(i int) bool { return l.top[i].score < it.score })
+	i := sort.Search(len(l.top), func(i int) bool { return before(it.score, it.id, l.top[i].score, l.top[i].id) })
 	if len(l.top) < hotK {
 		l.top = append(l.top, buildItem{})
 	}
@@ -170,18 +166,41 @@ func (l *buildList) insert(it buildItem) {
 	l.top[i] = it
 }
 
-func (h *hotBuilder) hot() map[string]*hotList {
+// mergeHot sums the builders' counts per key and keeps, for the keys shared
+// by at least hotMin names, the best hotK items of all builders. every, if
+// not nil, is called once with each key seen.
+func mergeHot(bs []*hotBuilder, every func(key string)) map[string]*hotList {
 	out := map[string]*hotList{}
-	for key, i := range h.keys {
-		bl := &h.lists[i]
-		if int(bl.count) < hotMin {
-			continue
+	for i, b := range bs {
+	keys:
+		for key, li := range b.keys {
+			for _, p := range bs[:i] {
+				if _, ok := p.keys[key]; ok {
+					continue keys // merged with an earlier builder
+				}
+			}
+			if every != nil {
+				every(key)
+			}
+			n := int(b.lists[li].count)
+			for _, o := range bs[i+1:] {
+				if j, ok := o.keys[key]; ok {
+					n += int(o.lists[j].count)
+				}
+			}
+			if n < hotMin {
+				continue
+			}
+			l := &hotList{count: n}
+			for _, o := range bs[i:] {
+				if j, ok := o.keys[key]; ok {
+					for _, it := range o.lists[j].top {
+						l.insert(hotItem{o.ents[it.e], it.k, it.score})
+					}
+				}
+			}
+			out[key] = l
 		}
-		l := &hotList{count: int(bl.count), top: make([]hotItem, len(bl.top))}
-		for j, it := range bl.top {
-			l.top[j] = hotItem{h.ents[it.e], it.k, it.score}
-		}
-		out[key] = l
 	}
 	return out
 }
@@ -240,11 +259,12 @@ func loadHot(dir string, places map[int64]*entry) (map[string]*hotList, error) {
 	return hot, sc.Err()
 }
 
-// hotAdd and hotRemove keep the lists current as places change.
-func (ix *Index) hotAdd(e *entry) {
-	for k, n := range e.Names {
+// hotAdd and hotRemove keep the lists current as places change; nts are
+// the tokens of e's names.
+func (ix *Index) hotAdd(e *entry, nts []nameTokens) {
+	for k, nt := range nts {
 		sc := staticScore(e, k)
-		hotKeys(tokenize(n.Text), func(key string) {
+		hotKeys(nt, func(key string) {
 			if l := ix.hot[key]; l != nil {
 				l.count++
 				l.insert(hotItem{e, int32(k), sc})
@@ -253,9 +273,9 @@ func (ix *Index) hotAdd(e *entry) {
 	}
 }
 
-func (ix *Index) hotRemove(e *entry) {
-	for _, n := range e.Names {
-		hotKeys(tokenize(n.Text), func(key string) {
+func (ix *Index) hotRemove(e *entry, nts []nameTokens) {
+	for _, nt := range nts {
+		hotKeys(nt, func(key string) {
 			if l := ix.hot[key]; l != nil {
 				l.count--
 				l.remove(e.ID)

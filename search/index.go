@@ -37,6 +37,16 @@ var batchSize = 25000
 
 const buildWorkers = 2
 
+// segmentConfig pins the segment format: zap v15 builds these documents
+// (many small fields, no vectors or synonyms) about 15% faster than the
+// default v17, and a smaller index; it is given at build and at every open so
+// segments written later (Upsert) and merged segments use it too.
+func segmentConfig(cfg map[string]interface{}) map[string]interface{} {
+	cfg["forceSegmentType"] = "zap"
+	cfg["forceSegmentVersion"] = 15
+	return cfg
+}
+
 // buildConfig is the scorch configuration of a fresh build. unsafe_batch
 // lets Batch return once the segment is introduced instead of waiting for
 // the persister, so segment building overlaps persisting; buildAt then
@@ -45,12 +55,12 @@ const buildWorkers = 2
 // than one batch count as one batch (the other options are the defaults).
 // The config is saved with the index; open switches unsafe_batch off.
 func buildConfig() map[string]interface{} {
-	return map[string]interface{}{
+	return segmentConfig(map[string]interface{}{
 		"unsafe_batch": true,
 		"scorchMergePlanOptions": map[string]interface{}{
 			"FloorSegmentSize": int64(batchSize),
 		},
-	}
+	})
 }
 
 // Index is the search index of the gazetteer: a bleve index with one document
@@ -71,6 +81,8 @@ type Index struct {
 	codes   map[string]string   // admin code → name, from places that have a Code
 	adminOf map[string]adminRef // normalized name of an admin unit → the unit
 	hot     map[string]*hotList // completion lists of very common keys (hot.go)
+	names   *nameTable          // whole names, pinyin and initials (names.go)
+	syl     *syllableIndex      // pinyin → characters in the text field (syllables.go)
 
 	journal *os.File
 	closed  bool
@@ -223,60 +235,79 @@ func parseDocID(s string) (id int64, k int, err error) {
 var (
 	textOpts  = index.IndexField
 	facetOpts = index.IndexField | index.DocValues
-	analyzer  = spaceAnalyzer{}
 )
 
-// documents appends the bleve documents of e, one per name; onName, if not
-// nil, also gets each name's tokens.
-func (e *entry) documents(docs []*document.Document, onName func(k int, nt nameTokens)) []*document.Document {
-	var cat, adm, her, hl tokenSet
-	cat.add(e.Class)
-	cat.add(e.Subclass)
-	for _, a := range e.Admin {
-		adm.add(a)
+// eachAdminToken calls f with the admin filter terms of codes: each code,
+// its significant form and that form's province, prefecture, county and
+// township prefixes, so a filter on any level finds the place.
+func eachAdminToken(codes []string, f func(string)) {
+	for _, a := range codes {
+		f(a)
 		a = significantCode(a)
-		adm.add(a)
+		f(a)
 		for _, n := range []int{2, 4, 6, 9} {
 			if len(a) > n {
-				adm.add(a[:n])
+				f(a[:n])
 			}
 		}
 	}
+}
+
+// filterTerms lists the filter-field terms shared by every name of e.
+func (e *entry) filterTerms() []string {
+	var fs []string
+	eachAdminToken(e.Admin, func(a string) { fs = add(fs, fpAdmin+a) })
 	for _, h := range e.Heritage {
-		her.add(strings.ReplaceAll(h.List, " ", "_"))
-		hl.add(h.Level)
-		hl.add("any")
+		fs = add(fs, fpLevel+h.Level)
+		fs = add(fs, fpLevel+"any")
 	}
+	if e.Status != "" {
+		fs = add(fs, fpStatus+string(e.Status))
+	}
+	return fs
+}
+
+// tokens tokenizes every name of e.
+func (e *entry) tokens() []nameTokens {
+	nts := make([]nameTokens, len(e.Names))
+	for k, n := range e.Names {
+		nts[k] = tokenize(n.Text)
+	}
+	return nts
+}
+
+// documents appends the bleve documents of e, one per name; nts are the
+// names' tokens.
+func (e *entry) documents(docs []*document.Document, nts []nameTokens) []*document.Document {
+	var cat, her []string
+	cat = add(add(cat, e.Class), e.Subclass)
+	for _, h := range e.Heritage {
+		her = add(her, strings.ReplaceAll(h.List, " ", "_"))
+	}
+	filt := e.filterTerms()
 	dist := e.district()
 	for k, n := range e.Names {
 		d := document.NewDocument(docID(e.ID, k))
-		t := tokenize(n.Text)
-		if onName != nil {
-			onName(k, t)
-		}
-		add := func(field, v string, opts index.FieldIndexingOptions) {
-			if v != "" {
-				d.AddField(document.NewTextFieldCustom(field, nil, []byte(v), opts, analyzer))
+		field := func(name string, opts index.FieldIndexingOptions, terms []string) {
+			if len(terms) > 0 {
+				d.AddField(newTermField(name, opts, terms...))
 			}
 		}
-		add(fExact, t.exact, textOpts)
-		add(fPrefix, t.prefix, textOpts)
-		add(fSub, t.sub, textOpts)
-		add(fPinyin, t.pinyin, textOpts)
-		add(fInitials, t.initials, textOpts)
-		add(fPySub, t.pysub, textOpts)
-		add(fCategory, cat.String(), facetOpts)
-		add(fAdmin, adm.String(), textOpts)
-		add(fDistrict, dist, facetOpts)
-		add(fHeritage, her.String(), facetOpts)
-		add(fHerLevel, hl.String(), textOpts)
-		add(fStatus, string(e.Status), textOpts)
+		field(fText, textOpts, nts[k].text)
+		field(fPinyin, textOpts, nts[k].pinyin)
+		field(fCategory, facetOpts, cat)
+		if dist != "" {
+			field(fDistrict, facetOpts, []string{dist})
+		}
+		field(fHeritage, facetOpts, her)
+		f := filt
 		if from, to, dated := nameYears(n.Start, n.End); dated {
 			d.AddField(document.NewNumericFieldWithIndexingOptions(fYearFrom, nil, float64(from), textOpts))
 			d.AddField(document.NewNumericFieldWithIndexingOptions(fYearTo, nil, float64(to), textOpts))
 		} else {
-			add(fUndated, "1", textOpts)
+			f = append(f[:len(f):len(f)], fpUndated)
 		}
+		field(fFilter, textOpts, f)
 		docs = append(docs, d)
 	}
 	return docs
@@ -291,7 +322,7 @@ func indexMapping() mapping.IndexMapping {
 	im.DocValuesDynamic = false
 	im.DefaultAnalyzer = tokensAnalyzer
 	dm := bleve.NewDocumentStaticMapping()
-	for _, f := range []string{fExact, fPrefix, fSub, fPinyin, fInitials, fPySub, fCategory, fAdmin, fDistrict, fHeritage, fHerLevel, fStatus, fUndated} {
+	for _, f := range []string{fText, fPinyin, fFilter, fCategory, fDistrict, fHeritage} {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = tokensAnalyzer
 		fm.Store = false
@@ -311,6 +342,14 @@ func indexMapping() mapping.IndexMapping {
 	return im
 }
 
+// built is what a build hands to open besides the bleve index.
+type built struct {
+	places map[int64]*entry
+	hot    map[string]*hotList
+	names  *nameTable
+	syl    *syllableIndex
+}
+
 // Build builds a fresh index of every place each yields into dir. It builds
 // aside, in dir+".tmp-<time>", and only when that is complete replaces dir
 // (rename aside, rename in, remove the old one), so a failed build leaves the
@@ -321,7 +360,7 @@ func Build(dir string, each func(func(*gazetteer.Place) error) error) (*Index, e
 	dir = filepath.Clean(dir)
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
 	tmp := dir + ".tmp-" + stamp
-	places, hot, err := buildAt(tmp, each)
+	b, err := buildAt(tmp, each)
 	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, err
@@ -338,16 +377,79 @@ func Build(dir string, each func(func(*gazetteer.Place) error) error) (*Index, e
 		return nil, err
 	}
 	os.RemoveAll(old)
-	return open(dir, places, hot)
+	return open(dir, b)
 }
 
-func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places map[int64]*entry, hot map[string]*hotList, err error) {
+// buildChunk is how many places the reading goroutine hands a build worker
+// at a time.
+const buildChunk = 256
+
+// buildWorker tokenizes places, fills bleve batches and indexes them (each
+// batch becomes a segment), and collects its share of the hot lists and of
+// the name table. Workers run side by side; reading the places, the
+// snapshot and the final merges are the only serial parts.
+type buildWorker struct {
+	bi    bleve.Index
+	hot   *hotBuilder
+	items []nameItem
+	batch *bleve.Batch
+	docs  []*document.Document
+	err   error
+
+	persisted *sync.WaitGroup
+	perr      func(error)
+}
+
+func (w *buildWorker) run(chunks <-chan []*entry) {
+	for chunk := range chunks {
+		for _, e := range chunk {
+			if w.err != nil {
+				break
+			}
+			nts := e.tokens()
+			for k, nt := range nts {
+				w.hot.add(e, k, nt)
+				w.items = nameItems(w.items, e, k, nt)
+			}
+			w.docs = e.documents(w.docs[:0], nts)
+			for _, d := range w.docs {
+				if err := w.batch.IndexAdvanced(d); err != nil {
+					w.err = err
+				}
+			}
+			if w.batch.Size() >= batchSize {
+				w.flush()
+			}
+		}
+	}
+	if w.err == nil && w.batch.Size() > 0 {
+		w.flush()
+	}
+}
+
+// flush hands the batch to bleve and starts a new one.
+func (w *buildWorker) flush() {
+	b := w.batch
+	w.batch = w.bi.NewBatch()
+	w.persisted.Add(1)
+	b.SetPersistedCallback(func(err error) {
+		if err != nil {
+			w.perr(err)
+		}
+		w.persisted.Done()
+	})
+	if w.err = w.bi.Batch(b); w.err != nil {
+		w.persisted.Done() // never introduced: no callback
+	}
+}
+
+func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (b *built, err error) {
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	bi, err := bleve.NewUsing(filepath.Join(tmp, bleveDir), indexMapping(), scorch.Name, scorch.Name, buildConfig())
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer func() {
 		if cerr := bi.Close(); err == nil {
@@ -356,44 +458,30 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places 
 	}()
 	f, err := os.Create(filepath.Join(tmp, snapshotFile))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer f.Close()
-	w := bufio.NewWriterSize(f, 1<<20)
-	enc := json.NewEncoder(w)
-	// Two goroutines run bleve batches (each builds its own segment) while
-	// this one tokenizes the next: segment building dominates the build.
-	batches := make(chan *bleve.Batch, buildWorkers)
-	errs := make(chan error, buildWorkers)
+	bw := bufio.NewWriterSize(f, 1<<20)
+	enc := json.NewEncoder(bw)
+
 	var persisted sync.WaitGroup // one per batch handed to bleve (unsafe_batch)
 	var perrMu sync.Mutex
 	var perr error
-	for range buildWorkers {
+	chunks := make(chan []*entry, 2*buildWorkers)
+	workers := make([]*buildWorker, buildWorkers)
+	var running sync.WaitGroup
+	for i := range workers {
+		w := &buildWorker{bi: bi, hot: newHotBuilder(), batch: bi.NewBatch(), persisted: &persisted,
+			perr: func(e error) { perrMu.Lock(); perr = errors.Join(perr, e); perrMu.Unlock() }}
+		workers[i] = w
+		running.Add(1)
 		go func() {
-			var werr error
-			for b := range batches {
-				if werr == nil {
-					persisted.Add(1)
-					b.SetPersistedCallback(func(e error) {
-						if e != nil {
-							perrMu.Lock()
-							perr = errors.Join(perr, e)
-							perrMu.Unlock()
-						}
-						persisted.Done()
-					})
-					if werr = bi.Batch(b); werr != nil {
-						persisted.Done() // never introduced: no callback
-					}
-				}
-			}
-			errs <- werr
+			defer running.Done()
+			w.run(chunks)
 		}()
 	}
-	batch := bi.NewBatch()
-	var docs []*document.Document
-	places = map[int64]*entry{}
-	hb := newHotBuilder()
+	places := map[int64]*entry{}
+	chunk := make([]*entry, 0, buildChunk)
 	err = each(func(p *gazetteer.Place) error {
 		if p == nil || places[p.ID] != nil {
 			return fmt.Errorf("search: nil or repeated place %v", p)
@@ -403,42 +491,52 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (places 
 		if err := enc.Encode(e); err != nil {
 			return err
 		}
-		docs = e.documents(docs[:0], func(k int, nt nameTokens) { hb.add(e, k, nt) })
-		for _, d := range docs {
-			if err := batch.IndexAdvanced(d); err != nil {
-				return err
-			}
-		}
-		if batch.Size() >= batchSize {
-			batches <- batch
-			batch = bi.NewBatch()
+		if chunk = append(chunk, e); len(chunk) == buildChunk {
+			chunks <- chunk
+			chunk = make([]*entry, 0, buildChunk)
 		}
 		return nil
 	})
-	if err == nil && batch.Size() > 0 {
-		batches <- batch
+	if err == nil && len(chunk) > 0 {
+		chunks <- chunk
 	}
-	close(batches)
-	for range buildWorkers {
-		if werr := <-errs; err == nil {
-			err = werr
+	close(chunks)
+	running.Wait()
+	for _, w := range workers {
+		if err == nil {
+			err = w.err
 		}
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	persisted.Wait()
 	if perr != nil {
-		return nil, nil, perr
+		return nil, perr
 	}
-	if err := w.Flush(); err != nil {
-		return nil, nil, err
+	if err := bw.Flush(); err != nil {
+		return nil, err
 	}
-	hot = hb.hot()
-	if err := saveHot(tmp, hot); err != nil {
-		return nil, nil, err
+	b = &built{places: places, syl: newSyllableIndex(), names: newNameTable()}
+	hbs := make([]*hotBuilder, len(workers))
+	parts := make([][]nameItem, len(workers))
+	for i, w := range workers {
+		hbs[i], parts[i] = w.hot, w.items
 	}
-	return places, hot, f.Sync()
+	b.hot = mergeHot(hbs, func(key string) {
+		if strings.HasPrefix(key, containsMark) {
+			b.syl.addTerm(key[len(containsMark):])
+		}
+	})
+	items := sortItems(parts)
+	b.names.load(items)
+	if err := saveNames(tmp, items); err != nil {
+		return nil, err
+	}
+	if err := saveHot(tmp, b.hot); err != nil {
+		return nil, err
+	}
+	return b, f.Sync()
 }
 
 // journalOp is one line of the journal.
@@ -451,23 +549,24 @@ type journalOp struct {
 // Open opens an index built by Build, replaying the journal of changes made
 // since.
 func Open(dir string) (*Index, error) {
-	return open(dir, nil, nil)
+	return open(dir, nil)
 }
 
-// open opens the index at dir; places, when given, are its compact records
-// (just built) and are not read back from the snapshot.
-func open(dir string, places map[int64]*entry, hot map[string]*hotList) (*Index, error) {
+// open opens the index at dir; b, when given, is what was just built there
+// and is not read back from disk.
+func open(dir string, b *built) (*Index, error) {
 	// The build's unsafe_batch is saved in the index config; Upsert and
 	// Delete must wait for persistence, so it is switched off here.
-	bi, err := bleve.OpenUsing(filepath.Join(dir, bleveDir), map[string]interface{}{"unsafe_batch": false})
+	bi, err := bleve.OpenUsing(filepath.Join(dir, bleveDir), segmentConfig(map[string]interface{}{"unsafe_batch": false}))
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, bi: bi, places: places, hot: hot, codes: map[string]string{}, adminOf: map[string]adminRef{}}
-	if places == nil {
+	ix := &Index{dir: dir, bi: bi, codes: map[string]string{}, adminOf: map[string]adminRef{}}
+	if b == nil {
 		ix.places = map[int64]*entry{}
 		err = ix.load()
 	} else {
+		ix.places, ix.hot, ix.names, ix.syl = b.places, b.hot, b.names, b.syl
 		ix.index()
 	}
 	if err != nil {
@@ -515,19 +614,22 @@ func (ix *Index) load() error {
 	if ix.hot, err = loadHot(ix.dir, ix.places); err != nil {
 		return err
 	}
+	if ix.names, err = loadNames(ix.dir, ix.places); err != nil {
+		return err
+	}
+	ix.syl = newSyllableIndex()
 	err = read(journalFile, func(b []byte) error {
 		var op journalOp
 		if err := json.Unmarshal(b, &op); err != nil {
 			return nil // a torn last line after a crash: the index is derived, ignore it
 		}
-		if old := ix.places[op.ID]; old != nil {
-			ix.hotRemove(old)
-		}
+		old := ix.places[op.ID]
 		if op.Op == "upsert" && op.Entry != nil {
 			ix.places[op.ID] = op.Entry
-			ix.hotAdd(op.Entry)
+			ix.relink(old, op.Entry)
 		} else {
 			delete(ix.places, op.ID)
+			ix.relink(old, nil)
 		}
 		return nil
 	})
@@ -538,9 +640,38 @@ func (ix *Index) load() error {
 		if len(e.Area) > 0 {
 			e.area, _ = wkb.Unmarshal(e.Area)
 		}
+		for _, n := range e.Names {
+			ix.syl.addName(normalize(n.Text))
+		}
 	}
 	ix.index()
 	return nil
+}
+
+// relink replaces old (nil for a new place) by e (nil for a deleted place)
+// in the name table, the hot lists and the syllable index.
+func (ix *Index) relink(old, e *entry) {
+	if old != nil {
+		nts := old.tokens()
+		var items []nameItem
+		for k, nt := range nts {
+			items = nameItems(items, old, k, nt)
+		}
+		ix.names.remove(items)
+		ix.hotRemove(old, nts)
+	}
+	if e != nil {
+		nts := e.tokens()
+		var items []nameItem
+		for k, nt := range nts {
+			items = nameItems(items, e, k, nt)
+			for _, t := range nt.text {
+				ix.syl.addTerm(t)
+			}
+		}
+		ix.names.add(items)
+		ix.hotAdd(e, nts)
+	}
 }
 
 // index builds the in-memory side structures of the loaded places.
@@ -604,6 +735,7 @@ func (ix *Index) removeMeta(e *entry) {
 // Upsert adds p to the index or replaces the place with its ID.
 func (ix *Index) Upsert(p *gazetteer.Place) error {
 	e := newEntry(p)
+	nts := e.tokens()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	batch := ix.bi.NewBatch()
@@ -613,7 +745,7 @@ func (ix *Index) Upsert(p *gazetteer.Place) error {
 			batch.Delete(docID(old.ID, k))
 		}
 	}
-	for _, d := range e.documents(nil, nil) {
+	for _, d := range e.documents(nil, nts) {
 		if err := batch.IndexAdvanced(d); err != nil {
 			return err
 		}
@@ -623,11 +755,10 @@ func (ix *Index) Upsert(p *gazetteer.Place) error {
 	}
 	if old != nil {
 		ix.removeMeta(old)
-		ix.hotRemove(old)
 	}
 	ix.places[p.ID] = e
+	ix.relink(old, e)
 	ix.addMeta(e)
-	ix.hotAdd(e)
 	return ix.log(journalOp{Op: "upsert", ID: p.ID, Entry: e})
 }
 
@@ -648,7 +779,7 @@ func (ix *Index) Delete(id int64) error {
 		return err
 	}
 	ix.removeMeta(old)
-	ix.hotRemove(old)
+	ix.relink(old, nil)
 	delete(ix.places, id)
 	return ix.log(journalOp{Op: "delete", ID: id})
 }

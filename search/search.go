@@ -167,11 +167,19 @@ func termQuery(field, v string, boost float64) query.Query {
 	return t
 }
 
-func prefix(field, v string, boost float64) query.Query {
-	p := query.NewPrefixQuery(v)
-	p.SetField(field)
-	p.SetBoost(boost)
-	return p
+// anyTerm matches any of the terms of one field.
+func anyTerm(field string, terms []string) query.Query {
+	switch len(terms) {
+	case 0:
+		return nil
+	case 1:
+		return termQuery(field, terms[0], 1)
+	}
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		qs[i] = termQuery(field, t, 1)
+	}
+	return query.NewDisjunctionQuery(qs)
 }
 
 // bigrams lists the distinct Han bigrams of rs.
@@ -187,124 +195,145 @@ func bigrams(rs []rune) []string {
 }
 
 // textOptions shape textQuery: prefixOnly for autocomplete; fuzzy adds the
-// one-typo pinyin clause; hot takes over single-term clauses it can answer
-// from a hot list; common tells how many names share a hot key.
+// one-typo pinyin clause; hot takes over a clause it can answer from the hot
+// list of this key; common tells how many names share a hot key.
 type textOptions struct {
 	prefixOnly, fuzzy bool
-	hot               func(field, v string) bool
+	hot               func(key string) bool
 	common            func(key string) int // names sharing a hot key, 0 if not hot
 }
 
-// textQuery builds the bleve query for the analysed text. hot, when not
-// nil, is asked about each single-term clause and takes over those it
-// answers from a hot list (hot.go); the clause is then left out.
-func textQuery(qt qtext, opt textOptions) query.Query {
-	prefixOnly, hot := opt.prefixOnly, opt.hot
+// textQuery builds the bleve query for the analysed text: what the name
+// table cannot answer, that is a name containing the query (characters, or
+// pinyin through the characters read so), the 通名 of a one-character query,
+// and pinyin typos. It is nil when nothing is left for bleve.
+func (ix *Index) textQuery(qt qtext, opt textOptions) query.Query {
 	var qs []query.Query
-	term := func(field, v string, boost float64) query.Query {
-		if hot != nil && hot(field, v) {
+	add := func(c query.Query) {
+		if c != nil {
+			qs = append(qs, c)
+		}
+	}
+	term := func(v string, boost float64) query.Query {
+		if opt.hot != nil && opt.hot(hotKeyOf(v)) {
 			return nil
 		}
-		return termQuery(field, v, boost)
-	}
-	// bigramConj is the conjunction of the bigram terms; bigrams shared by
-	// thousands of names are left out while a rarer one remains, since a
-	// leapfrogging conjunction still walks them (classify checks the
-	// candidates, so this only widens the set it is given).
-	bigramConj := func(lead string, bs []string, boost float64) query.Query {
-		type ft struct{ field, v string }
-		var keep, common []ft
-		if lead != "" {
-			keep = append(keep, ft{fPrefix, lead})
-		}
-		rarest := -1
-		for _, bg := range bs {
-			n := 0
-			if opt.common != nil {
-				n = opt.common(hotKeyOf(fSub, bg))
-			}
-			if n == 0 {
-				keep = append(keep, ft{fSub, bg})
-				continue
-			}
-			if rarest < 0 || n < rarest {
-				rarest = n
-				common = append([]ft{{fSub, bg}}, common...)
-			}
-		}
-		if len(keep) == 0 && len(common) > 0 {
-			keep = common[:1] // all common: the rarest stands for them
-		}
-		switch len(keep) {
-		case 0:
-			return nil
-		case 1: // a single term may be answered by a hot list
-			return term(keep[0].field, keep[0].v, boost)
-		}
-		cs := make([]query.Query, len(keep))
-		for i, t := range keep {
-			cs[i] = termQuery(t.field, t.v, 1)
-		}
-		c := query.NewConjunctionQuery(cs)
-		c.SetBoost(boost)
-		return c
-	}
-	add := func(cs ...query.Query) {
-		for _, c := range cs {
-			if c != nil {
-				qs = append(qs, c)
-			}
-		}
+		return termQuery(fText, v, boost)
 	}
 	if qt.charMode() {
-		add(term(fExact, qt.norm, boostExact))
-		if len(qt.runes) <= maxHanPrefix {
-			add(term(fPrefix, qt.norm, boostPrefix))
-		} else if bs := bigrams(qt.runes[1:]); len(bs) > 0 {
-			// a longer prefix: its first two characters begin the name and
-			// the rest follows (classify checks the order)
-			add(bigramConj(string(qt.runes[:2]), bs, boostPrefix))
+		if len(qt.runes) == 1 && isHan(qt.runes[0]) {
+			add(term(qt.norm+genericMark, boostGeneric))
 		}
-		if len(qt.runes) == 1 {
-			add(term(fSub, qt.norm+genericMark, boostGeneric))
+		if opt.prefixOnly {
+			return disjunction(qs)
 		}
-		if !prefixOnly {
-			if len(qt.runes) == 1 {
-				add(term(fSub, qt.norm, boostSub))
-			} else if bs := bigrams(qt.runes); len(bs) == 1 {
-				add(term(fSub, bs[0], boostSub)) // may be answered by a hot list
-			} else if len(bs) > 1 {
-				add(bigramConj("", bs, boostSub))
-			}
+		if len(qt.runes) == 1 && isHan(qt.runes[0]) {
+			add(term(qt.norm, boostSub))
+		} else if bs := bigrams(qt.runes); len(bs) == 1 {
+			add(term(bs[0], boostSub))
+		} else if len(bs) > 1 {
+			add(bigramConj(bs, opt.common, term))
 		}
 		return disjunction(qs)
 	}
-	if !qt.han {
-		add(term(fExact, qt.norm, boostExact)) // Latin-script names
+	if opt.prefixOnly {
+		return nil
 	}
 	for _, lat := range qt.combos {
-		add(term(fPinyin, lat, boostExact), term(fInitials, lat, boostInitials))
-		if len(lat) >= 2 && len(lat) <= maxPinyinPrefix {
-			add(term(fPrefix, lat, boostPrefix))
+		if opt.hot != nil && opt.hot(hotKeyOf(lat)) {
+			continue // a common syllable or pair of syllables
 		}
-		if len(lat) > maxPinyinPrefix {
-			add(prefix(fPinyin, lat, boostPrefix))
+		add(termQuery(fText, lat, boostSub)) // a Latin run of a name (SIP)
+		if c := ix.pinyinContains(lat); c != nil {
+			c.SetBoost(boostPySub)
+			add(c)
 		}
-		if len(lat) > maxInitialsPrefix && len(lat) <= 12 {
-			add(prefix(fInitials, lat, boostInitials/2))
-		}
-		if !prefixOnly {
-			add(term(fPySub, lat, boostPySub))
-			if opt.fuzzy && len(lat) >= 5 {
-				f := query.NewFuzzyQuery(lat)
-				f.SetField(fPinyin)
-				f.Fuzziness = 1
-				f.SetBoost(boostFuzzy)
-				add(f)
-			}
+		if opt.fuzzy && len(lat) >= 5 {
+			f := query.NewFuzzyQuery(lat)
+			f.SetField(fPinyin)
+			f.Fuzziness = 1
+			f.SetBoost(boostFuzzy)
+			add(f)
 		}
 	}
 	return disjunction(qs)
+}
+
+// bigramConj is the conjunction of the bigram terms of a query of three or
+// more characters; bigrams shared by thousands of names are left out while
+// a rarer one remains, since a leapfrogging conjunction still walks them
+// (classify checks the candidates, so this only widens the set it is
+// given). A single remaining term may be answered by a hot list.
+func bigramConj(bs []string, common func(string) int, term func(string, float64) query.Query) query.Query {
+	var keep, rare []string
+	rarest := -1
+	for _, bg := range bs {
+		n := 0
+		if common != nil {
+			n = common(hotKeyOf(bg))
+		}
+		if n == 0 {
+			keep = append(keep, bg)
+			continue
+		}
+		if rarest < 0 || n < rarest {
+			rarest = n
+			rare = append([]string{bg}, rare...)
+		}
+	}
+	if len(keep) == 0 && len(rare) > 0 {
+		keep = rare[:1] // all common: the rarest stands for them
+	}
+	switch len(keep) {
+	case 0:
+		return nil
+	case 1:
+		return term(keep[0], boostSub)
+	}
+	cs := make([]query.Query, len(keep))
+	for i, t := range keep {
+		cs[i] = termQuery(fText, t, 1)
+	}
+	c := query.NewConjunctionQuery(cs)
+	c.SetBoost(boostSub)
+	return c
+}
+
+// pinyinContains finds names containing lat as whole syllables, through
+// the characters and bigrams read so (syllables.go): one syllable is any of
+// its characters; two or more are a chain of bigrams, each any of those
+// read as that pair. Every way of splitting lat into syllables is tried
+// (xian: xian, xi an).
+func (ix *Index) pinyinContains(lat string) *query.DisjunctionQuery {
+	var alts []query.Query
+	for _, seg := range ix.syl.segment(lat) {
+		if len(seg) == 1 {
+			if c := anyTerm(fText, ix.syl.chars[seg[0]]); c != nil {
+				alts = append(alts, c)
+			}
+			continue
+		}
+		var chain []query.Query
+		for i := 0; i+1 < len(seg); i++ {
+			c := anyTerm(fText, ix.syl.pairs[seg[i]+" "+seg[i+1]])
+			if c == nil {
+				chain = nil
+				break
+			}
+			chain = append(chain, c)
+		}
+		switch len(chain) {
+		case 0:
+		case 1:
+			alts = append(alts, chain[0])
+		default:
+			alts = append(alts, query.NewConjunctionQuery(chain))
+		}
+	}
+	if len(alts) == 0 {
+		return nil
+	}
+	return query.NewDisjunctionQuery(alts)
 }
 
 // disjunction is nil when no clause is left.
@@ -315,24 +344,31 @@ func disjunction(qs []query.Query) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// filterQueries builds the filter clauses of q.
+// heritageValue is the heritage filter as matched: "true", "yes" and "1"
+// mean any list.
+func heritageValue(h string) string {
+	if h == "true" || h == "yes" || h == "1" {
+		return "any"
+	}
+	return h
+}
+
+// filterQueries builds the filter clauses of q; memFilter is the same test
+// on an entry, for the name table.
 func filterQueries(q Query) []query.Query {
 	var fs []query.Query
 	if q.Category != "" {
 		fs = append(fs, termQuery(fCategory, q.Category, 0))
 	}
 	if q.Admin != "" {
-		fs = append(fs, termQuery(fAdmin, significantCode(q.Admin), 0))
+		fs = append(fs, termQuery(fFilter, fpAdmin+significantCode(q.Admin), 0))
 	}
-	if h := q.Heritage; h != "" {
-		if h == "true" || h == "yes" || h == "1" {
-			h = "any"
-		}
+	if h := heritageValue(q.Heritage); h != "" {
 		fs = append(fs, query.NewDisjunctionQuery([]query.Query{
-			termQuery(fHeritage, strings.ReplaceAll(h, " ", "_"), 0), termQuery(fHerLevel, h, 0)}))
+			termQuery(fHeritage, strings.ReplaceAll(h, " ", "_"), 0), termQuery(fFilter, fpLevel+h, 0)}))
 	}
 	if q.Status != "" {
-		fs = append(fs, termQuery(fStatus, string(q.Status), 0))
+		fs = append(fs, termQuery(fFilter, fpStatus+string(q.Status), 0))
 	}
 	if q.Year != 0 {
 		y := float64(q.Year)
@@ -343,7 +379,7 @@ func filterQueries(q Query) []query.Query {
 		to := query.NewNumericRangeInclusiveQuery(&y, &hi, &t, &t)
 		to.SetField(fYearTo)
 		fs = append(fs, query.NewDisjunctionQuery([]query.Query{
-			termQuery(fUndated, "1", 0), query.NewConjunctionQuery([]query.Query{from, to})}))
+			termQuery(fFilter, fpUndated, 0), query.NewConjunctionQuery([]query.Query{from, to})}))
 	}
 	for _, f := range fs {
 		if b, ok := f.(query.BoostableQuery); ok {
@@ -351,6 +387,65 @@ func filterQueries(q Query) []query.Query {
 		}
 	}
 	return fs
+}
+
+// memFilter applies a query's filters to an entry and one of its names, as
+// filterQueries does in bleve, plus the spatial ones.
+type memFilter struct {
+	q     Query
+	admin string
+	her   string
+	none  bool
+}
+
+func newMemFilter(q Query) *memFilter {
+	f := &memFilter{q: q, her: heritageValue(q.Heritage)}
+	if q.Admin != "" {
+		f.admin = significantCode(q.Admin)
+	}
+	f.none = q.Category == "" && q.Admin == "" && f.her == "" && q.Status == "" && q.Year == 0 && q.BBox == nil && q.Near == nil
+	return f
+}
+
+func (f *memFilter) ok(e *entry, n nameRec) bool {
+	if f.none {
+		return true
+	}
+	q := f.q
+	if q.Category != "" && e.Class != q.Category && e.Subclass != q.Category {
+		return false
+	}
+	if q.Status != "" && e.Status != q.Status {
+		return false
+	}
+	if f.admin != "" {
+		found := false
+		eachAdminToken(e.Admin, func(a string) { found = found || a == f.admin })
+		if !found {
+			return false
+		}
+	}
+	if f.her != "" {
+		found := false
+		for _, h := range e.Heritage {
+			found = found || f.her == "any" || h.List == f.her || h.Level == f.her
+		}
+		if !found {
+			return false
+		}
+	}
+	if q.Year != 0 {
+		if from, to, dated := nameYears(n.Start, n.End); dated && (q.Year < from || q.Year > to) {
+			return false
+		}
+	}
+	if q.BBox != nil || q.Near != nil {
+		if e.Point == nil || q.BBox != nil && !q.BBox.Contains(*e.Point) ||
+			q.Near != nil && geo.DistanceHaversine(*q.Near, *e.Point) > q.RadiusM {
+			return false
+		}
+	}
+	return true
 }
 
 type scored struct {
@@ -363,6 +458,128 @@ type scored struct {
 	dist  float64
 }
 
+// cand is a candidate name before ranking.
+type cand struct {
+	e     *entry
+	k     int
+	score float64 // bleve's, or the name table's estimate
+}
+
+func (c cand) better(o cand) bool {
+	return c.score > o.score || c.score == o.score && c.e.ID < o.e.ID
+}
+
+// topCands keeps the best n candidates by score (ties: lower place id).
+type topCands struct {
+	n    int
+	list []cand
+}
+
+func (t *topCands) add(c cand) {
+	if len(t.list) == t.n && !c.better(t.list[t.n-1]) {
+		return
+	}
+	i := sort.Search(len(t.list), func(i int) bool { return c.better(t.list[i]) })
+	if len(t.list) < t.n {
+		t.list = append(t.list, cand{})
+	}
+	copy(t.list[i+1:], t.list[i:])
+	t.list[i] = c
+}
+
+// prefixMark begins the hot key of a name prefix: one character (^新) or up
+// to prefixHotLetters letters of pinyin (^s, ^sh, ^sha); longer prefixes are
+// narrow enough to scan.
+const (
+	prefixMark       = "^"
+	prefixHotLetters = 3
+)
+
+// tableKeys are the keys a query looks up in the name table.
+func tableKeys(qt qtext) []string {
+	if qt.charMode() {
+		return []string{qt.norm}
+	}
+	return qt.combos
+}
+
+// tableScan calls f with every item of the name table that is key or begins
+// with it, for the query's kind of key, and passes the filters.
+func (ix *Index) tableScan(qt qtext, key string, mf *memFilter, f func(nameItem) bool) {
+	ix.names.scan(key, func(it nameItem) bool {
+		if qt.charMode() && it.kind != keyText || !mf.none && !mf.ok(it.e, it.e.Names[it.k]) {
+			return true
+		}
+		return f(it)
+	})
+}
+
+// tableMatches finds, in the name table, the names that are or begin with
+// the query (characters, pinyin or initials) and pass the filters: the best
+// limit of them by the ranking's estimate, and how many there are. A prefix
+// shared by very many names is answered from its hot list when useHot
+// (no filters, first page), and its count is then approximate.
+func (ix *Index) tableMatches(qt qtext, mf *memFilter, limit int, useHot bool) (cands []cand, count int, approx bool) {
+	top := topCands{n: limit}
+	for _, key := range tableKeys(qt) {
+		if key == "" {
+			continue
+		}
+		short := len(key) <= prefixHotLetters
+		if qt.charMode() {
+			short = utf8.RuneCountInString(key) == 1
+		}
+		if l := ix.hot[prefixMark+key]; useHot && short && l != nil {
+			for _, it := range l.top {
+				top.add(cand{it.e, int(it.k), float64(it.score)})
+			}
+			count += l.count
+			approx = true
+			// whole-key matches are not in a prefix list: look them up
+			ix.names.t.Ascend(nameItem{key: key}, func(it nameItem) bool {
+				if it.key != key {
+					return false
+				}
+				if !qt.charMode() || it.kind == keyText {
+					top.add(cand{it.e, int(it.k), estimate(it, true)})
+				}
+				return true
+			})
+			continue
+		}
+		ix.tableScan(qt, key, mf, func(it nameItem) bool {
+			count++
+			top.add(cand{it.e, int(it.k), estimate(it, it.key == key)})
+			return true
+		})
+	}
+	if !qt.charMode() && count > 0 {
+		approx = true // a name may match by its pinyin and by its initials
+	}
+	return top.list, count, approx
+}
+
+// estimate is the rank a name table item will get (rankScore), known
+// without classifying it: the tier from the kind of key and whether it is
+// the whole key, plus the tie-breakers.
+func estimate(it nameItem, exact bool) float64 {
+	var s float64
+	switch {
+	case it.kind == keyInitials && exact:
+		s = howScore[howInitials]
+	case it.kind == keyInitials:
+		s = howScore[howInitPrefix]
+	case exact:
+		s = howScore[howExact]
+	default:
+		s = howScore[howPrefix]
+	}
+	if it.variant {
+		s -= variantPenalty
+	}
+	return s + float64(it.tie)
+}
+
 func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Result, error) {
 	start := time.Now()
 	if q.Size == 0 {
@@ -370,37 +587,10 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 	}
 	qt := analyse(q.Text)
 	filters := filterQueries(q)
+	mf := newMemFilter(q)
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-
-	// Without filters, and for a first page, clauses on very common keys are
-	// answered from the hot lists instead of scoring their postings.
-	var lists []*hotList
-	var hook func(field, v string) bool
-	if len(filters) == 0 && !q.Facets && q.BBox == nil && q.Near == nil && q.From+q.Size <= hotK {
-		hook = func(field, v string) bool {
-			if l := ix.hot[hotKeyOf(field, v)]; l != nil {
-				lists = append(lists, l)
-				return true
-			}
-			return false
-		}
-	}
-	var must []query.Query
-	if qt.norm != "" {
-		opt := textOptions{prefixOnly: prefixOnly, fuzzy: fuzzy, hot: hook,
-			common: func(key string) int {
-				if l := ix.hot[key]; l != nil {
-					return l.count
-				}
-				return 0
-			}}
-		if tq := textQuery(qt, opt); tq != nil {
-			must = append(must, tq)
-		}
-	}
-	must = append(must, filters...)
 
 	window := q.From + q.Size
 	if prefixOnly {
@@ -408,35 +598,92 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 	} else {
 		window = max(2*window, 100)
 	}
-	var region map[int64]*entry
-	approx := false
-	if q.BBox != nil || q.Near != nil {
-		region = ix.spatial.inRegion(q.BBox, q.Near, q.RadiusM)
-		if len(region) <= maxRegionPlaces {
-			ids := make([]string, 0, len(region)*2)
-			for _, e := range region {
-				for k := range e.Names {
-					ids = append(ids, docID(e.ID, k))
-				}
+	// Without filters, and for a first page, very common keys are answered
+	// from the hot lists instead of scoring their postings.
+	useHot := len(filters) == 0 && !q.Facets && q.BBox == nil && q.Near == nil && q.From+q.Size <= hotK
+	var lists []*hotList
+	var hook func(key string) bool
+	if useHot {
+		hook = func(key string) bool {
+			if l := ix.hot[key]; l != nil {
+				lists = append(lists, l)
+				return true
 			}
-			must = append(must, query.NewDocIDQuery(ids))
-			region = nil
-		} else {
-			window = max(window, 1000)
-			approx = true
+			return false
 		}
 	}
-	var bq query.Query
-	switch len(must) {
-	case 0:
-		bq = query.NewMatchAllQuery()
-	case 1:
-		bq = must[0]
-	default:
-		bq = query.NewConjunctionQuery(must)
+	// Whole names and prefixes: the name table.
+	var tab []cand
+	var tabCount int
+	approx := false
+	if qt.norm != "" {
+		tab, tabCount, approx = ix.tableMatches(qt, mf, window, useHot)
+	}
+	// Names containing the query, typos, and browsing by filters: bleve.
+	var text query.Query
+	if qt.norm != "" {
+		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly, fuzzy: fuzzy, hot: hook,
+			common: func(key string) int {
+				if l := ix.hot[key]; l != nil {
+					return l.count
+				}
+				return 0
+			}})
+	}
+	// The text clause covers the name table's matches when it is a
+	// character query's substring clause; otherwise facets also need the
+	// table's matches, passed by document id.
+	covers := qt.charMode() && !prefixOnly && text != nil
+	if q.Facets && !covers && len(tab) > 0 {
+		var ids []string
+		for _, key := range tableKeys(qt) {
+			ix.tableScan(qt, key, mf, func(it nameItem) bool {
+				ids = append(ids, docID(it.e.ID, int(it.k)))
+				return len(ids) < maxRegionPlaces
+			})
+		}
+		byID := query.NewDocIDQuery(ids)
+		if text == nil {
+			text = byID
+		} else {
+			text = query.NewDisjunctionQuery([]query.Query{text, byID})
+		}
+	}
+	var must []query.Query
+	if text != nil {
+		must = append(must, text)
+	}
+	must = append(must, filters...)
+	var region map[int64]*entry
+	if text != nil || qt.norm == "" {
+		if q.BBox != nil || q.Near != nil {
+			region = ix.spatial.inRegion(q.BBox, q.Near, q.RadiusM)
+			if len(region) <= maxRegionPlaces {
+				ids := make([]string, 0, len(region)*2)
+				for _, e := range region {
+					for k := range e.Names {
+						ids = append(ids, docID(e.ID, k))
+					}
+				}
+				must = append(must, query.NewDocIDQuery(ids))
+				region = nil
+			} else {
+				window = max(window, 1000)
+				approx = true
+			}
+		}
 	}
 	res := &bleve.SearchResult{}
-	if len(must) > 0 || len(lists) == 0 {
+	if text != nil || qt.norm == "" {
+		var bq query.Query
+		switch len(must) {
+		case 0:
+			bq = query.NewMatchAllQuery()
+		case 1:
+			bq = must[0]
+		default:
+			bq = query.NewConjunctionQuery(must)
+		}
 		req := bleve.NewSearchRequestOptions(bq, window, 0, false)
 		if q.Facets {
 			req.AddFacet("category", bleve.NewFacetRequest(fCategory, 30))
@@ -448,24 +695,30 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 			return nil, err
 		}
 	}
-	type cand struct {
-		id    int64
-		k     int
-		score float64
-	}
-	cands := make([]cand, 0, len(res.Hits)+hotK*len(lists))
+	cands := tab
 	for _, h := range res.Hits {
 		id, k, err := parseDocID(h.ID)
 		if err != nil {
 			return nil, err
 		}
-		cands = append(cands, cand{id, k, h.Score})
+		if e := ix.places[id]; e != nil && k < len(e.Names) {
+			cands = append(cands, cand{e, k, h.Score})
+		} // else deleted since the search began
+	}
+	total := res.Total
+	switch {
+	case covers:
+	case total == 0:
+		total = uint64(tabCount)
+	case tabCount > 0:
+		total += uint64(tabCount) // names matching both ways count twice
+		approx = true
 	}
 	for _, l := range lists {
-		res.Total += uint64(l.count) // names in several lists count twice
+		total += uint64(l.count) // names in several lists count twice
 		approx = true
 		for _, it := range l.top {
-			cands = append(cands, cand{it.e.ID, int(it.k), 0})
+			cands = append(cands, cand{it.e, int(it.k), 0})
 		}
 	}
 	ref := q.Near
@@ -474,12 +727,8 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 	}
 	best := map[int64]*scored{}
 	for _, c := range cands {
-		id, k := c.id, c.k
-		e := ix.places[id]
-		if e == nil || k >= len(e.Names) {
-			continue // deleted since the search began
-		}
-		if region != nil && region[id] == nil {
+		e, k := c.e, c.k
+		if region != nil && region[e.ID] == nil {
 			continue
 		}
 		s := &scored{e: e, k: k, bleve: c.score, dist: -1}
@@ -492,8 +741,8 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 				s.score += focusBonus(s.dist)
 			}
 		}
-		if b := best[id]; b == nil || s.score > b.score || s.score == b.score && s.k < b.k {
-			best[id] = s
+		if b := best[e.ID]; b == nil || s.score > b.score || s.score == b.score && s.k < b.k {
+			best[e.ID] = s
 		}
 	}
 	list := make([]*scored, 0, len(best))
@@ -514,7 +763,7 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 		}
 		return a.e.ID < b.e.ID
 	})
-	out := &Result{Total: res.Total, TotalApprox: approx}
+	out := &Result{Total: total, TotalApprox: approx}
 	if region != nil {
 		out.Total = uint64(len(list))
 	}
@@ -549,6 +798,23 @@ func rankScore(e *entry, n nameRec, m match, ok bool, qt qtext) float64 {
 	} else if qt.norm != "" {
 		s = 30 // found by bleve (e.g. a reading combination) but not placed
 	}
+	s += tieScore(e, n)
+	// A one-character 通名 query prefers what that generic names.
+	if len(qt.runes) == 1 && m.how == howGeneric {
+		for _, sc := range genericSubclasses[qt.norm] {
+			if sc == e.Subclass {
+				s += 2.5
+				break
+			}
+		}
+	}
+	return s
+}
+
+// tieScore is the part of rankScore that depends on the name only: half a
+// tier off a non-standard name, heritage, importance and shortness.
+func tieScore(e *entry, n nameRec) float64 {
+	s := 0.0
 	if n.Kind != gazetteer.KindStandard {
 		s -= nonStandardPenalty
 	}
@@ -560,15 +826,6 @@ func rankScore(e *entry, n nameRec, m match, ok bool, qt qtext) float64 {
 	// longer is named after (金鸡湖 before 金鸡湖街道).
 	if l := utf8.RuneCountInString(n.Text); l < 8 {
 		s += float64(8-max(l, 2)) / 4 // ≤ 1.5
-	}
-	// A one-character 通名 query prefers what that generic names.
-	if len(qt.runes) == 1 && m.how == howGeneric {
-		for _, sc := range genericSubclasses[qt.norm] {
-			if sc == e.Subclass {
-				s += 2.5
-				break
-			}
-		}
 	}
 	return s
 }

@@ -6,43 +6,39 @@ import (
 	"unicode/utf8"
 )
 
-// Index fields. Every text field holds tokens computed here (one code path for
-// indexing and querying) and is analysed by the space-splitting "wumen_tokens"
-// analyzer. Bleve's own cjk analyzer emits bigrams only, which cannot answer a
-// single character (桥); computing unigrams and bigrams here does.
+// Index fields. Bleve holds only what needs an inverted index: the character
+// n-grams (any substring, a single character, and pinyin translated to
+// characters, see syllables.go), the whole pinyin (typo matching) and the
+// filters. Whole names, pinyin and initials, and every prefix of them, are
+// answered from the in-memory name table (names.go) instead: prefixes as
+// edge n-grams made most of the terms and most of the build time.
 const (
-	fExact    = "xe"  // the whole normalized name (simplified, lower case, no punctuation)
-	fPrefix   = "e"   // short edge n-grams: 1–2 character, 2–4 letter pinyin and 2–3 letter initials prefixes
-	fSub      = "s"   // Han unigrams and bigrams, for any substring
+	fText     = "t"   // Han unigrams and bigrams, the 通名 mark (桥$), Latin/digit runs
 	fPinyin   = "xp"  // the whole name in toneless pinyin, joined (one per heteronym reading)
-	fInitials = "xi"  // initials of the whole name (stj)
-	fPySub    = "ps"  // every run of one or two whole syllables, joined (tang, shantang, tangjie)
+	fFilter   = "f"   // admin codes (a:), heritage levels (l:), status (s:), undated (u:1)
 	fCategory = "cat" // category class and subclass (filter, facet)
-	fAdmin    = "adm" // admin codes and their county/township prefixes (filter)
 	fDistrict = "dst" // county-level admin code (facet)
 	fHeritage = "her" // heritage list names (filter, facet)
-	fHerLevel = "hl"  // heritage levels plus "any" (filter)
-	fStatus   = "st"  // place status (filter)
-	fUndated  = "und" // "1" when a name has no dates at all (year filter)
 	fYearFrom = "y0"  // earliest year a name may have been in use
 	fYearTo   = "y1"  // latest year a name may have been in use
 )
 
-// genericMark follows the last character of a name in the substring field,
-// so a one-character query can prefer names that end in it: 桥 is the 通名
+// Prefixes of the terms of the filter field.
+const (
+	fpAdmin   = "a:"
+	fpLevel   = "l:"
+	fpStatus  = "s:"
+	fpUndated = "u:1"
+)
+
+// genericMark follows the last character of a name in the text field, so a
+// one-character query can prefer names that end in it: 桥 is the 通名
 // (generic) of 宝带桥, a modifier in 桥头村.
 const genericMark = "$"
 
-// Index size and build time grow with the tokens per name, so only short
-// prefixes are edge n-grams (they would match too many terms as a prefix
-// query); longer ones are bleve prefix queries on the whole-name fields,
-// which then match few terms. See BENCHMARKS-search.md.
 const (
-	maxHanPrefix      = 2 // 苏, 苏州; 苏州博 is 苏州 + the bigram 州博
-	maxPinyinPrefix   = 8 // sh … shantang; longer is a prefix query on xp
-	maxInitialsPrefix = 3 // st; stj… is a prefix query on xi
-	maxRunSyllables   = 2
-	maxReadings       = 2 // heteronym combinations indexed per name
+	maxRunSyllables = 2 // syllable runs with their own hot lists (tang, shantang)
+	maxReadings     = 2 // heteronym combinations indexed per name
 )
 
 // isHan reports whether r is a CJK ideograph.
@@ -175,84 +171,60 @@ func initials(combo []string) string {
 	return b.String()
 }
 
-// tokenSet collects space-joined tokens for one field without duplicates.
-type tokenSet struct {
-	b    strings.Builder
-	seen map[string]struct{}
-}
-
-func (t *tokenSet) add(s string) {
-	if s == "" || strings.ContainsRune(s, ' ') {
-		return
-	}
-	if t.seen == nil {
-		t.seen = make(map[string]struct{}, 16)
-	}
-	if _, ok := t.seen[s]; ok {
-		return
-	}
-	t.seen[s] = struct{}{}
-	if t.b.Len() > 0 {
-		t.b.WriteByte(' ')
-	}
-	t.b.WriteString(s)
-}
-
-func (t *tokenSet) String() string { return t.b.String() }
-
-// nameTokens are the text-field values of one indexed name.
+// nameTokens are what one name contributes to the index.
 type nameTokens struct {
-	exact, prefix, sub, pinyin, initials, pysub string
+	norm     string   // the normalized name
+	text     []string // terms of the text field
+	pinyin   []string // whole-name readings, joined; the preferred one first
+	initials []string // initials per reading (names of two or more units)
+	runs     []string // runs of one or two whole syllables (hot keys only)
+}
+
+// add appends s to set unless it is already there (sets are a few items).
+func add(set []string, s string) []string {
+	if s == "" || contains(set, s) {
+		return set
+	}
+	return append(set, s)
 }
 
 // tokenize computes the index tokens of one name.
 func tokenize(name string) nameTokens {
 	norm := normalize(name)
-	var nt nameTokens
+	nt := nameTokens{norm: norm}
 	if norm == "" {
 		return nt
 	}
-	nt.exact = norm
-	var prefix, sub, py, ini, pys tokenSet
 	runes := []rune(norm)
-	for n := 1; n <= len(runes) && n <= maxHanPrefix; n++ {
-		if n == 1 && !isHan(runes[0]) {
-			continue
-		}
-		prefix.add(string(runes[:n]))
-	}
+	nt.text = make([]string, 0, 2*len(runes)+1)
 	if last := runes[len(runes)-1]; len(runes) > 1 && isHan(last) {
-		sub.add(string(last) + genericMark) // 通名 position: 桥 finds bridges first
+		nt.text = append(nt.text, string(last)+genericMark) // 通名 position: 桥 finds bridges first
 	}
 	for i, r := range runes {
 		if !isHan(r) {
 			continue
 		}
-		sub.add(string(r))
+		nt.text = add(nt.text, string(r))
 		if i+1 < len(runes) && isHan(runes[i+1]) {
-			sub.add(string(runes[i : i+2]))
+			nt.text = add(nt.text, string(runes[i:i+2]))
 		}
 	}
 	us := readingUnits(norm)
-	for _, c := range readingCombos(us) {
-		joined := strings.Join(c, "")
-		py.add(joined)
-		in := initials(c)
-		if len(c) > 1 {
-			ini.add(in)
-			for n := 2; n < len(in) && n <= maxInitialsPrefix; n++ {
-				prefix.add(in[:n])
-			}
+	for _, u := range us {
+		if !u.han {
+			nt.text = add(nt.text, u.text) // Latin letters and digits, as written
 		}
-		for n := 2; n <= len(joined) && n <= maxPinyinPrefix; n++ {
-			prefix.add(joined[:n])
+	}
+	for _, c := range readingCombos(us) {
+		nt.pinyin = add(nt.pinyin, strings.Join(c, ""))
+		if len(c) > 1 {
+			nt.initials = add(nt.initials, initials(c))
 		}
 		for i := range c {
 			for j := i + 1; j <= len(c) && j-i <= maxRunSyllables; j++ {
-				pys.add(strings.Join(c[i:j], ""))
+				nt.runs = add(nt.runs, strings.Join(c[i:j], ""))
 			}
 		}
 	}
-	nt.prefix, nt.sub, nt.pinyin, nt.initials, nt.pysub = prefix.String(), sub.String(), py.String(), ini.String(), pys.String()
 	return nt
 }
