@@ -43,12 +43,17 @@ func init() {
 type termField struct {
 	name  string
 	terms []string
+	bytes int // total length of the terms
 	opts  index.FieldIndexingOptions
 	freqs index.TokenFrequencies
 }
 
 func newTermField(name string, opts index.FieldIndexingOptions, terms ...string) *termField {
-	return &termField{name: name, terms: terms, opts: opts}
+	n := 0
+	for _, t := range terms {
+		n += len(t)
+	}
+	return &termField{name: name, terms: terms, bytes: n, opts: opts}
 }
 
 // Name is the field name.
@@ -62,11 +67,7 @@ func (f *termField) Options() index.FieldIndexingOptions { return f.opts }
 
 // Analyze builds the term frequencies.
 func (f *termField) Analyze() {
-	n := 0
-	for _, t := range f.terms {
-		n += len(t)
-	}
-	buf := make([]byte, 0, n)
+	buf := make([]byte, 0, f.bytes)
 	tfs := make([]index.TokenFreq, len(f.terms))
 	f.freqs = make(index.TokenFrequencies, len(f.terms))
 	for i, t := range f.terms {
@@ -82,16 +83,10 @@ func (f *termField) Analyze() {
 func (f *termField) Value() []byte { return nil }
 
 // NumPlainTextBytes counts the term bytes.
-func (f *termField) NumPlainTextBytes() uint64 {
-	n := 0
-	for _, t := range f.terms {
-		n += len(t)
-	}
-	return uint64(n)
-}
+func (f *termField) NumPlainTextBytes() uint64 { return uint64(f.bytes) }
 
 // Size estimates the memory held.
-func (f *termField) Size() int { return 64 + int(f.NumPlainTextBytes())*3 + len(f.terms)*48 }
+func (f *termField) Size() int { return 64 + f.bytes*3 + len(f.terms)*48 }
 
 // EncodedFieldType is that of a text field.
 func (f *termField) EncodedFieldType() byte { return 't' }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -39,30 +38,40 @@ type hotList struct {
 	top   []hotItem // best first
 }
 
-// hotKeys lists the keys of a name's tokens, each once: its text terms
-// (*村, 村$), syllable runs (*shan) and short prefixes (^新, ^s, ^sh, ^sha).
-func hotKeys(nt nameTokens, each func(string)) {
-	var keys []string
+// hotKeys calls each with the keys of a name's tokens, each once: its text
+// terms (*村, 村$), syllable runs (*shan) and short prefixes (^新, ^s, ^sh,
+// ^sha). A key is built in buf and only valid during the call.
+func hotKeys(nt nameTokens, buf []byte, each func(key []byte)) {
+	key := func(mark, t string) {
+		buf = append(append(buf[:0], mark...), t...)
+		each(buf)
+	}
 	for _, t := range nt.text {
-		if t[len(t)-1] == genericMark[0] {
-			keys = append(keys, t)
-		} else {
-			keys = add(keys, containsMark+t)
+		switch {
+		case t[len(t)-1] == genericMark[0]:
+			key("", t)
+		case t[0] < utf8.RuneSelf && contains(nt.runs, t):
+			// a Latin run is also a syllable run
+		default:
+			key(containsMark, t)
 		}
 	}
 	for _, r := range nt.runs {
-		keys = add(keys, containsMark+r)
+		key(containsMark, r)
 	}
 	if r, n := utf8.DecodeRuneInString(nt.norm); isHan(r) {
-		keys = append(keys, prefixMark+nt.norm[:n])
+		key(prefixMark, nt.norm[:n])
 	}
-	for _, p := range nt.pinyin {
+	for i, p := range nt.pinyin {
+	prefixes:
 		for n := 1; n <= prefixHotLetters && n <= len(p); n++ {
-			keys = add(keys, prefixMark+p[:n])
+			for _, q := range nt.pinyin[:i] {
+				if len(q) >= n && q[:n] == p[:n] {
+					continue prefixes // shared with a reading before
+				}
+			}
+			key(prefixMark, p[:n])
 		}
-	}
-	for _, k := range keys {
-		each(k)
 	}
 }
 
@@ -114,6 +123,7 @@ type hotBuilder struct {
 	keys  map[string]int32
 	lists []buildList
 	ents  []*entry
+	buf   []byte
 }
 
 type buildList struct {
@@ -134,18 +144,18 @@ func before(s1 float32, id1 int64, s2 float32, id2 int64) bool {
 	return s1 > s2 || s1 == s2 && id1 < id2
 }
 
-func newHotBuilder() *hotBuilder { return &hotBuilder{keys: map[string]int32{}} }
+func newHotBuilder() *hotBuilder { return &hotBuilder{keys: map[string]int32{}, buf: make([]byte, 0, 128)} }
 
 func (h *hotBuilder) add(e *entry, k int, nt nameTokens) {
 	if k == 0 || len(h.ents) == 0 || h.ents[len(h.ents)-1] != e {
 		h.ents = append(h.ents, e)
 	}
 	it := buildItem{e.ID, int32(len(h.ents) - 1), int32(k), staticScore(e, k)}
-	hotKeys(nt, func(key string) {
-		i, ok := h.keys[key]
+	hotKeys(nt, h.buf, func(key []byte) {
+		i, ok := h.keys[string(key)] // no allocation for the lookup
 		if !ok {
 			i = int32(len(h.lists))
-			h.keys[strings.Clone(key)] = i
+			h.keys[string(key)] = i
 			h.lists = append(h.lists, buildList{})
 		}
 		l := &h.lists[i]
@@ -264,8 +274,8 @@ func loadHot(dir string, places map[int64]*entry) (map[string]*hotList, error) {
 func (ix *Index) hotAdd(e *entry, nts []nameTokens) {
 	for k, nt := range nts {
 		sc := staticScore(e, k)
-		hotKeys(nt, func(key string) {
-			if l := ix.hot[key]; l != nil {
+		hotKeys(nt, nil, func(key []byte) {
+			if l := ix.hot[string(key)]; l != nil {
 				l.count++
 				l.insert(hotItem{e, int32(k), sc})
 			}
@@ -275,8 +285,8 @@ func (ix *Index) hotAdd(e *entry, nts []nameTokens) {
 
 func (ix *Index) hotRemove(e *entry, nts []nameTokens) {
 	for _, nt := range nts {
-		hotKeys(nt, func(key string) {
-			if l := ix.hot[key]; l != nil {
+		hotKeys(nt, nil, func(key []byte) {
+			if l := ix.hot[string(key)]; l != nil {
 				l.count--
 				l.remove(e.ID)
 			}

@@ -294,7 +294,6 @@ func (e *entry) documents(docs []*document.Document, nts []nameTokens) []*docume
 			}
 		}
 		field(fText, textOpts, nts[k].text)
-		field(fPinyin, textOpts, nts[k].pinyin)
 		field(fCategory, facetOpts, cat)
 		if dist != "" {
 			field(fDistrict, facetOpts, []string{dist})
@@ -322,7 +321,7 @@ func indexMapping() mapping.IndexMapping {
 	im.DocValuesDynamic = false
 	im.DefaultAnalyzer = tokensAnalyzer
 	dm := bleve.NewDocumentStaticMapping()
-	for _, f := range []string{fText, fPinyin, fFilter, fCategory, fDistrict, fHeritage} {
+	for _, f := range []string{fText, fFilter, fCategory, fDistrict, fHeritage} {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = tokensAnalyzer
 		fm.Store = false

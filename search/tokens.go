@@ -8,13 +8,12 @@ import (
 
 // Index fields. Bleve holds only what needs an inverted index: the character
 // n-grams (any substring, a single character, and pinyin translated to
-// characters, see syllables.go), the whole pinyin (typo matching) and the
-// filters. Whole names, pinyin and initials, and every prefix of them, are
-// answered from the in-memory name table (names.go) instead: prefixes as
-// edge n-grams made most of the terms and most of the build time.
+// characters, see syllables.go) and the filters. Whole names, pinyin and
+// initials, every prefix of them and pinyin with a typo are answered from
+// the in-memory name table (names.go) instead: prefixes as edge n-grams and
+// whole-name terms made most of the terms and most of the build time.
 const (
 	fText     = "t"   // Han unigrams and bigrams, the 通名 mark (桥$), Latin/digit runs
-	fPinyin   = "xp"  // the whole name in toneless pinyin, joined (one per heteronym reading)
 	fFilter   = "f"   // admin codes (a:), heritage levels (l:), status (s:), undated (u:1)
 	fCategory = "cat" // category class and subclass (filter, facet)
 	fDistrict = "dst" // county-level admin code (facet)
@@ -195,18 +194,29 @@ func tokenize(name string) nameTokens {
 	if norm == "" {
 		return nt
 	}
-	runes := []rune(norm)
-	nt.text = make([]string, 0, 2*len(runes)+1)
-	if last := runes[len(runes)-1]; len(runes) > 1 && isHan(last) {
-		nt.text = append(nt.text, string(last)+genericMark) // 通名 position: 桥 finds bridges first
+	// Unigrams and bigrams are substrings of norm (no allocation each).
+	var at [33]int // byte offsets of the runes (names are short)
+	offs := at[:0]
+	for i := range norm {
+		offs = append(offs, i)
 	}
-	for i, r := range runes {
-		if !isHan(r) {
+	offs = append(offs, len(norm))
+	n := len(offs) - 1
+	han := func(i int) bool {
+		r, _ := utf8.DecodeRuneInString(norm[offs[i]:])
+		return isHan(r)
+	}
+	nt.text = make([]string, 0, 2*n+1)
+	if n > 1 && han(n-1) {
+		nt.text = append(nt.text, norm[offs[n-1]:]+genericMark) // 通名 position: 桥 finds bridges first
+	}
+	for i := 0; i < n; i++ {
+		if !han(i) {
 			continue
 		}
-		nt.text = add(nt.text, string(r))
-		if i+1 < len(runes) && isHan(runes[i+1]) {
-			nt.text = add(nt.text, string(runes[i:i+2]))
+		nt.text = add(nt.text, norm[offs[i]:offs[i+1]])
+		if i+1 < n && han(i+1) {
+			nt.text = add(nt.text, norm[offs[i]:offs[i+2]])
 		}
 	}
 	us := readingUnits(norm)
