@@ -144,7 +144,9 @@ func before(s1 float32, id1 int64, s2 float32, id2 int64) bool {
 	return s1 > s2 || s1 == s2 && id1 < id2
 }
 
-func newHotBuilder() *hotBuilder { return &hotBuilder{keys: map[string]int32{}, buf: make([]byte, 0, 128)} }
+func newHotBuilder() *hotBuilder {
+	return &hotBuilder{keys: map[string]int32{}, buf: make([]byte, 0, 128)}
+}
 
 func (h *hotBuilder) add(e *entry, k int, nt nameTokens) {
 	if k == 0 || len(h.ents) == 0 || h.ents[len(h.ents)-1] != e {

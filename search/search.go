@@ -197,8 +197,8 @@ func bigrams(rs []rune) []string {
 // list of this key; common tells how many names share a hot key.
 type textOptions struct {
 	prefixOnly bool
-	hot               func(key string) bool
-	common            func(key string) int // names sharing a hot key, 0 if not hot
+	hot        func(key string) bool
+	common     func(key string) int // names sharing a hot key, 0 if not hot
 }
 
 // textQuery builds the bleve query for the analysed text: what the name
