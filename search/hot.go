@@ -3,6 +3,7 @@ package search
 import (
 	"bufio"
 	"encoding/json"
+	"hash/maphash"
 	"os"
 	"path/filepath"
 	"sort"
@@ -115,21 +116,30 @@ func (l *hotList) remove(id int64) {
 
 // hotBuilder collects counts and candidate lists for every key while the
 // index is built; each build worker has its own and mergeHot keeps the hot
-// keys. It holds hundreds of thousands of keys at 1M names, so it is kept
-// cheap for the garbage collector and the map: keys are copied once, a key
-// maps to an index into lists, and list items refer to entries by index
-// into ents rather than by pointer.
+// keys. It sees a million keys at 1M names, so it is kept cheap for the map
+// and the garbage collector: keys are looked up by a 64-bit hash (maphash;
+// a collision among a few million keys is a one-in-a-million event that
+// would at worst merge two lists), a key's text is kept only once it is
+// common enough in this builder to be hot overall, and list items refer to
+// entries by index into ents rather than by pointer.
 type hotBuilder struct {
-	keys  map[string]int32
-	lists []buildList
-	ents  []*entry
-	buf   []byte
+	keys     map[uint64]int32
+	lists    []buildList
+	ents     []*entry
+	buf      []byte
+	minLocal int32    // count at which a key's text is kept
+	terms    []string // Han characters and bigrams seen (for the syllable index)
 }
 
 type buildList struct {
 	count int32
+	key   string      // set once count reaches minLocal
 	top   []buildItem // best first, at most hotK
 }
+
+// hotSeed makes every builder of a process hash alike, so mergeHot can
+// match their keys.
+var hotSeed = maphash.MakeSeed()
 
 type buildItem struct {
 	id    int64
@@ -144,8 +154,10 @@ func before(s1 float32, id1 int64, s2 float32, id2 int64) bool {
 	return s1 > s2 || s1 == s2 && id1 < id2
 }
 
-func newHotBuilder() *hotBuilder {
-	return &hotBuilder{keys: map[string]int32{}, buf: make([]byte, 0, 128)}
+// newHotBuilder makes the builder of one of workers build workers.
+func newHotBuilder(workers int) *hotBuilder {
+	return &hotBuilder{keys: map[uint64]int32{}, buf: make([]byte, 0, 128),
+		minLocal: int32((hotMin + workers - 1) / workers)}
 }
 
 func (h *hotBuilder) add(e *entry, k int, nt nameTokens) {
@@ -154,14 +166,20 @@ func (h *hotBuilder) add(e *entry, k int, nt nameTokens) {
 	}
 	it := buildItem{e.ID, int32(len(h.ents) - 1), int32(k), staticScore(e, k)}
 	hotKeys(nt, h.buf, func(key []byte) {
-		i, ok := h.keys[string(key)] // no allocation for the lookup
+		hash := maphash.Bytes(hotSeed, key)
+		i, ok := h.keys[hash]
 		if !ok {
 			i = int32(len(h.lists))
-			h.keys[string(key)] = i
+			h.keys[hash] = i
 			h.lists = append(h.lists, buildList{})
+			if len(key) > 1 && key[0] == containsMark[0] && key[1] >= utf8.RuneSelf {
+				h.terms = append(h.terms, string(key[1:]))
+			}
 		}
 		l := &h.lists[i]
-		l.count++
+		if l.count++; l.count == h.minLocal {
+			l.key = string(key)
+		}
 		l.insert(it)
 	})
 }
@@ -179,24 +197,19 @@ func (l *buildList) insert(it buildItem) {
 }
 
 // mergeHot sums the builders' counts per key and keeps, for the keys shared
-// by at least hotMin names, the best hotK items of all builders. every, if
-// not nil, is called once with each key seen.
-func mergeHot(bs []*hotBuilder, every func(key string)) map[string]*hotList {
+// by at least hotMin names, the best hotK items of all builders.
+func mergeHot(bs []*hotBuilder) map[string]*hotList {
 	out := map[string]*hotList{}
-	for i, b := range bs {
-	keys:
-		for key, li := range b.keys {
-			for _, p := range bs[:i] {
-				if _, ok := p.keys[key]; ok {
-					continue keys // merged with an earlier builder
-				}
+	for _, b := range bs {
+		for li := range b.lists {
+			key := b.lists[li].key
+			if key == "" || out[key] != nil {
+				continue // rare here, or merged already
 			}
-			if every != nil {
-				every(key)
-			}
-			n := int(b.lists[li].count)
-			for _, o := range bs[i+1:] {
-				if j, ok := o.keys[key]; ok {
+			hash := maphash.String(hotSeed, key)
+			n := 0
+			for _, o := range bs {
+				if j, ok := o.keys[hash]; ok {
 					n += int(o.lists[j].count)
 				}
 			}
@@ -204,8 +217,8 @@ func mergeHot(bs []*hotBuilder, every func(key string)) map[string]*hotList {
 				continue
 			}
 			l := &hotList{count: n}
-			for _, o := range bs[i:] {
-				if j, ok := o.keys[key]; ok {
+			for _, o := range bs {
+				if j, ok := o.keys[hash]; ok {
 					for _, it := range o.lists[j].top {
 						l.insert(hotItem{o.ents[it.e], it.k, it.score})
 					}

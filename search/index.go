@@ -470,7 +470,7 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (b *buil
 	workers := make([]*buildWorker, buildWorkers)
 	var running sync.WaitGroup
 	for i := range workers {
-		w := &buildWorker{bi: bi, hot: newHotBuilder(), batch: bi.NewBatch(), persisted: &persisted,
+		w := &buildWorker{bi: bi, hot: newHotBuilder(buildWorkers), batch: bi.NewBatch(), persisted: &persisted,
 			perr: func(e error) { perrMu.Lock(); perr = errors.Join(perr, e); perrMu.Unlock() }}
 		workers[i] = w
 		running.Add(1)
@@ -522,11 +522,12 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (b *buil
 	for i, w := range workers {
 		hbs[i], parts[i] = w.hot, w.items
 	}
-	b.hot = mergeHot(hbs, func(key string) {
-		if strings.HasPrefix(key, containsMark) {
-			b.syl.addTerm(key[len(containsMark):])
+	b.hot = mergeHot(hbs)
+	for _, h := range hbs {
+		for _, t := range h.terms {
+			b.syl.addTerm(t)
 		}
-	})
+	}
 	items := sortItems(parts)
 	b.names.load(items)
 	if err := saveNames(tmp, items); err != nil {

@@ -32,6 +32,7 @@ const (
 
 // nameItem is one key of one name of one place.
 type nameItem struct {
+	pre     uint64 // the first 8 bytes of key, big-endian: most comparisons stop here
 	key     string
 	e       *entry
 	k       uint16 // index into e.Names
@@ -40,9 +41,31 @@ type nameItem struct {
 	tie     float32 // the ranking's tie-breakers for this name (tieScore)
 }
 
+// keyPrefix packs the first 8 bytes of key, zero-padded (keys hold no NUL).
+func keyPrefix(key string) uint64 {
+	var p uint64
+	for i := 0; i < 8; i++ {
+		p <<= 8
+		if i < len(key) {
+			p |= uint64(key[i])
+		}
+	}
+	return p
+}
+
+// pivot is the first item a scan of key (or of keys beginning with it) meets.
+func pivot(key string) nameItem { return nameItem{pre: keyPrefix(key), key: key} }
+
 func cmpItem(a, b nameItem) int {
-	if c := strings.Compare(a.key, b.key); c != 0 {
-		return c
+	if a.pre != b.pre {
+		return cmp.Compare(a.pre, b.pre)
+	}
+	if len(a.key) > 8 || len(b.key) > 8 {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+	} else if len(a.key) != len(b.key) {
+		return cmp.Compare(len(a.key), len(b.key))
 	}
 	switch {
 	case a.e == b.e:
@@ -92,7 +115,7 @@ func nameItems(items []nameItem, e *entry, k int, nt nameTokens) []nameItem {
 				return // a Latin name: its text is its pinyin
 			}
 		}
-		items = append(items, nameItem{key: key, e: e, k: uint16(k), kind: kind, variant: variant, tie: tie})
+		items = append(items, nameItem{pre: keyPrefix(key), key: key, e: e, k: uint16(k), kind: kind, variant: variant, tie: tie})
 	}
 	put(nt.norm, keyText, false)
 	for i, p := range nt.pinyin {
@@ -124,10 +147,22 @@ func (t *nameTable) remove(items []nameItem) {
 }
 
 // scan calls f with every item whose key begins with prefix, in key order,
-// until f returns false.
-func (t *nameTable) scan(prefix string, f func(nameItem) bool) {
-	t.t.Ascend(nameItem{key: prefix}, func(it nameItem) bool {
-		return strings.HasPrefix(it.key, prefix) && f(it)
+// until f returns false; exact says the key is prefix itself. Up to 8 bytes
+// the test reads only the items (not the key strings they point to).
+func (t *nameTable) scan(prefix string, f func(it nameItem, exact bool) bool) {
+	p := pivot(prefix)
+	if n := len(prefix); n <= 8 {
+		shift := uint(64 - 8*n)
+		t.t.Ascend(p, func(it nameItem) bool {
+			if n > 0 && it.pre>>shift != p.pre>>shift {
+				return false
+			}
+			return f(it, len(it.key) == n)
+		})
+		return
+	}
+	t.t.Ascend(p, func(it nameItem) bool {
+		return strings.HasPrefix(it.key, prefix) && f(it, len(it.key) == len(prefix))
 	})
 }
 
@@ -207,35 +242,45 @@ func saveNames(dir string, items []nameItem) error {
 }
 
 // loadNames reads the name table saved by saveNames; keys of places not in
-// places (or of names they no longer have) are skipped.
+// places (or of names they no longer have) are skipped. The file is read
+// whole and every key is a substring of it: one allocation, not millions.
 func loadNames(dir string, places map[int64]*entry) (*nameTable, error) {
-	f, err := os.Open(filepath.Join(dir, namesFile))
+	b, err := os.ReadFile(filepath.Join(dir, namesFile))
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	data := string(b)
+	b = nil
 	t := newNameTable()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<16), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		fs := strings.Split(sc.Text(), "\t")
-		if len(fs) != 5 {
-			return nil, fmt.Errorf("search: %s:%d: want 5 fields, have %d", namesFile, line, len(fs))
+	for line := 1; data != ""; line++ {
+		nl := strings.IndexByte(data, '\n')
+		if nl < 0 {
+			nl = len(data)
 		}
+		row := data[:nl]
+		data = data[min(nl+1, len(data)):]
+		var fs [5]string
+		n := 0
+		for n < 4 {
+			i := strings.IndexByte(row, '\t')
+			if i < 0 {
+				break
+			}
+			fs[n], row = row[:i], row[i+1:]
+			n++
+		}
+		fs[n] = row
 		id, err1 := strconv.ParseInt(fs[1], 10, 64)
 		k, err2 := strconv.ParseUint(fs[2], 10, 16)
-		kind, err3 := strconv.ParseUint(fs[3], 10, 8)
-		if err1 != nil || err2 != nil || err3 != nil || kind > uint64(keyInitials) {
+		if n != 4 || err1 != nil || err2 != nil || len(fs[3]) != 1 || fs[3][0] < '0' || fs[3][0] > '0'+byte(keyInitials) {
 			return nil, fmt.Errorf("search: %s:%d: bad line", namesFile, line)
 		}
 		e := places[id]
 		if e == nil || int(k) >= len(e.Names) {
 			continue
 		}
-		t.t.Load(nameItem{key: fs[0], e: e, k: uint16(k), kind: keyKind(kind), variant: fs[4] == "1",
+		t.t.Load(nameItem{pre: keyPrefix(fs[0]), key: fs[0], e: e, k: uint16(k), kind: keyKind(fs[3][0] - '0'), variant: fs[4] == "1",
 			tie: float32(tieScore(e, e.Names[k]))})
 	}
-	return t, sc.Err()
+	return t, nil
 }

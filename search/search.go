@@ -496,12 +496,12 @@ func tableKeys(qt qtext) []string {
 
 // tableScan calls f with every item of the name table that is key or begins
 // with it, for the query's kind of key, and passes the filters.
-func (ix *Index) tableScan(qt qtext, key string, mf *memFilter, f func(nameItem) bool) {
-	ix.names.scan(key, func(it nameItem) bool {
+func (ix *Index) tableScan(qt qtext, key string, mf *memFilter, f func(it nameItem, exact bool) bool) {
+	ix.names.scan(key, func(it nameItem, exact bool) bool {
 		if qt.charMode() && it.kind != keyText || !mf.none && !mf.ok(it.e, it.e.Names[it.k]) {
 			return true
 		}
-		return f(it)
+		return f(it, exact)
 	})
 }
 
@@ -527,7 +527,7 @@ func (ix *Index) tableMatches(qt qtext, mf *memFilter, limit int, useHot bool) (
 			count += l.count
 			approx = true
 			// whole-key matches are not in a prefix list: look them up
-			ix.names.t.Ascend(nameItem{key: key}, func(it nameItem) bool {
+			ix.names.t.Ascend(pivot(key), func(it nameItem) bool {
 				if it.key != key {
 					return false
 				}
@@ -538,9 +538,11 @@ func (ix *Index) tableMatches(qt qtext, mf *memFilter, limit int, useHot bool) (
 			})
 			continue
 		}
-		ix.tableScan(qt, key, mf, func(it nameItem) bool {
+		ix.tableScan(qt, key, mf, func(it nameItem, exact bool) bool {
 			count++
-			top.add(cand{it.e, int(it.k), estimate(it, it.key == key)})
+			if c := (cand{it.e, int(it.k), estimate(it, exact)}); len(top.list) < top.n || c.score >= top.list[top.n-1].score {
+				top.add(c)
+			}
 			return true
 		})
 	}
@@ -566,7 +568,7 @@ func (ix *Index) typoMatches(qt qtext, mf *memFilter, limit int) (cands []cand, 
 			return
 		}
 		seen[v] = true
-		ix.names.t.Ascend(nameItem{key: v}, func(it nameItem) bool {
+		ix.names.t.Ascend(pivot(v), func(it nameItem) bool {
 			if it.key != v {
 				return false
 			}
@@ -683,7 +685,7 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 	if q.Facets && !covers && len(tab) > 0 {
 		var ids []string
 		for _, key := range tableKeys(qt) {
-			ix.tableScan(qt, key, mf, func(it nameItem) bool {
+			ix.tableScan(qt, key, mf, func(it nameItem, _ bool) bool {
 				ids = append(ids, docID(it.e.ID, int(it.k)))
 				return len(ids) < maxRegionPlaces
 			})
