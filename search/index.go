@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -424,6 +425,7 @@ func (w *buildWorker) run(chunks <-chan []*entry) {
 	if w.err == nil && w.batch.Size() > 0 {
 		w.flush()
 	}
+	slices.SortFunc(w.items, cmpItem) // the name table merges the sorted parts
 }
 
 // flush hands the batch to bleve and starts a new one.
@@ -516,24 +518,27 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (b *buil
 	if err := bw.Flush(); err != nil {
 		return nil, err
 	}
+	// Three tails side by side: the name table, its file, and the hot
+	// lists with the syllable index.
 	b = &built{places: places, syl: newSyllableIndex(), names: newNameTable()}
 	hbs := make([]*hotBuilder, len(workers))
 	parts := make([][]nameItem, len(workers))
 	for i, w := range workers {
 		hbs[i], parts[i] = w.hot, w.items
 	}
+	var tails sync.WaitGroup
+	var nerr error
+	tails.Go(func() { b.names.load(parts) })
+	tails.Go(func() { nerr = saveNames(tmp, parts) })
 	b.hot = mergeHot(hbs)
 	for _, h := range hbs {
 		for _, t := range h.terms {
 			b.syl.addTerm(t)
 		}
 	}
-	items := sortItems(parts)
-	b.names.load(items)
-	if err := saveNames(tmp, items); err != nil {
-		return nil, err
-	}
-	if err := saveHot(tmp, b.hot); err != nil {
+	herr := saveHot(tmp, b.hot)
+	tails.Wait()
+	if err := errors.Join(nerr, herr); err != nil {
 		return nil, err
 	}
 	return b, f.Sync()

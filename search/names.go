@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -127,11 +126,9 @@ func nameItems(items []nameItem, e *entry, k int, nt nameTokens) []nameItem {
 	return items
 }
 
-// load fills an empty table from items sorted by cmpItem.
-func (t *nameTable) load(items []nameItem) {
-	for _, it := range items {
-		t.t.Load(it)
-	}
+// load fills an empty table from sorted parts (see eachMerged).
+func (t *nameTable) load(parts [][]nameItem) {
+	eachMerged(parts, func(it nameItem) { t.t.Load(it) })
 }
 
 func (t *nameTable) add(items []nameItem) {
@@ -166,45 +163,23 @@ func (t *nameTable) scan(prefix string, f func(it nameItem, exact bool) bool) {
 	})
 }
 
-// sortItems sorts items for load; parts sorted concurrently are merged.
-func sortItems(parts [][]nameItem) []nameItem {
-	done := make(chan struct{}, len(parts))
-	for _, p := range parts {
-		go func() {
-			slices.SortFunc(p, cmpItem)
-			done <- struct{}{}
-		}()
-	}
-	n := 0
-	for _, p := range parts {
-		<-done
-		n += len(p)
-	}
-	out := make([]nameItem, 0, n)
-	for _, p := range parts {
-		out = mergeItems(out, p)
-	}
-	return out
-}
-
-// mergeItems merges the sorted b into the sorted a.
-func mergeItems(a, b []nameItem) []nameItem {
-	if len(a) == 0 {
-		return append(a, b...)
-	}
-	out := make([]nameItem, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		if cmpItem(a[i], b[j]) <= 0 {
-			out = append(out, a[i])
-			i++
-		} else {
-			out = append(out, b[j])
-			j++
+// eachMerged calls f with the items of parts, each sorted by cmpItem, in
+// merged order.
+func eachMerged(parts [][]nameItem, f func(nameItem)) {
+	at := make([]int, len(parts))
+	for {
+		best := -1
+		for i, p := range parts {
+			if at[i] < len(p) && (best < 0 || cmpItem(p[at[i]], parts[best][at[best]]) < 0) {
+				best = i
+			}
 		}
+		if best < 0 {
+			return
+		}
+		f(parts[best][at[best]])
+		at[best]++
 	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
 }
 
 // namesFile holds the name table of a build, in order, one key per line:
@@ -212,7 +187,7 @@ func mergeItems(a, b []nameItem) []nameItem {
 // opening an index loads it without reading every name again.
 const namesFile = "names.tsv"
 
-func saveNames(dir string, items []nameItem) error {
+func saveNames(dir string, parts [][]nameItem) error {
 	f, err := os.Create(filepath.Join(dir, namesFile))
 	if err != nil {
 		return err
@@ -220,7 +195,11 @@ func saveNames(dir string, items []nameItem) error {
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
 	var b []byte
-	for _, it := range items {
+	var werr error
+	eachMerged(parts, func(it nameItem) {
+		if werr != nil {
+			return
+		}
 		b = append(b[:0], it.key...)
 		b = append(b, '\t')
 		b = strconv.AppendInt(b, it.e.ID, 10)
@@ -231,9 +210,10 @@ func saveNames(dir string, items []nameItem) error {
 			b[len(b)-1] = '1'
 		}
 		b = append(b, '\n')
-		if _, err := w.Write(b); err != nil {
-			return err
-		}
+		_, werr = w.Write(b)
+	})
+	if werr != nil {
+		return werr
 	}
 	if err := w.Flush(); err != nil {
 		return err

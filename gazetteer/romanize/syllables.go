@@ -3,6 +3,7 @@ package romanize
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,6 +18,32 @@ type unit struct {
 	Rune  rune     // the character, for Han units
 	Toned []string // candidate readings with tone marks, preferred first (Han only)
 	Break bool     // a word break (bracket, space, comma) precedes the unit in its part
+	// Overridden says an override put a reading first, so Toned is not
+	// the character's own list (and its toneless cache does not apply).
+	Overridden bool
+}
+
+// perRune caches, per character, the toned readings (neutral tone last) and
+// their toneless forms: computing them split and rewrote strings for every
+// character of every name. Cached slices are shared: never modified.
+var perRune sync.Map // rune → *runeReadings
+
+type runeReadings struct {
+	toned, toneless []string
+}
+
+func cachedReadings(r rune) *runeReadings {
+	if v, ok := perRune.Load(r); ok {
+		return v.(*runeReadings)
+	}
+	rr := &runeReadings{toned: neutralLast(readings(r))}
+	for _, t := range rr.toned {
+		if s := stripTones(t, true); !slices.Contains(rr.toneless, s) {
+			rr.toneless = append(rr.toneless, s)
+		}
+	}
+	v, _ := perRune.LoadOrStore(r, rr)
+	return v.(*runeReadings)
 }
 
 // breaks are the punctuation marks that end a written word; other
@@ -94,8 +121,8 @@ func analyse(parts ...string) [][]unit {
 			switch {
 			case unicode.Is(unicode.Han, r):
 				flush()
-				if ys := readings(r); len(ys) > 0 {
-					push(unit{Text: string(r), Han: true, Rune: r, Toned: neutralLast(ys)})
+				if rr := cachedReadings(r); len(rr.toned) > 0 {
+					push(unit{Text: string(r), Han: true, Rune: r, Toned: rr.toned})
 					where = append(where, pos{p, len(us) - 1})
 					continue
 				}
@@ -142,6 +169,7 @@ func analyse(parts ...string) [][]unit {
 	slices.SortStableFunc(hits, func(a, b hit) int { return a.row - b.row })
 	for _, h := range hits {
 		h.u.Toned = preferFirst(h.u.Toned, t.overrides[h.row].Reading)
+		h.u.Overridden = true
 	}
 	return out
 }
@@ -203,6 +231,9 @@ func (u unit) candidates() []string {
 	if !u.Han {
 		return []string{strings.ToLower(u.Text)}
 	}
+	if !u.Overridden {
+		return cachedReadings(u.Rune).toneless
+	}
 	var out []string
 	for _, t := range u.Toned {
 		s := stripTones(t, true)
@@ -213,7 +244,8 @@ func (u unit) candidates() []string {
 	return out
 }
 
-// Syllables returns, for each Han character of text, its candidate toneless
+// Syllables returns (in slices the caller must not modify), for each Han
+// character of text, its candidate toneless
 // readings (lowercase, ü written v): the place-name override first when the
 // character sits in a context word of overrides.tsv (浒 in 浒墅关 → xu), then
 // the other heteronym readings from go-pinyin. Each run of Latin letters or
