@@ -279,27 +279,26 @@ func (e *entry) tokens() []nameTokens {
 
 // documents appends the bleve documents of e, one per name; nts are the
 // names' tokens.
-func (e *entry) documents(docs []*document.Document, nts []nameTokens) []*document.Document {
-	var cat, her []string
-	cat = add(add(cat, e.Class), e.Subclass)
+func (e *entry) documents(docs []*document.Document, nts []nameTokens, pool *termPool) []*document.Document {
+	var facets []string
+	facets = add(facets, fpCategory+e.Class)
+	facets = add(facets, fpCategory+e.Subclass)
+	if d := e.district(); d != "" {
+		facets = append(facets, fpDistrict+d)
+	}
 	for _, h := range e.Heritage {
-		her = add(her, strings.ReplaceAll(h.List, " ", "_"))
+		facets = add(facets, fpHeritage+h.List)
 	}
 	filt := e.filterTerms()
-	dist := e.district()
 	for k, n := range e.Names {
 		d := document.NewDocument(docID(e.ID, k))
 		field := func(name string, opts index.FieldIndexingOptions, terms []string) {
 			if len(terms) > 0 {
-				d.AddField(newTermField(name, opts, terms...))
+				d.AddField(pool.field(name, opts, terms))
 			}
 		}
 		field(fText, textOpts, nts[k].text)
-		field(fCategory, facetOpts, cat)
-		if dist != "" {
-			field(fDistrict, facetOpts, []string{dist})
-		}
-		field(fHeritage, facetOpts, her)
+		field(fFacet, facetOpts, facets)
 		f := filt
 		if from, to, dated := nameYears(n.Start, n.End); dated {
 			d.AddField(document.NewNumericFieldWithIndexingOptions(fYearFrom, nil, float64(from), textOpts))
@@ -322,13 +321,13 @@ func indexMapping() mapping.IndexMapping {
 	im.DocValuesDynamic = false
 	im.DefaultAnalyzer = tokensAnalyzer
 	dm := bleve.NewDocumentStaticMapping()
-	for _, f := range []string{fText, fFilter, fCategory, fDistrict, fHeritage} {
+	for _, f := range []string{fText, fFilter, fFacet} {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = tokensAnalyzer
 		fm.Store = false
 		fm.IncludeTermVectors = false
 		fm.IncludeInAll = false
-		fm.DocValues = f == fCategory || f == fDistrict || f == fHeritage
+		fm.DocValues = f == fFacet
 		dm.AddFieldMappingsAt(f, fm)
 	}
 	for _, f := range []string{fYearFrom, fYearTo} {
@@ -394,6 +393,7 @@ type buildWorker struct {
 	items []nameItem
 	batch *bleve.Batch
 	docs  []*document.Document
+	pool  termPool
 	err   error
 
 	persisted *sync.WaitGroup
@@ -411,7 +411,7 @@ func (w *buildWorker) run(chunks <-chan []*entry) {
 				w.hot.add(e, k, nt)
 				w.items = nameItems(w.items, e, k, nt)
 			}
-			w.docs = e.documents(w.docs[:0], nts)
+			w.docs = e.documents(w.docs[:0], nts, &w.pool)
 			for _, d := range w.docs {
 				if err := w.batch.IndexAdvanced(d); err != nil {
 					w.err = err
@@ -442,6 +442,7 @@ func (w *buildWorker) flush() {
 	if w.err = w.bi.Batch(b); w.err != nil {
 		w.persisted.Done() // never introduced: no callback
 	}
+	w.pool.recycle()
 }
 
 func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (b *built, err error) {
@@ -750,7 +751,7 @@ func (ix *Index) Upsert(p *gazetteer.Place) error {
 			batch.Delete(docID(old.ID, k))
 		}
 	}
-	for _, d := range e.documents(nil, nts) {
+	for _, d := range e.documents(nil, nts, nil) {
 		if err := batch.IndexAdvanced(d); err != nil {
 			return err
 		}

@@ -349,14 +349,14 @@ func heritageValue(h string) string {
 func filterQueries(q Query) []query.Query {
 	var fs []query.Query
 	if q.Category != "" {
-		fs = append(fs, termQuery(fCategory, q.Category, 0))
+		fs = append(fs, termQuery(fFacet, fpCategory+q.Category, 0))
 	}
 	if q.Admin != "" {
 		fs = append(fs, termQuery(fFilter, fpAdmin+significantCode(q.Admin), 0))
 	}
 	if h := heritageValue(q.Heritage); h != "" {
 		fs = append(fs, query.NewDisjunctionQuery([]query.Query{
-			termQuery(fHeritage, strings.ReplaceAll(h, " ", "_"), 0), termQuery(fFilter, fpLevel+h, 0)}))
+			termQuery(fFacet, fpHeritage+h, 0), termQuery(fFilter, fpLevel+h, 0)}))
 	}
 	if q.Status != "" {
 		fs = append(fs, termQuery(fFilter, fpStatus+string(q.Status), 0))
@@ -734,9 +734,7 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 		}
 		req := bleve.NewSearchRequestOptions(bq, window, 0, false)
 		if q.Facets {
-			req.AddFacet("category", bleve.NewFacetRequest(fCategory, 30))
-			req.AddFacet("district", bleve.NewFacetRequest(fDistrict, 30))
-			req.AddFacet("heritage", bleve.NewFacetRequest(fHeritage, 30))
+			req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
 		}
 		var err error
 		if res, err = ix.bi.SearchInContext(ctx, req); err != nil {
@@ -826,9 +824,9 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 	}
 	if q.Facets {
 		out.Facets = &Facets{
-			Category: facetCounts(res.Facets["category"]),
-			District: facetCounts(res.Facets["district"]),
-			Heritage: facetCounts(res.Facets["heritage"]),
+			Category: facetCounts(res.Facets[fFacet], fpCategory),
+			District: facetCounts(res.Facets[fFacet], fpDistrict),
+			Heritage: facetCounts(res.Facets[fFacet], fpHeritage),
 		}
 	}
 	out.Took = time.Since(start)
@@ -917,13 +915,25 @@ func byteOffset(s string, runeIdx int) int {
 	return len(s)
 }
 
-func facetCounts(f *bsearch.FacetResult) []FacetCount {
+// maxFacetTerms bounds the facet values counted (categories, districts and
+// heritage lists together); facetCounts returns the top maxFacetValues of
+// each.
+const (
+	maxFacetTerms  = 5000
+	maxFacetValues = 30
+)
+
+// facetCounts picks the values of one facet (by term prefix) from the
+// counts of the facet field, most frequent first.
+func facetCounts(f *bsearch.FacetResult, prefix string) []FacetCount {
 	if f == nil || f.Terms == nil {
 		return nil
 	}
 	var out []FacetCount
-	for _, t := range f.Terms.Terms() {
-		out = append(out, FacetCount{Value: strings.ReplaceAll(t.Term, "_", " "), Count: t.Count})
+	for _, t := range f.Terms.Terms() { // most frequent first
+		if v, ok := strings.CutPrefix(t.Term, prefix); ok && v != "" && len(out) < maxFacetValues {
+			out = append(out, FacetCount{Value: v, Count: t.Count})
+		}
 	}
 	return out
 }

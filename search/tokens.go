@@ -15,15 +15,16 @@ import (
 const (
 	fText     = "t"   // Han unigrams and bigrams, the 通名 mark (桥$), Latin/digit runs
 	fFilter   = "f"   // admin codes (a:), heritage levels (l:), status (s:), undated (u:1)
-	fCategory = "cat" // category class and subclass (filter, facet)
-	fDistrict = "dst" // county-level admin code (facet)
-	fHeritage = "her" // heritage list names (filter, facet)
+	fFacet    = "fc"  // category class and subclass (c:), district (d:), heritage lists (h:): filter and facet
 	fYearFrom = "y0"  // earliest year a name may have been in use
 	fYearTo   = "y1"  // latest year a name may have been in use
 )
 
-// Prefixes of the terms of the filter field.
+// Prefixes of the terms of the filter and facet fields.
 const (
+	fpCategory = "c:"
+	fpDistrict = "d:"
+	fpHeritage = "h:"
 	fpAdmin   = "a:"
 	fpLevel   = "l:"
 	fpStatus  = "s:"

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,15 +26,26 @@ type unit struct {
 
 // perRune caches, per character, the toned readings (neutral tone last) and
 // their toneless forms: computing them split and rewrote strings for every
-// character of every name. Cached slices are shared: never modified.
-var perRune sync.Map // rune → *runeReadings
+// character of every name. Cached slices are shared: never modified. The
+// CJK Unified Ideographs block is an array of atomic pointers (no lock, no
+// hashing); other characters go through a sync.Map.
+var (
+	perRune    sync.Map // rune → *runeReadings
+	perRuneCJK [0xA000 - 0x4E00]atomic.Pointer[runeReadings]
+)
 
 type runeReadings struct {
 	toned, toneless []string
 }
 
 func cachedReadings(r rune) *runeReadings {
-	if v, ok := perRune.Load(r); ok {
+	var slot *atomic.Pointer[runeReadings]
+	if r >= 0x4E00 && r < 0xA000 {
+		slot = &perRuneCJK[r-0x4E00]
+		if rr := slot.Load(); rr != nil {
+			return rr
+		}
+	} else if v, ok := perRune.Load(r); ok {
 		return v.(*runeReadings)
 	}
 	rr := &runeReadings{toned: neutralLast(readings(r))}
@@ -41,6 +53,10 @@ func cachedReadings(r rune) *runeReadings {
 		if s := stripTones(t, true); !slices.Contains(rr.toneless, s) {
 			rr.toneless = append(rr.toneless, s)
 		}
+	}
+	if slot != nil {
+		slot.CompareAndSwap(nil, rr)
+		return slot.Load()
 	}
 	v, _ := perRune.LoadOrStore(r, rr)
 	return v.(*runeReadings)
