@@ -13,11 +13,11 @@ import (
 // the in-memory name table (names.go) instead: prefixes as edge n-grams and
 // whole-name terms made most of the terms and most of the build time.
 const (
-	fText     = "t"   // Han unigrams and bigrams, the 通名 mark (桥$), Latin/digit runs
-	fFilter   = "f"   // admin codes (a:), heritage levels (l:), status (s:), undated (u:1)
-	fFacet    = "fc"  // category class and subclass (c:), district (d:), heritage lists (h:): filter and facet
-	fYearFrom = "y0"  // earliest year a name may have been in use
-	fYearTo   = "y1"  // latest year a name may have been in use
+	fText     = "t"  // Han unigrams and bigrams, the 通名 mark (桥$), Latin/digit runs
+	fFilter   = "f"  // admin codes (a:), heritage levels (l:), status (s:), undated (u:1)
+	fFacet    = "fc" // category class and subclass (c:), district (d:), heritage lists (h:): filter and facet
+	fYearFrom = "y0" // earliest year a name may have been in use
+	fYearTo   = "y1" // latest year a name may have been in use
 )
 
 // Prefixes of the terms of the filter and facet fields.
@@ -25,10 +25,10 @@ const (
 	fpCategory = "c:"
 	fpDistrict = "d:"
 	fpHeritage = "h:"
-	fpAdmin   = "a:"
-	fpLevel   = "l:"
-	fpStatus  = "s:"
-	fpUndated = "u:1"
+	fpAdmin    = "a:"
+	fpLevel    = "l:"
+	fpStatus   = "s:"
+	fpUndated  = "u:1"
 )
 
 // genericMark follows the last character of a name in the text field, so a
