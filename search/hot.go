@@ -132,9 +132,11 @@ type hotBuilder struct {
 }
 
 type buildList struct {
-	count int32
-	key   string      // set once count reaches minLocal
-	top   []buildItem // best first, at most hotK
+	count   int32
+	floor   float32     // when top is full: the score of its last item,
+	floorID int64       // and that item's place id (so most inserts are refused without reading top)
+	key     string      // set once count reaches minLocal
+	top     []buildItem // best first, at most hotK
 }
 
 // hotSeed makes every builder of a process hash alike, so mergeHot can
@@ -185,7 +187,8 @@ func (h *hotBuilder) add(e *entry, k int, nt nameTokens) {
 }
 
 func (l *buildList) insert(it buildItem) {
-	if len(l.top) == hotK && !before(it.score, it.id, l.top[hotK-1].score, l.top[hotK-1].id) {
+	full := l.count > hotK // count includes it
+	if full && !before(it.score, it.id, l.floor, l.floorID) {
 		return
 	}
 	i := sort.Search(len(l.top), func(i int) bool { return before(it.score, it.id, l.top[i].score, l.top[i].id) })
@@ -194,6 +197,9 @@ func (l *buildList) insert(it buildItem) {
 	}
 	copy(l.top[i+1:], l.top[i:])
 	l.top[i] = it
+	if len(l.top) == hotK {
+		l.floor, l.floorID = l.top[hotK-1].score, l.top[hotK-1].id
+	}
 }
 
 // mergeHot sums the builders' counts per key and keeps, for the keys shared

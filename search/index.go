@@ -407,6 +407,10 @@ func (w *buildWorker) run(chunks <-chan []*entry) {
 				break
 			}
 			nts := e.tokens()
+			if cap(w.items)-len(w.items) < 8*len(nts) {
+				// double (append grows big slices by a quarter: five times the garbage)
+				w.items = append(make([]nameItem, 0, 2*cap(w.items)+1024), w.items...)
+			}
 			for k, nt := range nts {
 				w.hot.add(e, k, nt)
 				w.items = nameItems(w.items, e, k, nt)
