@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -194,6 +195,34 @@ func dirSize(dir string) int64 {
 	return total
 }
 
+// settle waits until the index's background merging is idle: every
+// planned merge task done and the files unchanged for a second. It returns
+// how long merging went on.
+func settle(b *testing.B, ix *Index) time.Duration {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stats, ok := adv.(interface{ StatsMap() map[string]interface{} })
+	if !ok {
+		b.Fatalf("%T has no StatsMap", adv)
+	}
+	t0, lastChange := time.Now(), time.Now()
+	last := ""
+	for time.Since(lastChange) < time.Second {
+		time.Sleep(100 * time.Millisecond)
+		st := stats.StatsMap()
+		cur := fmt.Sprint(st["TotFileMergePlanTasks"], st["TotFileMergePlanTasksDone"], st["CurOnDiskFiles"], st["TotFileMergeIntroductionsDone"])
+		if cur != last || st["TotFileMergePlanTasks"] != st["TotFileMergePlanTasksDone"] {
+			last, lastChange = cur, time.Now()
+		}
+		if time.Since(t0) > 30*time.Minute {
+			b.Fatal("merging did not settle in 30 minutes")
+		}
+	}
+	return lastChange.Sub(t0)
+}
+
 // vmHWM is the peak resident set size of the process in MB (Linux).
 func vmHWM() float64 {
 	b, err := os.ReadFile("/proc/self/status")
@@ -256,6 +285,10 @@ func benchScale(b *testing.B, ps []*gazetteer.Place, fts bool) {
 	}
 	defer ix.Close()
 	build := time.Since(t0)
+	// Scorch goes on merging the build's segments in the background; the
+	// queries below are measured once that has settled (the time it took is
+	// reported as settle-s, and queries during it are slower).
+	settled := settle(b, ix)
 	heapIx := heapMB() - heap0
 	size := dirSize(filepath.Join(dir, "ix"))
 	qs := makeQueries(ps, 2000)
@@ -274,6 +307,7 @@ func benchScale(b *testing.B, ps []*gazetteer.Place, fts bool) {
 		b.ReportMetric(heapIx, "heap-MB")
 		b.ReportMetric(vmHWM(), "peak-rss-MB")
 		b.ReportMetric(float64(nNames), "names")
+		b.ReportMetric(settled.Seconds(), "settle-s")
 	})
 	search := func(text string) error {
 		_, err := ix.Search(ctx, Query{Text: text, Size: 10})

@@ -24,8 +24,13 @@ import (
 	"wumen/gazetteer"
 )
 
+// indexFormat names the layout of an index directory (fields, files);
+// Open refuses another, and the caller rebuilds from the store.
+const indexFormat = "wumen-search 3\n"
+
 // Files inside an index directory.
 const (
+	formatFile   = "format"        // indexFormat
 	bleveDir     = "bleve"         // the bleve (scorch) index, one document per name
 	snapshotFile = "places.jsonl"  // compact place records written by Build
 	journalFile  = "journal.jsonl" // Upsert/Delete applied since Build
@@ -453,6 +458,9 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (b *buil
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		return nil, err
 	}
+	if err := os.WriteFile(filepath.Join(tmp, formatFile), []byte(indexFormat), 0o644); err != nil {
+		return nil, err
+	}
 	bi, err := bleve.NewUsing(filepath.Join(tmp, bleveDir), indexMapping(), scorch.Name, scorch.Name, buildConfig())
 	if err != nil {
 		return nil, err
@@ -565,6 +573,9 @@ func Open(dir string) (*Index, error) {
 // open opens the index at dir; b, when given, is what was just built there
 // and is not read back from disk.
 func open(dir string, b *built) (*Index, error) {
+	if f, err := os.ReadFile(filepath.Join(dir, formatFile)); err != nil || string(f) != indexFormat {
+		return nil, fmt.Errorf("search: %s is not an index of this version (format %q, want %q): rebuild it", dir, f, indexFormat)
+	}
 	// The build's unsafe_batch is saved in the index config; Upsert and
 	// Delete must wait for persistence, so it is switched off here.
 	bi, err := bleve.OpenUsing(filepath.Join(dir, bleveDir), segmentConfig(map[string]interface{}{"unsafe_batch": false}))

@@ -352,3 +352,26 @@ func TestBuildManyBatchesPersisted(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenRefusesOtherFormat: an index written by another version (or with
+// its format file lost) is refused, so the caller rebuilds it.
+func TestOpenRefusesOtherFormat(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	ix, err := Build(dir, eachOf(loadPlaces(t)[:100]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if err := os.WriteFile(filepath.Join(dir, formatFile), []byte("wumen-search 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err := Open(dir); err == nil {
+		ix.Close()
+		t.Fatal("an index of format 2 opened")
+	}
+	os.Remove(filepath.Join(dir, formatFile))
+	if ix, err := Open(dir); err == nil {
+		ix.Close()
+		t.Fatal("an index without a format file opened")
+	}
+}

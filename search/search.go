@@ -644,7 +644,7 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 	}
 	// Without filters, and for a first page, very common keys are answered
 	// from the hot lists instead of scoring their postings.
-	useHot := len(filters) == 0 && !q.Facets && q.BBox == nil && q.Near == nil && q.From+q.Size <= hotK
+	useHot := len(filters) == 0 && q.BBox == nil && q.Near == nil && q.From+q.Size <= hotK
 	var lists []*hotList
 	var hook func(key string) bool
 	if useHot {
@@ -667,7 +667,27 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 			tab, tabCount = append(tab, typos...), tabCount+n
 		}
 	}
-	// Names containing the query, typos, and browsing by filters: bleve.
+	// A spatial filter: by document id when the region is small enough,
+	// otherwise applied to the best candidates.
+	var region map[int64]*entry
+	var inRegion query.Query
+	if q.BBox != nil || q.Near != nil {
+		region = ix.spatial.inRegion(q.BBox, q.Near, q.RadiusM)
+		if len(region) <= maxRegionPlaces {
+			ids := make([]string, 0, len(region)*2)
+			for _, e := range region {
+				for k := range e.Names {
+					ids = append(ids, docID(e.ID, k))
+				}
+			}
+			inRegion = query.NewDocIDQuery(ids)
+			region = nil
+		} else {
+			window = max(window, 1000)
+			approx = true
+		}
+	}
+	// Names containing the query, and browsing by filters: bleve.
 	var text query.Query
 	if qt.norm != "" {
 		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly, hot: hook,
@@ -678,64 +698,9 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 				return 0
 			}})
 	}
-	// The text clause covers the name table's matches when it is a
-	// character query's substring clause; otherwise facets also need the
-	// table's matches, passed by document id.
-	covers := qt.charMode() && !prefixOnly && text != nil
-	if q.Facets && !covers && len(tab) > 0 {
-		var ids []string
-		for _, key := range tableKeys(qt) {
-			ix.tableScan(qt, key, mf, func(it nameItem, _ bool) bool {
-				ids = append(ids, docID(it.e.ID, int(it.k)))
-				return len(ids) < maxRegionPlaces
-			})
-		}
-		byID := query.NewDocIDQuery(ids)
-		if text == nil {
-			text = byID
-		} else {
-			text = query.NewDisjunctionQuery([]query.Query{text, byID})
-		}
-	}
-	var must []query.Query
-	if text != nil {
-		must = append(must, text)
-	}
-	must = append(must, filters...)
-	var region map[int64]*entry
-	if text != nil || qt.norm == "" {
-		if q.BBox != nil || q.Near != nil {
-			region = ix.spatial.inRegion(q.BBox, q.Near, q.RadiusM)
-			if len(region) <= maxRegionPlaces {
-				ids := make([]string, 0, len(region)*2)
-				for _, e := range region {
-					for k := range e.Names {
-						ids = append(ids, docID(e.ID, k))
-					}
-				}
-				must = append(must, query.NewDocIDQuery(ids))
-				region = nil
-			} else {
-				window = max(window, 1000)
-				approx = true
-			}
-		}
-	}
 	res := &bleve.SearchResult{}
 	if text != nil || qt.norm == "" {
-		var bq query.Query
-		switch len(must) {
-		case 0:
-			bq = query.NewMatchAllQuery()
-		case 1:
-			bq = must[0]
-		default:
-			bq = query.NewConjunctionQuery(must)
-		}
-		req := bleve.NewSearchRequestOptions(bq, window, 0, false)
-		if q.Facets {
-			req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
-		}
+		req := bleve.NewSearchRequestOptions(conjunction(text, filters, inRegion), window, 0, false)
 		var err error
 		if res, err = ix.bi.SearchInContext(ctx, req); err != nil {
 			return nil, err
@@ -752,6 +717,8 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 		} // else deleted since the search began
 	}
 	total := res.Total
+	// A character query's substring clause covers the name table's matches.
+	covers := qt.charMode() && !prefixOnly && text != nil
 	switch {
 	case covers:
 	case total == 0:
@@ -813,6 +780,13 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 	if region != nil {
 		out.Total = uint64(len(list))
 	}
+	if q.Facets {
+		var err error
+		if out.Facets, out.Total, err = ix.facets(ctx, qt, prefixOnly, mf, filters, inRegion); err != nil {
+			return nil, err
+		}
+		out.TotalApprox = region != nil
+	}
 	if q.From < len(list) {
 		list = list[q.From:min(len(list), q.From+q.Size)]
 	} else {
@@ -821,13 +795,6 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 	out.Hits = make([]Hit, 0, len(list))
 	for _, s := range list {
 		out.Hits = append(out.Hits, s.hit(qt))
-	}
-	if q.Facets {
-		out.Facets = &Facets{
-			Category: facetCounts(res.Facets[fFacet], fpCategory),
-			District: facetCounts(res.Facets[fFacet], fpDistrict),
-			Heritage: facetCounts(res.Facets[fFacet], fpHeritage),
-		}
 	}
 	out.Took = time.Since(start)
 	return out, nil
@@ -913,6 +880,72 @@ func byteOffset(s string, runeIdx int) int {
 		i++
 	}
 	return len(s)
+}
+
+// conjunction is the bleve query of a text clause (nil: none), filters and
+// a region clause (nil: none); everything when there is nothing.
+func conjunction(text query.Query, filters []query.Query, region query.Query) query.Query {
+	var must []query.Query
+	if text != nil {
+		must = append(must, text)
+	}
+	must = append(must, filters...)
+	if region != nil {
+		must = append(must, region)
+	}
+	switch len(must) {
+	case 0:
+		return query.NewMatchAllQuery()
+	case 1:
+		return must[0]
+	}
+	return query.NewConjunctionQuery(must)
+}
+
+// facets counts every match of the query by category, district and
+// heritage list, and how many names match (exactly). Hits come from the
+// ranked search; this second, unscored pass only counts, and it takes the
+// whole text clause (no hot lists, no dropped bigrams) so the counts are
+// those of every match. Where the text clause does not cover the name
+// table's matches (pinyin, initials), those are added by document id.
+func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memFilter, filters []query.Query, region query.Query) (*Facets, uint64, error) {
+	var text query.Query
+	if qt.norm != "" {
+		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly})
+		if !qt.charMode() || prefixOnly || text == nil {
+			var ids []string
+			for _, key := range tableKeys(qt) {
+				ix.tableScan(qt, key, mf, func(it nameItem, _ bool) bool {
+					ids = append(ids, docID(it.e.ID, int(it.k)))
+					return true
+				})
+			}
+			if len(ids) > 0 {
+				byID := query.NewDocIDQuery(ids)
+				if text == nil {
+					text = byID
+				} else {
+					text = query.NewDisjunctionQuery([]query.Query{text, byID})
+				}
+			}
+		}
+		if text == nil {
+			return &Facets{}, 0, nil
+		}
+	}
+	req := bleve.NewSearchRequestOptions(conjunction(text, filters, region), 0, 0, false)
+	req.Score = "none"
+	req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, 0, err
+	}
+	f := res.Facets[fFacet]
+	return &Facets{
+		Category: facetCounts(f, fpCategory),
+		District: facetCounts(f, fpDistrict),
+		Heritage: facetCounts(f, fpHeritage),
+	}, res.Total, nil
 }
 
 // maxFacetTerms bounds the facet values counted (categories, districts and
