@@ -37,6 +37,30 @@ type hotItem struct {
 type hotList struct {
 	count int
 	top   []hotItem // best first
+	// facets counts the names with the key by facet term (c:…, d:…, h:…),
+	// so a facet query on the key alone needs no pass over its postings.
+	facets map[string]int
+}
+
+// facetsOf is the facet counts of a list, as a search result shows them.
+func (l *hotList) facetsOf() *Facets {
+	var terms []facetTerm
+	for t, n := range l.facets {
+		if n > 0 {
+			terms = append(terms, facetTerm{t, n})
+		}
+	}
+	return facetsFrom(terms)
+}
+
+// countFacets adds d to the counts of e's facet terms.
+func (l *hotList) countFacets(e *entry, d int) {
+	if l.facets == nil {
+		l.facets = map[string]int{}
+	}
+	for _, t := range e.facetTerms() {
+		l.facets[t] += d
+	}
 }
 
 // hotKeys calls each with the keys of a name's tokens, each once: its text
@@ -129,9 +153,23 @@ type hotBuilder struct {
 	buf      []byte
 	minLocal int32    // count at which a key's text is kept
 	terms    []string // Han characters and bigrams seen (for the syllable index)
+
+	// Facet counts per key: a key's first facetFrom names are kept as
+	// members; from then on the key counts facet values itself. Values are
+	// interned per builder: vals[fstart[i]:fstart[i+1]] are those of ents[i].
+	intern map[string]int32
+	names  []string // interned value → term
+	vals   []int32
+	fstart []int32
 }
 
+// facetFrom is how many names a key lists before it counts their facet
+// values instead.
+const facetFrom = 48
+
 type buildList struct {
+	members []int32         // ents indexes of the first facetFrom names
+	fc      map[int32]int32 // interned facet value → names, once count > facetFrom
 	count   int32
 	floor   float32     // when top is full: the score of its last item,
 	floorID int64       // and that item's place id (so most inserts are refused without reading top)
@@ -159,14 +197,25 @@ func before(s1 float32, id1 int64, s2 float32, id2 int64) bool {
 // newHotBuilder makes the builder of one of workers build workers.
 func newHotBuilder(workers int) *hotBuilder {
 	return &hotBuilder{keys: map[uint64]int32{}, buf: make([]byte, 0, 128),
-		minLocal: int32((hotMin + workers - 1) / workers)}
+		minLocal: int32((hotMin + workers - 1) / workers), intern: map[string]int32{}, fstart: []int32{0}}
 }
 
 func (h *hotBuilder) add(e *entry, k int, nt nameTokens) {
 	if k == 0 || len(h.ents) == 0 || h.ents[len(h.ents)-1] != e {
 		h.ents = append(h.ents, e)
+		for _, t := range e.facetTerms() {
+			v, ok := h.intern[t]
+			if !ok {
+				v = int32(len(h.names))
+				h.intern[t] = v
+				h.names = append(h.names, t)
+			}
+			h.vals = append(h.vals, v)
+		}
+		h.fstart = append(h.fstart, int32(len(h.vals)))
 	}
-	it := buildItem{e.ID, int32(len(h.ents) - 1), int32(k), staticScore(e, k)}
+	ei := int32(len(h.ents) - 1)
+	it := buildItem{e.ID, ei, int32(k), staticScore(e, k)}
 	hotKeys(nt, h.buf, func(key []byte) {
 		hash := maphash.Bytes(hotSeed, key)
 		i, ok := h.keys[hash]
@@ -181,6 +230,22 @@ func (h *hotBuilder) add(e *entry, k int, nt nameTokens) {
 		l := &h.lists[i]
 		if l.count++; l.count == h.minLocal {
 			l.key = string(key)
+		}
+		switch {
+		case l.count <= facetFrom:
+			l.members = append(l.members, ei)
+		case l.fc == nil:
+			l.fc = make(map[int32]int32, 16)
+			for _, m := range append(l.members, ei) {
+				for _, v := range h.vals[h.fstart[m]:h.fstart[m+1]] {
+					l.fc[v]++
+				}
+			}
+			l.members = nil
+		default:
+			for _, v := range h.vals[h.fstart[ei]:h.fstart[ei+1]] {
+				l.fc[v]++
+			}
 		}
 		l.insert(it)
 	})
@@ -222,11 +287,20 @@ func mergeHot(bs []*hotBuilder) map[string]*hotList {
 			if n < hotMin {
 				continue
 			}
-			l := &hotList{count: n}
+			l := &hotList{count: n, facets: map[string]int{}}
 			for _, o := range bs {
 				if j, ok := o.keys[hash]; ok {
-					for _, it := range o.lists[j].top {
+					bl := &o.lists[j]
+					for _, it := range bl.top {
 						l.insert(hotItem{o.ents[it.e], it.k, it.score})
+					}
+					for v, c := range bl.fc {
+						l.facets[o.names[v]] += int(c)
+					}
+					for _, m := range bl.members {
+						for _, v := range o.vals[o.fstart[m]:o.fstart[m+1]] {
+							l.facets[o.names[v]]++
+						}
 					}
 				}
 			}
@@ -237,9 +311,10 @@ func mergeHot(bs []*hotBuilder) map[string]*hotList {
 }
 
 type hotLine struct {
-	Key   string     `json:"key"`
-	Count int        `json:"n"`
-	Items [][2]int64 `json:"items"` // place id, name index
+	Key    string         `json:"key"`
+	Count  int            `json:"n"`
+	Items  [][2]int64     `json:"items"` // place id, name index
+	Facets map[string]int `json:"f,omitempty"`
 }
 
 func saveHot(dir string, hot map[string]*hotList) error {
@@ -251,7 +326,7 @@ func saveHot(dir string, hot map[string]*hotList) error {
 	w := bufio.NewWriter(f)
 	enc := json.NewEncoder(w)
 	for key, l := range hot {
-		hl := hotLine{Key: key, Count: l.count}
+		hl := hotLine{Key: key, Count: l.count, Facets: l.facets}
 		for _, it := range l.top {
 			hl.Items = append(hl.Items, [2]int64{it.e.ID, int64(it.k)})
 		}
@@ -279,7 +354,7 @@ func loadHot(dir string, places map[int64]*entry) (map[string]*hotList, error) {
 		if err := json.Unmarshal(sc.Bytes(), &hl); err != nil {
 			return nil, err
 		}
-		l := &hotList{count: hl.Count}
+		l := &hotList{count: hl.Count, facets: hl.Facets}
 		for _, it := range hl.Items {
 			if e := places[it[0]]; e != nil && int(it[1]) < len(e.Names) {
 				l.top = append(l.top, hotItem{e, int32(it[1]), staticScore(e, int(it[1]))})
@@ -299,6 +374,7 @@ func (ix *Index) hotAdd(e *entry, nts []nameTokens) {
 			if l := ix.hot[string(key)]; l != nil {
 				l.count++
 				l.insert(hotItem{e, int32(k), sc})
+				l.countFacets(e, 1)
 			}
 		})
 	}
@@ -310,6 +386,7 @@ func (ix *Index) hotRemove(e *entry, nts []nameTokens) {
 			if l := ix.hot[string(key)]; l != nil {
 				l.count--
 				l.remove(e.ID)
+				l.countFacets(e, -1)
 			}
 		})
 	}

@@ -284,16 +284,27 @@ func (e *entry) tokens() []nameTokens {
 
 // documents appends the bleve documents of e, one per name; nts are the
 // names' tokens.
-func (e *entry) documents(docs []*document.Document, nts []nameTokens, pool *termPool) []*document.Document {
+// facetTerms lists the facet-field terms of e: category class and
+// subclass, district, heritage lists.
+func (e *entry) facetTerms() []string {
 	var facets []string
-	facets = add(facets, fpCategory+e.Class)
-	facets = add(facets, fpCategory+e.Subclass)
+	if e.Class != "" {
+		facets = add(facets, fpCategory+e.Class)
+	}
+	if e.Subclass != "" {
+		facets = add(facets, fpCategory+e.Subclass)
+	}
 	if d := e.district(); d != "" {
 		facets = append(facets, fpDistrict+d)
 	}
 	for _, h := range e.Heritage {
 		facets = add(facets, fpHeritage+h.List)
 	}
+	return facets
+}
+
+func (e *entry) documents(docs []*document.Document, nts []nameTokens, pool *termPool) []*document.Document {
+	facets := e.facetTerms()
 	filt := e.filterTerms()
 	for k, n := range e.Names {
 		d := document.NewDocument(docID(e.ID, k))

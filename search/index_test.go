@@ -375,3 +375,81 @@ func TestOpenRefusesOtherFormat(t *testing.T) {
 		t.Fatal("an index without a format file opened")
 	}
 }
+
+// TestHotFacets checks the facet counts kept with hot lists (one- and
+// two-character queries without filters) against counting every name by
+// hand, after the build (several workers, small batches), after an upsert
+// and a delete, and after a reopen; and that a filtered query, counted by
+// bleve, agrees with counting by hand too.
+func TestHotFacets(t *testing.T) {
+	defer func(n, b int) { hotMin, batchSize = n, b }(hotMin, batchSize)
+	hotMin, batchSize = 30, 500
+	ps := loadPlaces(t)
+	ix, err := Build(filepath.Join(t.TempDir(), "ix"), eachOf(ps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { ix.Close() }()
+	ctx := context.Background()
+	byHand := func(q string, keep func(*entry) bool) (map[string]int, int) {
+		counts, total := map[string]int{}, 0
+		for _, e := range ix.places {
+			for _, n := range e.Names {
+				if strings.Contains(normalize(n.Text), q) && (keep == nil || keep(e)) {
+					total++
+					for _, term := range e.facetTerms() {
+						counts[term]++
+					}
+				}
+			}
+		}
+		return counts, total
+	}
+	check := func(stage, q string, filter Query, keep func(*entry) bool) {
+		t.Helper()
+		filter.Text, filter.Facets, filter.Size = q, true, 5
+		r, err := ix.Search(ctx, filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, total := byHand(q, keep)
+		if int(r.Total) != total {
+			t.Errorf("%s %s: total %d, counted %d", stage, q, r.Total, total)
+		}
+		for prefix, got := range map[string][]FacetCount{fpCategory: r.Facets.Category, fpDistrict: r.Facets.District, fpHeritage: r.Facets.Heritage} {
+			for _, f := range got {
+				if want[prefix+f.Value] != f.Count {
+					t.Errorf("%s %s: facet %s%s = %d, counted %d", stage, q, prefix, f.Value, f.Count, want[prefix+f.Value])
+				}
+			}
+		}
+	}
+	queries := []string{"村", "桥", "苏州", "山塘"}
+	for _, q := range queries[:2] {
+		if ix.hot[hotKeyOf(q)] == nil {
+			t.Fatalf("%s has no hot list", q)
+		}
+	}
+	for _, q := range queries {
+		check("built", q, Query{}, nil)
+		check("built, filtered", q, Query{Status: gazetteer.StatusCurrent}, func(e *entry) bool { return e.Status == gazetteer.StatusCurrent })
+	}
+	p := *ps[0]
+	p.Names = append(p.Names, gazetteer.Name{Text: "新桥村", Kind: gazetteer.KindAlias})
+	if err := ix.Upsert(&p); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Delete(ps[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		check("changed", q, Query{}, nil)
+	}
+	ix.Close()
+	if ix, err = Open(ix.dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		check("reopened", q, Query{}, nil)
+	}
+}

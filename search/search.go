@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -909,6 +908,19 @@ func conjunction(text query.Query, filters []query.Query, region query.Query) qu
 // those of every match. Where the text clause does not cover the name
 // table's matches (pinyin, initials), those are added by document id.
 func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memFilter, filters []query.Query, region query.Query) (*Facets, uint64, error) {
+	// One or two characters and no filter: every match has the hot key
+	// *X or *XY, whose counts are kept.
+	if qt.charMode() && !prefixOnly && mf.none {
+		key := ""
+		if bs := bigrams(qt.runes); len(qt.runes) == 2 && len(bs) == 1 {
+			key = hotKeyOf(bs[0])
+		} else if len(qt.runes) == 1 && isHan(qt.runes[0]) {
+			key = hotKeyOf(qt.norm)
+		}
+		if l := ix.hot[key]; l != nil && l.facets != nil {
+			return l.facetsOf(), uint64(l.count), nil
+		}
+	}
 	var text query.Query
 	if qt.norm != "" {
 		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly})
@@ -940,12 +952,13 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 	if err != nil {
 		return nil, 0, err
 	}
-	f := res.Facets[fFacet]
-	return &Facets{
-		Category: facetCounts(f, fpCategory),
-		District: facetCounts(f, fpDistrict),
-		Heritage: facetCounts(f, fpHeritage),
-	}, res.Total, nil
+	var terms []facetTerm
+	if f := res.Facets[fFacet]; f != nil && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			terms = append(terms, facetTerm{t.Term, t.Count})
+		}
+	}
+	return facetsFrom(terms), res.Total, nil
 }
 
 // maxFacetTerms bounds the facet values counted (categories, districts and
@@ -956,17 +969,30 @@ const (
 	maxFacetValues = 30
 )
 
-// facetCounts picks the values of one facet (by term prefix) from the
-// counts of the facet field, most frequent first.
-func facetCounts(f *bsearch.FacetResult, prefix string) []FacetCount {
-	if f == nil || f.Terms == nil {
-		return nil
-	}
-	var out []FacetCount
-	for _, t := range f.Terms.Terms() { // most frequent first
-		if v, ok := strings.CutPrefix(t.Term, prefix); ok && v != "" && len(out) < maxFacetValues {
-			out = append(out, FacetCount{Value: v, Count: t.Count})
+type facetTerm struct {
+	term  string
+	count int
+}
+
+// facetsFrom splits counted facet-field terms into the three facets, each
+// most frequent first (ties by value) and at most maxFacetValues long.
+func facetsFrom(terms []facetTerm) *Facets {
+	sort.Slice(terms, func(i, j int) bool {
+		if terms[i].count != terms[j].count {
+			return terms[i].count > terms[j].count
+		}
+		return terms[i].term < terms[j].term
+	})
+	f := &Facets{}
+	for _, t := range terms {
+		for _, x := range []struct {
+			prefix string
+			out    *[]FacetCount
+		}{{fpCategory, &f.Category}, {fpDistrict, &f.District}, {fpHeritage, &f.Heritage}} {
+			if v, ok := strings.CutPrefix(t.term, x.prefix); ok && v != "" && len(*x.out) < maxFacetValues {
+				*x.out = append(*x.out, FacetCount{Value: v, Count: t.count})
+			}
 		}
 	}
-	return out
+	return f
 }
