@@ -53,10 +53,11 @@ func (l *hotList) facetsOf() *Facets {
 	return facetsFrom(terms)
 }
 
-// countFacets adds d to the counts of e's facet terms.
+// countFacets adds d to the counts of e's facet terms, for a list that
+// keeps them.
 func (l *hotList) countFacets(e *entry, d int) {
 	if l.facets == nil {
-		l.facets = map[string]int{}
+		return
 	}
 	for _, t := range e.facetTerms() {
 		l.facets[t] += d
@@ -154,22 +155,19 @@ type hotBuilder struct {
 	minLocal int32    // count at which a key's text is kept
 	terms    []string // Han characters and bigrams seen (for the syllable index)
 
-	// Facet counts per key: a key's first facetFrom names are kept as
-	// members; from then on the key counts facet values itself. Values are
-	// interned per builder: vals[fstart[i]:fstart[i+1]] are those of ents[i].
+	// Facet counts of the hot keys: every key lists its names (as ents
+	// indexes, no pointers) and mergeHot counts the facet values of the
+	// hot ones' names; counting as names came in cost every key a map
+	// increment per value. Values are interned per builder:
+	// vals[fstart[i]:fstart[i+1]] are those of ents[i].
 	intern map[string]int32
 	names  []string // interned value → term
 	vals   []int32
 	fstart []int32
 }
 
-// facetFrom is how many names a key lists before it counts their facet
-// values instead.
-const facetFrom = 48
-
 type buildList struct {
-	members []int32         // ents indexes of the first facetFrom names
-	fc      map[int32]int32 // interned facet value → names, once count > facetFrom
+	members []int32 // ents indexes of the names with the key
 	count   int32
 	floor   float32     // when top is full: the score of its last item,
 	floorID int64       // and that item's place id (so most inserts are refused without reading top)
@@ -231,21 +229,8 @@ func (h *hotBuilder) add(e *entry, k int, nt nameTokens) {
 		if l.count++; l.count == h.minLocal {
 			l.key = string(key)
 		}
-		switch {
-		case l.count <= facetFrom:
-			l.members = append(l.members, ei)
-		case l.fc == nil:
-			l.fc = make(map[int32]int32, 16)
-			for _, m := range append(l.members, ei) {
-				for _, v := range h.vals[h.fstart[m]:h.fstart[m+1]] {
-					l.fc[v]++
-				}
-			}
-			l.members = nil
-		default:
-			for _, v := range h.vals[h.fstart[ei]:h.fstart[ei+1]] {
-				l.fc[v]++
-			}
+		if han := len(key) > 1 && key[0] == containsMark[0] && key[1] >= utf8.RuneSelf; han {
+			l.members = append(l.members, ei) // only *X and *XY answer facets
 		}
 		l.insert(it)
 	})
@@ -271,6 +256,10 @@ func (l *buildList) insert(it buildItem) {
 // by at least hotMin names, the best hotK items of all builders.
 func mergeHot(bs []*hotBuilder) map[string]*hotList {
 	out := map[string]*hotList{}
+	counts := make([][]int32, len(bs)) // per builder, by interned value
+	for i, b := range bs {
+		counts[i] = make([]int32, len(b.names))
+	}
 	for _, b := range bs {
 		for li := range b.lists {
 			key := b.lists[li].key
@@ -287,19 +276,26 @@ func mergeHot(bs []*hotBuilder) map[string]*hotList {
 			if n < hotMin {
 				continue
 			}
-			l := &hotList{count: n, facets: map[string]int{}}
-			for _, o := range bs {
+			l := &hotList{count: n}
+			for bi, o := range bs {
 				if j, ok := o.keys[hash]; ok {
 					bl := &o.lists[j]
 					for _, it := range bl.top {
 						l.insert(hotItem{o.ents[it.e], it.k, it.score})
 					}
-					for v, c := range bl.fc {
-						l.facets[o.names[v]] += int(c)
+					if len(bl.members) > 0 && l.facets == nil {
+						l.facets = map[string]int{}
 					}
+					c := counts[bi]
 					for _, m := range bl.members {
 						for _, v := range o.vals[o.fstart[m]:o.fstart[m+1]] {
-							l.facets[o.names[v]]++
+							c[v]++
+						}
+					}
+					for v, n := range c {
+						if n > 0 {
+							l.facets[o.names[v]] += int(n)
+							c[v] = 0
 						}
 					}
 				}
