@@ -478,11 +478,11 @@ func (t *topCands) add(c cand) {
 }
 
 // prefixMark begins the hot key of a name prefix: one character (^新) or up
-// to prefixHotLetters letters of pinyin (^s, ^sh, ^sha); longer prefixes are
-// narrow enough to scan.
+// to prefixHotLetters letters of pinyin (^s, ^sh); longer prefixes are
+// narrow enough to scan (sha…: about 3% of the keys).
 const (
 	prefixMark       = "^"
-	prefixHotLetters = 3
+	prefixHotLetters = 2
 )
 
 // tableKeys are the keys a query looks up in the name table.

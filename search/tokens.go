@@ -89,7 +89,7 @@ type unit struct {
 }
 
 func readingUnits(norm string) []unit {
-	var us []unit
+	us := make([]unit, 0, utf8.RuneCountInString(norm))
 	i := 0
 	for i < len(norm) {
 		r, n := utf8.DecodeRuneInString(norm[i:])
@@ -226,6 +226,9 @@ func tokenize(name string) nameTokens {
 			nt.text = add(nt.text, u.text) // Latin letters and digits, as written
 		}
 	}
+	nt.pinyin = make([]string, 0, maxReadings)
+	nt.initials = make([]string, 0, maxReadings)
+	nt.runs = make([]string, 0, 2*len(us))
 	for _, c := range readingCombos(us) {
 		nt.pinyin = add(nt.pinyin, strings.Join(c, ""))
 		if len(c) > 1 {

@@ -113,13 +113,17 @@ func readings(r rune) []string {
 // units from crossing part boundaries. ASCII/Latin letters and digits form one
 // unit per run; punctuation and spaces are dropped.
 func analyse(parts ...string) [][]unit {
-	var all []rune
+	n := 0
+	for _, s := range parts {
+		n += utf8.RuneCountInString(s)
+	}
+	all := make([]rune, 0, n)
 	var at []*unit // at[i] is the unit of all[i], nil when dropped
 	out := make([][]unit, len(parts))
 	type pos struct{ part, idx int }
-	var where []pos
+	where := make([]pos, 0, n)
 	for p, s := range parts {
-		var us []unit
+		us := make([]unit, 0, utf8.RuneCountInString(s))
 		var run strings.Builder
 		brk := false // a break is pending for the next unit
 		push := func(u unit) {
