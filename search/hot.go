@@ -197,10 +197,11 @@ func newHotBuilder(workers int) *hotBuilder {
 		minLocal: int32((hotMin + workers - 1) / workers), intern: map[string]int32{}, fstart: []int32{0}}
 }
 
-func (h *hotBuilder) add(e *entry, k int, nt nameTokens) {
+// add adds name k of e, with tokens nt; facets are e's facet terms.
+func (h *hotBuilder) add(e *entry, k int, nt nameTokens, facets []string) {
 	if k == 0 || len(h.ents) == 0 || h.ents[len(h.ents)-1] != e {
 		h.ents = append(h.ents, e)
-		for _, t := range e.facetTerms() {
+		for _, t := range facets {
 			v, ok := h.intern[t]
 			if !ok {
 				v = int32(len(h.names))
@@ -229,6 +230,9 @@ func (h *hotBuilder) add(e *entry, k int, nt nameTokens) {
 			l.key = string(key)
 		}
 		if han := len(key) > 1 && key[0] == containsMark[0] && key[1] >= utf8.RuneSelf; han {
+			if len(l.members) == cap(l.members) { // double: append grows big slices by a quarter
+				l.members = append(make([]int32, 0, 2*cap(l.members)+4), l.members...)
+			}
 			l.members = append(l.members, ei) // only *X and *XY answer facets
 		}
 		l.insert(it)

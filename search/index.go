@@ -282,8 +282,6 @@ func (e *entry) tokens() []nameTokens {
 	return nts
 }
 
-// documents appends the bleve documents of e, one per name; nts are the
-// names' tokens.
 // facetTerms lists the facet-field terms of e: category class and
 // subclass, district, heritage lists.
 func (e *entry) facetTerms() []string {
@@ -303,8 +301,9 @@ func (e *entry) facetTerms() []string {
 	return facets
 }
 
-func (e *entry) documents(docs []*document.Document, nts []nameTokens, pool *termPool) []*document.Document {
-	facets := e.facetTerms()
+// documents appends the bleve documents of e, one per name; nts are the
+// names' tokens and facets e's facet terms.
+func (e *entry) documents(docs []*document.Document, nts []nameTokens, facets []string, pool *termPool) []*document.Document {
 	filt := e.filterTerms()
 	for k, n := range e.Names {
 		d := document.NewDocument(docID(e.ID, k))
@@ -427,11 +426,12 @@ func (w *buildWorker) run(chunks <-chan []*entry) {
 				// double (append grows big slices by a quarter: five times the garbage)
 				w.items = append(make([]nameItem, 0, 2*cap(w.items)+1024), w.items...)
 			}
+			facets := e.facetTerms()
 			for k, nt := range nts {
-				w.hot.add(e, k, nt)
+				w.hot.add(e, k, nt, facets)
 				w.items = nameItems(w.items, e, k, nt)
 			}
-			w.docs = e.documents(w.docs[:0], nts, &w.pool)
+			w.docs = e.documents(w.docs[:0], nts, facets, &w.pool)
 			for _, d := range w.docs {
 				if err := w.batch.IndexAdvanced(d); err != nil {
 					w.err = err
@@ -777,7 +777,7 @@ func (ix *Index) Upsert(p *gazetteer.Place) error {
 			batch.Delete(docID(old.ID, k))
 		}
 	}
-	for _, d := range e.documents(nil, nts, nil) {
+	for _, d := range e.documents(nil, nts, e.facetTerms(), nil) {
 		if err := batch.IndexAdvanced(d); err != nil {
 			return err
 		}
