@@ -26,7 +26,7 @@ import (
 
 // indexFormat names the layout of an index directory (fields, files);
 // Open refuses another, and the caller rebuilds from the store.
-const indexFormat = "wumen-search 3\n"
+const indexFormat = "wumen-search 4\n"
 
 // Files inside an index directory.
 const (
@@ -304,7 +304,7 @@ func (e *entry) facetTerms() []string {
 // documents appends the bleve documents of e, one per name; nts are the
 // names' tokens and facets e's facet terms.
 func (e *entry) documents(docs []*document.Document, nts []nameTokens, facets []string, pool *termPool) []*document.Document {
-	filt := e.filterTerms()
+	filt := append(append(make([]string, 0, len(facets)+8), facets...), e.filterTerms()...)
 	for k, n := range e.Names {
 		d := document.NewDocument(docID(e.ID, k))
 		field := func(name string, opts index.FieldIndexingOptions, terms []string) {
@@ -313,7 +313,6 @@ func (e *entry) documents(docs []*document.Document, nts []nameTokens, facets []
 			}
 		}
 		field(fText, textOpts, nts[k].text)
-		field(fFacet, facetOpts, facets)
 		f := filt
 		if from, to, dated := nameYears(n.Start, n.End); dated {
 			d.AddField(document.NewNumericFieldWithIndexingOptions(fYearFrom, nil, float64(from), textOpts))
@@ -321,7 +320,7 @@ func (e *entry) documents(docs []*document.Document, nts []nameTokens, facets []
 		} else {
 			f = append(f[:len(f):len(f)], fpUndated)
 		}
-		field(fFilter, textOpts, f)
+		field(fFilter, facetOpts, f)
 		docs = append(docs, d)
 	}
 	return docs
@@ -336,13 +335,13 @@ func indexMapping() mapping.IndexMapping {
 	im.DocValuesDynamic = false
 	im.DefaultAnalyzer = tokensAnalyzer
 	dm := bleve.NewDocumentStaticMapping()
-	for _, f := range []string{fText, fFilter, fFacet} {
+	for _, f := range []string{fText, fFilter} {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = tokensAnalyzer
 		fm.Store = false
 		fm.IncludeTermVectors = false
 		fm.IncludeInAll = false
-		fm.DocValues = f == fFacet
+		fm.DocValues = f == fFilter
 		dm.AddFieldMappingsAt(f, fm)
 	}
 	for _, f := range []string{fYearFrom, fYearTo} {

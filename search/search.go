@@ -965,7 +965,7 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 // heritage lists together); facetCounts returns the top maxFacetValues of
 // each.
 const (
-	maxFacetTerms  = 5000
+	maxFacetTerms  = 1 << 20 // every term of the field: admin codes share it
 	maxFacetValues = 30
 )
 
