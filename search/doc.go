@@ -3,36 +3,48 @@
 // bridges.
 //
 // The index is derived from the store (Build takes the places from a
-// callback; this package never opens the store) and holds one bleve (scorch)
-// document per name, standard, alias, historical, colloquial or
-// abbreviation, so that a hit says which name matched and a year filter
-// applies to the name's own dates. Each name is indexed as tokens computed
-// here, one code path for indexing and querying (tokens.go):
+// callback; this package never opens the store). Each name (standard,
+// alias, historical, colloquial, abbreviation) is tokenized here, one code
+// path for indexing and querying (tokens.go), and lands in two places:
 //
-//   - the whole name, folded to simplified characters (OpenCC t2s via
-//     gazetteer/script), lower case, without punctuation;
-//   - Han unigrams and bigrams, so any substring of two or more characters
-//     and any single character matches (bleve's cjk analyzer makes bigrams
-//     only), plus the last character marked as the 通名 (桥$);
-//   - toneless pinyin of the whole name for each heteronym reading
-//     (gazetteer/romanize, place-name overrides first), runs of one or two
-//     syllables, and initials;
-//   - short edge n-grams (1–2 characters, 2–4 pinyin letters, 2–3 initials)
-//     for prefixes; longer prefixes are prefix queries on the whole-name
-//     fields, which then match few terms.
+//   - bleve (scorch, zap v15), one document per name so a hit says which
+//     name matched and a year filter applies to the name's own dates, with
+//     two fields of pre-analysed terms: the Han unigrams and bigrams (any
+//     substring, any single character; bleve's cjk analyzer makes bigrams
+//     only) plus the last character marked as the 通名 (桥$); and one field
+//     of prefixed filter terms (category, district and heritage list, with
+//     doc values for the facets; admin codes, heritage level, status);
+//   - the name table (names.go), an ordered in-memory table of every
+//     name's normalized text (simplified via OpenCC t2s, lower case, no
+//     punctuation), toneless pinyin per heteronym reading
+//     (gazetteer/romanize, place-name overrides first) and initials: exact
+//     matches are lookups, prefixes of any length are ranges, and a
+//     one-letter pinyin typo is a few hundred lookups of the query's
+//     variants.
+//
+// Pinyin inside a name (tang in 山塘街) goes through the characters: the
+// syllable index (syllables.go) knows which indexed characters and bigrams
+// are read as a syllable or a pair, so the query becomes term queries on
+// the text field, and classify checks the real readings.
 //
 // Queries are analysed the same way (traditional folded, tone marks
-// dropped, spaces ignored, Han characters in mixed input read as pinyin) and
-// a one-letter pinyin typo is a fuzzy query (edit distance 1, ≥ 5 letters).
-// bleve finds and roughly orders candidates; the final order is decided
-// here (match.go, rankScore): exact standard name, exact other name, prefix,
-// partial, then heritage, Place.Rank and shortness as tie-breakers. A query
-// that starts with the name of an admin unit (苏州阊门, 常熟虞山) is also
-// read as "that unit + name".
+// dropped, spaces ignored, Han characters in mixed input read as pinyin).
+// The candidates of both sides are ranked here (match.go, rankScore): exact
+// standard name, exact other name, prefix, partial, then heritage,
+// Place.Rank and shortness as tie-breakers. A query that starts with the
+// name of an admin unit (苏州阊门, 常熟虞山) is also read as "that unit +
+// name".
 //
-// Keys shared by thousands of names (新, 社区, zh, shan) would make bleve
-// score tens of thousands of postings for ten results; for those the index
-// keeps weighted completion lists in memory (hot.go).
+// Keys shared by thousands of names (村, 新, shan, the prefix s) would make
+// bleve score (or the table scan) tens of thousands of names for ten
+// results; for those the index keeps weighted lists of the best names in
+// memory (hot.go), and for a character or bigram also the facet counts of
+// all its names. Facets otherwise come from a second, unscored bleve pass
+// over every match.
+//
+// Build runs two workers side by side, each tokenizing its share of the
+// places, filling bleve batches (a segment each) and collecting its part of
+// the name table and the hot lists, which are merged at the end.
 //
 // Geometry is not in bleve (a geopoint field made indexing about ten times
 // slower here): an in-memory quadtree of label points serves bbox and
