@@ -925,6 +925,22 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 	if qt.norm != "" {
 		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly})
 		if !qt.charMode() || prefixOnly || text == nil {
+			// The name table's matches count in memory when bleve's text
+			// clause adds none (initials, pinyin of three or more
+			// syllables): reading doc values costs far more per name.
+			if text != nil {
+				n, err := ix.count(ctx, conjunction(text, filters, region))
+				if err != nil {
+					return nil, 0, err
+				}
+				if n == 0 {
+					text = nil
+				}
+			}
+			if text == nil {
+				f, n := ix.tableFacets(qt, mf)
+				return f, n, nil
+			}
 			var ids []string
 			for _, key := range tableKeys(qt) {
 				ix.tableScan(qt, key, mf, func(it nameItem, _ bool) bool {
@@ -933,16 +949,8 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 				})
 			}
 			if len(ids) > 0 {
-				byID := query.NewDocIDQuery(ids)
-				if text == nil {
-					text = byID
-				} else {
-					text = query.NewDisjunctionQuery([]query.Query{text, byID})
-				}
+				text = query.NewDisjunctionQuery([]query.Query{text, query.NewDocIDQuery(ids)})
 			}
-		}
-		if text == nil {
-			return &Facets{}, 0, nil
 		}
 	}
 	req := bleve.NewSearchRequestOptions(conjunction(text, filters, region), 0, 0, false)
@@ -959,6 +967,45 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 		}
 	}
 	return facetsFrom(terms), res.Total, nil
+}
+
+// count is how many names match q, unscored.
+func (ix *Index) count(ctx context.Context, q query.Query) (uint64, error) {
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	return res.Total, nil
+}
+
+// tableFacets counts the facets of the name table's matches (each name
+// once, though it may match by its pinyin and its initials) and how many
+// names those are.
+func (ix *Index) tableFacets(qt qtext, mf *memFilter) (*Facets, uint64) {
+	type name struct {
+		e *entry
+		k uint16
+	}
+	seen := map[name]bool{}
+	counts := map[string]int{}
+	for _, key := range tableKeys(qt) {
+		ix.tableScan(qt, key, mf, func(it nameItem, _ bool) bool {
+			if n := (name{it.e, it.k}); !seen[n] {
+				seen[n] = true
+				for _, t := range it.e.facetTerms() {
+					counts[t]++
+				}
+			}
+			return true
+		})
+	}
+	terms := make([]facetTerm, 0, len(counts))
+	for t, n := range counts {
+		terms = append(terms, facetTerm{t, n})
+	}
+	return facetsFrom(terms), uint64(len(seen))
 }
 
 // maxFacetTerms bounds the facet values counted (categories, districts and
