@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -988,22 +989,33 @@ func (ix *Index) tableFacets(qt qtext, mf *memFilter) (*Facets, uint64) {
 		e *entry
 		k uint16
 	}
+	type value struct{ prefix, v string } // a facet term, not yet concatenated
 	seen := map[name]bool{}
-	counts := map[string]int{}
+	counts := map[value]int{}
 	for _, key := range tableKeys(qt) {
 		ix.tableScan(qt, key, mf, func(it nameItem, _ bool) bool {
 			if n := (name{it.e, it.k}); !seen[n] {
 				seen[n] = true
-				for _, t := range it.e.facetTerms() {
-					counts[t]++
+				e := it.e
+				counts[value{fpCategory, e.Class}]++
+				if e.Subclass != e.Class {
+					counts[value{fpCategory, e.Subclass}]++
+				}
+				counts[value{fpDistrict, e.district()}]++
+				for i, h := range e.Heritage {
+					if !slices.ContainsFunc(e.Heritage[:i], func(o gazetteer.Heritage) bool { return o.List == h.List }) {
+						counts[value{fpHeritage, h.List}]++
+					}
 				}
 			}
 			return true
 		})
 	}
 	terms := make([]facetTerm, 0, len(counts))
-	for t, n := range counts {
-		terms = append(terms, facetTerm{t, n})
+	for v, n := range counts {
+		if v.v != "" {
+			terms = append(terms, facetTerm{v.prefix + v.v, n})
+		}
 	}
 	return facetsFrom(terms), uint64(len(seen))
 }
