@@ -2,11 +2,13 @@ package search
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,7 +28,7 @@ import (
 
 // indexFormat names the layout of an index directory (fields, files);
 // Open refuses another, and the caller rebuilds from the store.
-const indexFormat = "wumen-search 5\n"
+const indexFormat = "wumen-search 6\n"
 
 // Files inside an index directory.
 const (
@@ -561,7 +563,7 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (b *buil
 			b.syl.addTerm(t)
 		}
 	}
-	herr := saveHot(tmp, b.hot)
+	herr := errors.Join(saveHot(tmp, b.hot), saveSyllables(tmp, b.syl))
 	tails.Wait()
 	if err := errors.Join(nerr, herr); err != nil {
 		return nil, err
@@ -633,15 +635,54 @@ func (ix *Index) load() error {
 		}
 		return sc.Err()
 	}
-	err := read(snapshotFile, func(b []byte) error {
-		e := new(entry)
-		if err := json.Unmarshal(b, e); err != nil {
-			return err
+	// The snapshot is decoded by a few goroutines (JSON decoding is most of
+	// opening a large index); lines are handed out in chunks.
+	chunks := make(chan [][]byte, 4)
+	decoded := make(chan []*entry, 4)
+	var decoders sync.WaitGroup
+	var derr error
+	var derrOnce sync.Once
+	for range runtime.GOMAXPROCS(0) {
+		decoders.Go(func() {
+			for chunk := range chunks {
+				es := make([]*entry, 0, len(chunk))
+				for _, b := range chunk {
+					e := new(entry)
+					if err := json.Unmarshal(b, e); err != nil {
+						derrOnce.Do(func() { derr = fmt.Errorf("search: %s: %w", snapshotFile, err) })
+						break
+					}
+					es = append(es, e)
+				}
+				decoded <- es
+			}
+		})
+	}
+	collected := make(chan struct{})
+	go func() {
+		for es := range decoded {
+			for _, e := range es {
+				ix.places[e.ID] = e
+			}
 		}
-		ix.places[e.ID] = e
+		close(collected)
+	}()
+	var chunk [][]byte
+	err := read(snapshotFile, func(b []byte) error {
+		if chunk = append(chunk, bytes.Clone(b)); len(chunk) == 1024 {
+			chunks <- chunk
+			chunk = nil
+		}
 		return nil
 	})
-	if err != nil {
+	if len(chunk) > 0 {
+		chunks <- chunk
+	}
+	close(chunks)
+	decoders.Wait()
+	close(decoded)
+	<-collected
+	if err = errors.Join(err, derr); err != nil {
 		return err
 	}
 	if ix.hot, err = loadHot(ix.dir, ix.places); err != nil {
@@ -650,7 +691,9 @@ func (ix *Index) load() error {
 	if ix.names, err = loadNames(ix.dir, ix.places); err != nil {
 		return err
 	}
-	ix.syl = newSyllableIndex()
+	if ix.syl, err = loadSyllables(ix.dir); err != nil {
+		return err
+	}
 	err = read(journalFile, func(b []byte) error {
 		var op journalOp
 		if err := json.Unmarshal(b, &op); err != nil {
@@ -672,9 +715,6 @@ func (ix *Index) load() error {
 	for _, e := range ix.places {
 		if len(e.Area) > 0 {
 			e.area, _ = wkb.Unmarshal(e.Area)
-		}
-		for _, n := range e.Names {
-			ix.syl.addName(normalize(n.Text))
 		}
 	}
 	ix.index()

@@ -1,6 +1,9 @@
 package search
 
 import (
+	"bufio"
+	"os"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 )
@@ -73,20 +76,6 @@ func (s *syllableIndex) addTerm(t string) {
 	}
 }
 
-// addName records the characters and bigrams of a normalized name.
-func (s *syllableIndex) addName(norm string) {
-	rs := []rune(norm)
-	for i, r := range rs {
-		if !isHan(r) {
-			continue
-		}
-		s.addTerm(string(r))
-		if i+1 < len(rs) && isHan(rs[i+1]) {
-			s.addTerm(string(rs[i : i+2]))
-		}
-	}
-}
-
 // segment splits lat into one or two syllables (maxRunSyllables) that some
 // indexed character is read as: fewest syllables first, at most
 // maxSegmentations ways. Longer pinyin is matched as a whole name or prefix
@@ -123,4 +112,40 @@ func (s *syllableIndex) segment(lat string) [][]string {
 		out = out[:maxSegmentations]
 	}
 	return out
+}
+
+// syllablesFile lists, one per line, the characters and bigrams of the
+// indexed names, so opening an index rebuilds the syllable index without
+// reading every name again.
+const syllablesFile = "terms.txt"
+
+func saveSyllables(dir string, s *syllableIndex) error {
+	f, err := os.Create(filepath.Join(dir, syllablesFile))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	for t := range s.seen {
+		w.WriteString(t)
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+func loadSyllables(dir string) (*syllableIndex, error) {
+	f, err := os.Open(filepath.Join(dir, syllablesFile))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	s := newSyllableIndex()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		s.addTerm(sc.Text())
+	}
+	return s, sc.Err()
 }
