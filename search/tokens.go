@@ -122,13 +122,9 @@ func readingUnits(norm string) []unit {
 		}
 	}
 	for k := range us {
-		for _, x := range syl[k] {
-			x = strings.ToLower(x)
-			if x != "" && !contains(us[k].readings, x) {
-				us[k].readings = append(us[k].readings, x)
-			}
-		}
-		if len(us[k].readings) == 0 {
+		// romanize's lists are lower case and without repeats; they are
+		// shared, so readings are never modified.
+		if us[k].readings = syl[k]; len(us[k].readings) == 0 {
 			us[k].readings = []string{us[k].text}
 		}
 	}
@@ -234,14 +230,23 @@ func tokenize(name string) nameTokens {
 	nt.pinyin = make([]string, 0, maxReadings)
 	nt.initials = make([]string, 0, maxReadings)
 	nt.runs = make([]string, 0, 2*len(us))
+	var starts [33]int // where each syllable starts in the joined reading
 	for _, c := range readingCombos(us) {
-		nt.pinyin = add(nt.pinyin, strings.Join(c, ""))
+		joined := strings.Join(c, "")
+		nt.pinyin = add(nt.pinyin, joined)
 		if len(c) > 1 {
 			nt.initials = add(nt.initials, initials(c))
 		}
+		offs := starts[:0]
+		for i, n := 0, 0; i <= len(c); i++ {
+			offs = append(offs, n)
+			if i < len(c) {
+				n += len(c[i])
+			}
+		}
 		for i := range c {
 			for j := i + 1; j <= len(c) && j-i <= maxRunSyllables; j++ {
-				nt.runs = add(nt.runs, strings.Join(c[i:j], ""))
+				nt.runs = add(nt.runs, joined[offs[i]:offs[j]]) // a substring: no allocation
 			}
 		}
 	}
