@@ -74,7 +74,10 @@ func buildConfig() map[string]interface{} {
 }
 
 // Index is the search index of the gazetteer: a bleve index with one document
-// per name (so a year filter applies to the name, not the place), plus an
+// per name (so a year filter applies to the name, not the place) for the
+// character n-grams and the filters; the name table of whole names, pinyin
+// and initials (names.go); hot lists of very common keys (hot.go); the
+// syllable index that reads pinyin as characters (syllables.go); an
 // in-memory copy of what results need per place (names, category, admin
 // codes, heritage, label point) and a spatial index over the points. Geometry
 // is deliberately kept out of bleve: a geopoint field made indexing ~10×
