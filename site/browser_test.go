@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -55,14 +54,11 @@ func waitJS(ctx context.Context, expr string) error {
 // features (queried from the rendered style, not from the data).
 const mapDrawn = `!!(window.wumenMap && window.wumenMap.isStyleLoaded() && window.wumenMap.queryRenderedFeatures().some(function (f) { return f.source === "wumen"; }))`
 
-// text returns the text of the first node matching sel, once there is
-// one. It is read in one JavaScript call: a node looked up by id first can
-// be gone by the time its text is asked for when the page re-renders
-// ("No node with given id found").
+// text returns the text of the first node matching sel, once there is one
+// (browsertest.Text).
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	js := fmt.Sprintf(`(function () { var e = document.querySelector(%q); return e ? e.innerText : null; })()`, sel)
-	v, err := chromedp.Run(ctx, chromedp.Poll[string](js, chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
+	v, err := browsertest.Text(ctx, sel)
 	if err != nil {
 		t.Fatalf("text of %s: %v", sel, err)
 	}

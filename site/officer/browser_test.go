@@ -49,7 +49,7 @@ func TestBrowserProposalToPublication(t *testing.T) {
 	}
 	text := func(sel string) string {
 		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		s, err := browsertest.Text(ctx, sel)
 		if err != nil {
 			t.Fatal(sel, err)
 		}

@@ -10,6 +10,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,4 +85,14 @@ func lock(t testing.TB) {
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	})
+}
+
+// Text returns the text (innerText) of the first element matching the CSS
+// selector sel, once there is one (polled for up to 30 s). It is read in
+// one JavaScript call: a node looked up by id first can be gone by the time
+// its text is asked for when the page re-renders ("No node with given id
+// found").
+func Text(ctx context.Context, sel string) (string, error) {
+	js := fmt.Sprintf(`(function () { var e = document.querySelector(%q); return e ? e.innerText : null; })()`, sel)
+	return chromedp.Run(ctx, chromedp.Poll[string](js, chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
 }
