@@ -541,15 +541,12 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (b *buil
 	if err != nil {
 		return nil, err
 	}
-	persisted.Wait()
-	if perr != nil {
-		return nil, perr
-	}
 	if err := bw.Flush(); err != nil {
 		return nil, err
 	}
 	// Three tails side by side: the name table, its file, and the hot
-	// lists with the syllable index.
+	// lists with the syllable index; meanwhile bleve's persister writes
+	// the last segments (waited for below).
 	b = &built{places: places, syl: newSyllableIndex(), names: newNameTable()}
 	hbs := make([]*hotBuilder, len(workers))
 	parts := make([][]nameItem, len(workers))
@@ -568,7 +565,8 @@ func buildAt(tmp string, each func(func(*gazetteer.Place) error) error) (b *buil
 	}
 	herr := errors.Join(saveHot(tmp, b.hot), saveSyllables(tmp, b.syl))
 	tails.Wait()
-	if err := errors.Join(nerr, herr); err != nil {
+	persisted.Wait()
+	if err := errors.Join(nerr, herr, perr); err != nil {
 		return nil, err
 	}
 	return b, f.Sync()
