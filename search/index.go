@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -411,7 +410,8 @@ const buildChunk = 256
 type buildWorker struct {
 	bi    bleve.Index
 	hot   *hotBuilder
-	items []nameItem
+	names itemList   // the name table's part of this worker, while building
+	items []nameItem // and sorted, when done
 	batch *bleve.Batch
 	docs  []*document.Document
 	pool  termPool
@@ -428,14 +428,10 @@ func (w *buildWorker) run(chunks <-chan []*entry) {
 				break
 			}
 			nts := e.tokens()
-			if cap(w.items)-len(w.items) < 8*len(nts) {
-				// double (append grows big slices by a quarter: five times the garbage)
-				w.items = append(make([]nameItem, 0, 2*cap(w.items)+1024), w.items...)
-			}
 			facets := e.facetTerms()
 			for k, nt := range nts {
 				w.hot.add(e, k, nt, facets)
-				w.items = nameItems(w.items, e, k, nt)
+				w.names.add(e, k, nt)
 			}
 			w.docs = e.documents(w.docs[:0], nts, facets, &w.pool)
 			for _, d := range w.docs {
@@ -451,7 +447,7 @@ func (w *buildWorker) run(chunks <-chan []*entry) {
 	if w.err == nil && w.batch.Size() > 0 {
 		w.flush()
 	}
-	slices.SortFunc(w.items, cmpItem) // the name table merges the sorted parts
+	w.items = w.names.items() // sorted: the name table merges the parts
 }
 
 // flush hands the batch to bleve and starts a new one.
