@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -493,5 +494,61 @@ func TestTableFacets(t *testing.T) {
 		if r.Total != res.Total || !reflect.DeepEqual(r.Facets, want) {
 			t.Errorf("%s: total %d facets %+v, bleve over the same names: %d %+v", q, r.Total, r.Facets, res.Total, want)
 		}
+	}
+}
+
+// TestConcurrentSearchAndUpsert searches (text, pinyin, prefixes, facets)
+// while places are upserted and deleted: the name table, hot lists and
+// facet counts are shared, so this is for `go test -race`, and every search
+// must still succeed.
+func TestConcurrentSearchAndUpsert(t *testing.T) {
+	defer func(n int) { hotMin = n }(hotMin)
+	hotMin = 30
+	ps := loadPlaces(t)
+	ix, err := Build(filepath.Join(t.TempDir(), "ix"), eachOf(ps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	stop := make(chan struct{})
+	errs := make(chan error, 4)
+	var wg sync.WaitGroup
+	for _, q := range []Query{{Text: "村", Facets: true}, {Text: "shantang"}, {Text: "sz"}, {Text: "山塘街", Facets: true}} {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := ix.Search(ctx, q); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := ix.Autocomplete(ctx, Query{Text: q.Text}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	for i, p := range ps[:60] {
+		c := *p
+		c.Names = append(c.Names, gazetteer.Name{Text: "新" + p.Name, Kind: gazetteer.KindAlias})
+		if err := ix.Upsert(&c); err != nil {
+			t.Fatal(err)
+		}
+		if i%3 == 0 {
+			if err := ix.Delete(p.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
