@@ -1,41 +1,8 @@
 package search
 
 import (
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/registry"
 	index "github.com/blevesearch/bleve_index_api"
 )
-
-// tokensAnalyzer is the analyzer the mapping names for every text field. The
-// index is written with pre-analysed fields (termField), so it only serves a
-// query that would analyse text; it splits on spaces. It is registered with
-// bleve so an index opened from disk finds it by name.
-const tokensAnalyzer = "wumen_tokens"
-
-type spaceAnalyzer struct{}
-
-// Analyze splits on ASCII spaces; tokens never contain one.
-func (spaceAnalyzer) Analyze(b []byte) analysis.TokenStream {
-	ts := make(analysis.TokenStream, 0, 8)
-	pos := 1
-	start := 0
-	for i := 0; i <= len(b); i++ {
-		if i == len(b) || b[i] == ' ' {
-			if i > start {
-				ts = append(ts, &analysis.Token{Term: b[start:i], Start: start, End: i, Position: pos, Type: analysis.Ideographic})
-				pos++
-			}
-			start = i + 1
-		}
-	}
-	return ts
-}
-
-func init() {
-	registry.RegisterAnalyzer(tokensAnalyzer, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
-		return spaceAnalyzer{}, nil
-	})
-}
 
 // termField is a bleve field whose terms tokenize already computed: Analyze
 // only counts them (each once), with no analyzer pass and one allocation for

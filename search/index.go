@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -27,7 +28,7 @@ import (
 
 // indexFormat names the layout of an index directory (fields, files);
 // Open refuses another, and the caller rebuilds from the store.
-const indexFormat = "wumen-search 6\n"
+const indexFormat = "wumen-search 7\n"
 
 // Files inside an index directory.
 const (
@@ -339,11 +340,11 @@ func indexMapping() mapping.IndexMapping {
 	im.StoreDynamic = false
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
-	im.DefaultAnalyzer = tokensAnalyzer
+	im.DefaultAnalyzer = keyword.Name
 	dm := bleve.NewDocumentStaticMapping()
 	for _, f := range []string{fText, fFilter} {
 		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = tokensAnalyzer
+		fm.Analyzer = keyword.Name // never used: fields come pre-analysed (termField), queries are terms
 		fm.Store = false
 		fm.IncludeTermVectors = false
 		fm.IncludeInAll = false
