@@ -2,12 +2,8 @@ package search
 
 import (
 	"wumen/gazetteer/romanize"
-	"wumen/gazetteer/script"
 )
 
 // The readings and the script folding are the gazetteer's (one place decides
 // how 浒墅关 is read); search only uses them, at index and at query time alike.
-var (
-	syllables    = romanize.Syllables
-	toSimplified = script.ToSimplified
-)
+var syllables = romanize.Syllables

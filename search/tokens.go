@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"wumen/gazetteer/script"
 )
 
 // Index fields. Bleve holds only what needs an inverted index: the character
@@ -49,40 +51,9 @@ const (
 // isHan reports whether r is a CJK ideograph.
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
-// normalize folds text for matching: traditional to simplified (OpenCC t2s),
-// full-width to half-width, lower case, and drops everything that is not a
-// letter or digit (spaces, punctuation, middle dots, brackets).
-func normalize(s string) string {
-	s = toSimplified(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII
-			r -= 0xFEE0
-		}
-		if f, ok := toneFold[r]; ok { // Shāntáng → shantang, lǜ → lv
-			r = f
-		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
-}
-
-// toneFold maps pinyin vowels with tone marks to the toneless letters the
-// romanizer writes (ü as v).
-var toneFold = func() map[rune]rune {
-	m := map[rune]rune{}
-	for plain, marked := range map[rune]string{
-		'a': "āáǎàĀÁǍÀ", 'e': "ēéěèĒÉĚÈê", 'i': "īíǐìĪÍǏÌ", 'o': "ōóǒòŌÓǑÒ", 'u': "ūúǔùŪÚǓÙ", 'v': "üǖǘǚǜÜǕǗǙǛ",
-	} {
-		for _, r := range marked {
-			m[r] = plain
-		}
-	}
-	return m
-}()
+// normalize folds text for matching; the folding is the gazetteer's
+// (script.Fold), shared with imports that match names.
+func normalize(s string) string { return script.Fold(s) }
 
 // units splits a normalized string into reading units: one per Han
 // character, one per run of ASCII letters/digits. Each unit carries its

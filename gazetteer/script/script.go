@@ -15,6 +15,7 @@ import (
 	"embed"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -184,3 +185,41 @@ func Mixed(s string) bool {
 	}
 	return false
 }
+
+// Fold folds text for matching names, as search does at index and at query
+// time and as an import does to find the place a record names: traditional
+// to simplified (OpenCC t2s), full-width to half-width, tone marks dropped
+// (Shāntáng → shantang, lǜ → lv), lower case, and everything that is not a
+// letter or digit dropped (spaces, punctuation, middle dots, brackets):
+// Fold("蘇州·閶門") == "苏州阊门".
+func Fold(s string) string {
+	s = ToSimplified(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII
+			r -= 0xFEE0
+		}
+		if f, ok := toneFold[r]; ok {
+			r = f
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// toneFold maps pinyin vowels with tone marks to the toneless letters the
+// romanizer writes (ü as v).
+var toneFold = func() map[rune]rune {
+	m := map[rune]rune{}
+	for plain, marked := range map[rune]string{
+		'a': "āáǎàĀÁǍÀ", 'e': "ēéěèĒÉĚÈê", 'i': "īíǐìĪÍǏÌ", 'o': "ōóǒòŌÓǑÒ", 'u': "ūúǔùŪÚǓÙ", 'v': "üǖǘǚǜÜǕǗǙǛ",
+	} {
+		for _, r := range marked {
+			m[r] = plain
+		}
+	}
+	return m
+}()

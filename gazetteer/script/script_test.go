@@ -137,3 +137,17 @@ func ExampleToSimplified() {
 	// 苏州阊门
 	// 蘇州
 }
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"蘇州·閶門":        "苏州阊门",
+		"Shāntáng Jiē": "shantangjie",
+		"ＰＩＮＧ　ＪＩＡＮＧ":   "pingjiang",
+		"平江路（北段）":      "平江路北段",
+		"Lǜ":           "lv",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
