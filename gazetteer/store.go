@@ -34,6 +34,9 @@ type Store struct {
 	watchers []func(*Place)
 	cats     *Categories
 	now      func() time.Time
+
+	locOnce sync.Once
+	locator *PlaceLocator // see Locator (locate.go)
 }
 
 // Open opens (creating if needed) the store at path, with WAL, foreign keys

@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer/romanize"
+	wgeo "wumen/geo"
 )
 
 // TimeLayout is how the store writes times: RFC 3339 in UTC with a fixed
@@ -400,9 +401,12 @@ func Derive(p *Place) {
 }
 
 // LabelPoint returns where a geometry's label goes: the point itself, the
-// middle vertex of a line, or the centre of a polygon's bound.
+// middle vertex of a line, or for a polygon a point inside it and off its
+// holes (a lake's label on its water, not on an island).
 func LabelPoint(g orb.Geometry) orb.Point {
 	switch g := g.(type) {
+	case orb.Polygon, orb.MultiPolygon:
+		return wgeo.InteriorPoint(g)
 	case orb.Point:
 		return g
 	case orb.MultiPoint:
