@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "review", args: "check NAME --category CLASS/SUBCLASS --near LAT,LON [--admin CODE] [--scale lane] [--json]",
+	register(&command{name: "review", args: "check NAME [--category CATEGORY] --near LAT,LON [--admin CODE] [--scale lane] [--json]",
 		help: "naming review (地名审核): check a proposed name (exit 3 when a block finding exists)", run: cmdReview})
 	register(&command{name: "user", args: "add NAME --role admin|reviewer|editor | token NAME [--label L] | list",
 		help: "officer accounts: add (password from stdin or --password-file; no default), API tokens, list", run: cmdUser})
@@ -27,7 +27,7 @@ func init() {
 func cmdReview(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "review check", args: "NAME", help: "check a proposed name against the naming rules"}
 	fs := e.flags(c)
-	category := fs.String("category", "", "category as CLASS/SUBCLASS (e.g. 交通运输设施/道路街巷)")
+	category := fs.String("category", "", "category in any form: 交通运输设施/道路街巷, 道路街巷, 街巷, 街, street, a GB/T 18521 code; none: taken from the name's 通名")
 	near := fs.String("near", "", "where the place is: LAT,LON (WGS84)")
 	admin := fs.String("admin", "", "statistical code of the jurisdiction (e.g. 320508)")
 	scale := fs.String("scale", "", "lane for a small lane")
@@ -36,7 +36,7 @@ func cmdReview(ctx context.Context, e *env, args []string) error {
 	protection := fs.String("protection", "", "protection measures recorded (条例 第二十五条)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if len(args) == 0 || args[0] != "check" {
-		return usagef("usage: wumen review check NAME --category CLASS/SUBCLASS --near LAT,LON [--admin CODE] [--json]")
+		return usagef("usage: wumen review check NAME [--category CATEGORY] --near LAT,LON [--admin CODE] [--json]")
 	}
 	pos, err := parse(fs, args[1:])
 	if err != nil {
@@ -49,10 +49,7 @@ func cmdReview(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 1 {
 		sub.Name = pos[0]
 	}
-	if *category != "" {
-		cl, sc, _ := strings.Cut(*category, "/")
-		sub.Category = gazetteer.Category{Class: cl, Subclass: sc}
-	}
+	sub.CategoryText = *category
 	if *near != "" {
 		la, lo, ok := strings.Cut(*near, ",")
 		lat, err1 := strconv.ParseFloat(strings.TrimSpace(la), 64)
@@ -93,6 +90,9 @@ func cmdReview(ctx context.Context, e *env, args []string) error {
 
 func printReport(w io.Writer, rep *review.Report) {
 	fmt.Fprintf(w, "%s — %d block, %d warn, %d note\n", rep.Subject.Name, rep.Blocks, rep.Warnings, rep.Notes)
+	if rep.Category != nil {
+		fmt.Fprintf(w, "category: %s\n", rep.Category.Message)
+	}
 	if rep.Scope != "" {
 		fmt.Fprintf(w, "scope: %s\n", rep.Scope)
 	}

@@ -46,6 +46,8 @@ type Report struct {
 	Blocks   int       `json:"blocks"`
 	Warnings int       `json:"warnings"`
 	Notes    int       `json:"notes"`
+	// Category says which category the rules used and how it was decided.
+	Category *CategoryNote `json:"category_note,omitempty"`
 	// Scope says in words which places duplicates were sought among.
 	Scope   string `json:"scope"`
 	ScopeEN string `json:"scope_en"`
@@ -81,9 +83,6 @@ func (c *Checker) Check(ctx context.Context, sub Subject) (*Report, error) {
 			return nil, err
 		}
 		target = p
-		if sub.Category.Class == "" {
-			sub.Category = p.Category
-		}
 		if sub.Admin == "" {
 			if cs := counties(p); len(cs) > 0 {
 				sub.Admin = cs[0]
@@ -105,6 +104,11 @@ func (c *Checker) Check(ctx context.Context, sub Subject) (*Report, error) {
 		pt := gazetteer.LabelPoint(sub.Geometry)
 		sub.Point = &pt
 	}
+	note, err := c.resolveCategory(&sub, target)
+	if err != nil {
+		return nil, err
+	}
+	rep.Category = note
 	rep.Subject = sub
 	add := func(f Finding) { rep.Findings = append(rep.Findings, f) }
 	if target != nil {
@@ -231,9 +235,10 @@ func words(sub Subject, lane bool, add func(Finding)) {
 }
 
 // smallEntity reports whether a category is of entities that must not be
-// inflated: streets, housing estates and buildings.
+// inflated: streets, housing estates (a new 城镇居民点 is one; 住宅区 is read
+// as it by gazetteer's category forms) and buildings.
 func smallEntity(c gazetteer.Category) bool {
-	return c.Subclass == "道路街巷" || c.Class == "建筑物" || strings.Contains(c.Subclass, "住宅") || strings.Contains(c.Subclass, "楼")
+	return c.Subclass == "道路街巷" || c.Subclass == "城镇居民点" || c.Class == "建筑物" || strings.Contains(c.Subclass, "住宅") || strings.Contains(c.Subclass, "楼")
 }
 
 // characters checks the script: Latin letters, digits, symbols, mixed

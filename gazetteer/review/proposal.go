@@ -1,6 +1,7 @@
 package review
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -66,7 +67,11 @@ type Proposal struct {
 	State    State              `json:"state"`
 	Name     string             `json:"name"`
 	Category gazetteer.Category `json:"category"`
-	Scale    string             `json:"scale,omitempty"`
+	// CategoryText is the category as written, in any form
+	// gazetteer.Categories.Resolve reads; "category" given as a JSON string
+	// lands here. Validation resolves it into Category.
+	CategoryText string `json:"category_text,omitempty"`
+	Scale        string `json:"scale,omitempty"`
 	// Target is the place renamed, cancelled or adjusted.
 	Target   int64             `json:"target,omitempty"`
 	Geometry *geojson.Geometry `json:"geometry,omitempty"` // WGS84
@@ -99,7 +104,7 @@ type Proposal struct {
 
 // Subject is what the rules check for the proposal.
 func (p *Proposal) Subject() Subject {
-	s := Subject{Action: p.Kind, Name: p.Name, Category: p.Category, Scale: p.Scale, Admin: p.Admin, Target: p.Target, Protection: p.Protection}
+	s := Subject{Action: p.Kind, Name: p.Name, Category: p.Category, CategoryText: p.CategoryText, Scale: p.Scale, Admin: p.Admin, Target: p.Target, Protection: p.Protection}
 	if p.Geometry != nil {
 		s.Geometry = p.Geometry.Geometry()
 	}
@@ -195,13 +200,20 @@ func invalidf(format string, args ...any) error {
 func (s *Service) validate(ctx context.Context, p *Proposal) error {
 	p.Name = strings.TrimSpace(p.Name)
 	p.Applicant = strings.TrimSpace(p.Applicant)
+	if err := s.category(p); err != nil {
+		return err
+	}
 	switch p.Kind {
 	case Naming:
 		if p.Name == "" {
 			return invalidf("a naming proposal needs the name")
 		}
 		if p.Category.Class == "" {
-			return invalidf("a naming proposal needs the category")
+			if m, _, ok := s.Store.Categories().FromName(p.Name); ok {
+				p.Category = m.Category
+			} else {
+				return invalidf("a naming proposal needs the category (the name has no generic it could be taken from)")
+			}
 		}
 		if p.Geometry == nil {
 			return invalidf("a naming proposal needs the geometry")
@@ -236,6 +248,56 @@ func (s *Service) validate(ctx context.Context, p *Proposal) error {
 	}
 	if p.Applicant == "" {
 		return invalidf("the applicant (申报单位) is missing")
+	}
+	return nil
+}
+
+// category resolves a category written in any form into the table's own
+// (gazetteer.Categories.Resolve), so that a stored proposal holds the census
+// category.
+func (s *Service) category(p *Proposal) error {
+	w := strings.TrimSpace(p.CategoryText)
+	if w == "" && p.Category.Class != "" && !known(s.Store.Categories(), p.Category) {
+		w = p.Category.String()
+	}
+	if w == "" {
+		return nil
+	}
+	m, err := s.Store.Categories().Resolve(w)
+	if err != nil {
+		return err
+	}
+	p.Category, p.CategoryText = m.Category, ""
+	return nil
+}
+
+// UnmarshalJSON reads a proposal whose category is an object
+// ({"class": …, "subclass": …}) or a string in any form people write it
+// ("街巷", "street"). Unknown fields are refused.
+func (p *Proposal) UnmarshalJSON(b []byte) error {
+	type plain Proposal
+	aux := struct {
+		*plain
+		Category json.RawMessage `json:"category"`
+	}{plain: (*plain)(p)}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&aux); err != nil {
+		return err
+	}
+	raw := bytes.TrimSpace(aux.Category)
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+	case raw[0] == '"':
+		return json.Unmarshal(raw, &p.CategoryText)
+	case raw[0] == '{':
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&p.Category); err != nil {
+			return fmt.Errorf("category: %w", err)
+		}
+	default:
+		return fmt.Errorf("category: want a string such as \"街巷\" or an object {\"class\": …, \"subclass\": …}")
 	}
 	return nil
 }

@@ -108,6 +108,11 @@ type Subject struct {
 	Action   Action             `json:"action"`
 	Name     string             `json:"name"`
 	Category gazetteer.Category `json:"category"`
+	// CategoryText is the category as a person wrote it, in any form
+	// gazetteer.Categories.Resolve reads (道路街巷, 街巷, 街, street, 2624);
+	// when set it takes the place of Category. With neither, the category
+	// is inferred from the 通名 of the name, and the report says so.
+	CategoryText string `json:"category_text,omitempty"`
 	// Scale "lane" marks a small street (小巷): the 大 rule then rejects an
 	// overstating 通名 such as 大道. A line shorter than LaneMaxM counts as a
 	// lane too.

@@ -20,9 +20,20 @@ const (
 	groupVillage  = "village"  // 村, 居委会/社区: within the county
 	groupStreet   = "street"   // 街路巷: within one built-up area
 	groupNatural  = "natural"  // natural features: nationwide
+	groupAny      = "any"      // no category: every place in the county
 )
 
 var streetGenerics = map[string]bool{"街": true, "路": true, "巷": true, "弄": true, "坊": true, "道": true, "大道": true, "大街": true, "胡同": true, "里": true}
+
+// subjectGroup is the peer group of the subject: groupAny when it has no
+// category (none given, none inferable), so that a duplicate is never missed
+// for want of one.
+func subjectGroup(sub Subject) string {
+	if sub.Category.Class == "" {
+		return groupAny
+	}
+	return groupOf(sub.Category, "", genericOf(sub.Name))
+}
 
 // groupOf places a category (and level and 通名) in a peer group.
 func groupOf(c gazetteer.Category, level, generic string) string {
@@ -68,6 +79,8 @@ func scopeWords(group, county string) (string, string) {
 		return "未给出所在县级行政区，按全库比对", "no county given: compared with the whole gazetteer"
 	}
 	switch group {
+	case groupAny:
+		return fmt.Sprintf("类别未定：同一县级行政区（%s）内的所有地名", county), fmt.Sprintf("no category: every place within the county (%s)", county)
 	case groupVillage:
 		return fmt.Sprintf("村、居委会名称：同一县级行政区（%s）内", county), fmt.Sprintf("villages and communities: within the county (%s)", county)
 	case groupStreet:
@@ -113,7 +126,7 @@ func countyOf(code string) string {
 // peers loads the places by id and keeps those in the subject's peer group and
 // statutory scope.
 func (c *Checker) peers(ctx context.Context, sub Subject, ids []int64) ([]*gazetteer.Place, error) {
-	group := groupOf(sub.Category, "", genericOf(sub.Name))
+	group := subjectGroup(sub)
 	county := countyOf(sub.Admin)
 	var out []*gazetteer.Place
 	seen := map[int64]bool{}
@@ -129,7 +142,7 @@ func (c *Checker) peers(ctx context.Context, sub Subject, ids []int64) ([]*gazet
 		if p.Status != gazetteer.StatusCurrent {
 			continue
 		}
-		if groupOf(p.Category, p.Level, p.Generic) != group {
+		if group != groupAny && groupOf(p.Category, p.Level, p.Generic) != group {
 			continue
 		}
 		if countyWide(group) && county != "" {
@@ -171,7 +184,7 @@ func (c *Checker) query(ctx context.Context, q string, args ...any) ([]match, er
 // duplicates finds 重: exact duplicates, homophones and near-duplicates among
 // the subject's peers in its statutory scope.
 func (c *Checker) duplicates(ctx context.Context, sub Subject, rep *Report, add func(Finding)) error {
-	group := groupOf(sub.Category, "", genericOf(sub.Name))
+	group := subjectGroup(sub)
 	county := countyOf(sub.Admin)
 	if county != "" {
 		if p, err := c.Store.GetByCode(ctx, county); err == nil {

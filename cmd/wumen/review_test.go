@@ -1,0 +1,57 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"wumen/gazetteer/review"
+)
+
+// checkJSON runs `wumen review check … --json` and decodes the report.
+func checkJSON(t *testing.T, db string, args ...string) (int, *review.Report, string) {
+	t.Helper()
+	code, out, stderr := wumen(t, append([]string{"review", "check", "--db", db, "--json"}, args...)...)
+	if out == "" {
+		return code, nil, stderr
+	}
+	rep := new(review.Report)
+	if err := json.Unmarshal([]byte(out), rep); err != nil {
+		t.Fatalf("review check %v: %v\n%s", args, err, out)
+	}
+	return code, rep, stderr
+}
+
+// TestReviewCategoryAsOfficersWrite: on the shipped gazetteer, the short
+// category, the 通名, English and no category find the duplicate the full
+// path finds; an ambiguous or unknown category is invalid input (exit 3)
+// with the readings or the nearest categories named.
+func TestReviewCategoryAsOfficersWrite(t *testing.T) {
+	db := seeded(t)
+	for _, cat := range []string{"交通运输设施/道路街巷", "道路街巷", "街巷", "街", "street", ""} {
+		args := []string{"山塘街", "--admin", "320508"}
+		if cat != "" {
+			args = append(args, "--category", cat)
+		}
+		code, rep, stderr := checkJSON(t, db, args...)
+		if code != 3 || rep == nil || !rep.Has(review.RuleDuplicate) {
+			t.Errorf("--category %q: exit %d, %+v %s", cat, code, rep, stderr)
+			continue
+		}
+		if rep.Category.Category.String() != "交通运输设施/道路街巷" {
+			t.Errorf("--category %q: category %+v", cat, rep.Category)
+		}
+	}
+	code, out, _ := wumen(t, "review", "check", "--db", db, "山塘街", "--admin", "320508")
+	if code != 3 || !strings.Contains(out, "category: 未给出类别，按通名“街”推定为 交通运输设施/道路街巷") {
+		t.Errorf("the inferred category must be said: exit %d\n%s", code, out)
+	}
+	code, _, stderr := wumen(t, "review", "check", "--db", db, "新湖村", "--category", "村")
+	if code != 3 || !strings.Contains(stderr, "群众自治组织/村民委员会") || !strings.Contains(stderr, "居民点/农村居民点") {
+		t.Errorf("an ambiguous category: exit %d %s", code, stderr)
+	}
+	code, _, stderr = wumen(t, "review", "check", "--db", db, "山塘街", "--category", "brigde")
+	if code != 3 || !strings.Contains(stderr, "unknown category") || !strings.Contains(stderr, "交通运输设施/桥梁") {
+		t.Errorf("an unknown category: exit %d %s", code, stderr)
+	}
+}
