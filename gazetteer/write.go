@@ -52,6 +52,10 @@ type Outcome struct {
 type Report struct {
 	Created, Updated, Unchanged int
 	Outcomes                    []Outcome
+	// Skipped lists the bad records an import left out (SkipInvalid), the
+	// first hundred by name; SkippedCount counts them all.
+	Skipped      []string
+	SkippedCount int
 }
 
 // Input is one record to write, with where it came from for error reports.
@@ -69,6 +73,9 @@ type PutOptions struct {
 	MatchLinks bool
 	// Progress, when set, is called after each record.
 	Progress func(done int)
+	// SkipInvalid makes Import write the valid records of a stream that
+	// has bad ones, reporting what it skipped, instead of writing nothing.
+	SkipInvalid bool
 	// Also, when set, runs inside the write's transaction after the places
 	// are written and before the commit, so that a change of another
 	// domain table (a naming-review proposal marked applied) lands together

@@ -46,7 +46,7 @@ func importOther(name, format string, crs geo.CRS) ([]gazetteer.Input, error) {
 	}
 	switch format {
 	case "gpkg":
-		if crs == geo.WGS84 {
+		if crs == 0 || crs == geo.WGS84 {
 			fc, err := export.FileCRS(name)
 			if err != nil {
 				return nil, err

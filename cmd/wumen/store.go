@@ -6,15 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 
 	"wumen/data"
 	"wumen/gazetteer"
+	"wumen/gazetteer/census"
 	"wumen/geo"
 )
 
@@ -122,8 +121,10 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 func cmdImport(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "import", args: "FILE...", help: "import records"}
 	fs := e.flags(c)
-	format := fs.String("format", "", "jsonl, geojson, csv, gpkg or lpf (default: from the file extension)")
-	crsName := fs.String("crs", "wgs84", "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09")
+	format := fs.String("format", "", "jsonl, geojson, csv, xlsx, gpkg or lpf (default: from the file extension)")
+	crsName := fs.String("crs", "", "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09 (default: what the file says, else WGS84; CGCS2000 for census tables)")
+	columns := fs.String("columns", "", "a JSON file mapping the file's column names to fields (see README)")
+	skip := fs.Bool("skip-invalid", false, "import the valid records of a file with bad ones, and report what was skipped")
 	dry := fs.Bool("dry-run", false, "show what would change, write nothing")
 	actor := fs.String("actor", defaultActor(), "who makes the change (recorded in the revisions)")
 	reason := fs.String("reason", "import", "why (recorded in the revisions)")
@@ -135,29 +136,49 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if len(files) == 0 {
 		return usagef("import needs at least one FILE")
 	}
-	crs, err := geo.ParseCRS(*crsName)
-	if err != nil {
-		return usagef("%v", err)
-	}
-	var in []gazetteer.Input
-	for _, name := range files {
-		recs, err := readInput(name, *format, crs)
-		if err != nil {
-			return err
+	var o inputOptions
+	o.format = *format
+	if *crsName != "" {
+		if o.crs, err = geo.ParseCRS(*crsName); err != nil {
+			return usagef("%v", err)
 		}
-		in = append(in, recs...)
+	}
+	if *columns != "" {
+		if o.columns, err = census.ReadColumnMap(*columns); err != nil {
+			return usagef("--columns %v", err)
+		}
 	}
 	s, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	prog, done := e.progress(len(in), "importing")
-	rep, err := s.PutAll(ctx, in, gazetteer.Change{Actor: *actor, Reason: *reason}, gazetteer.PutOptions{DryRun: *dry, MatchLinks: *match, Progress: prog})
-	done()
+	admin, err := s.AdminIndex(ctx)
 	if err != nil {
 		return err
 	}
+	var ins []*input
+	defer func() {
+		for _, in := range ins {
+			in.close()
+		}
+	}()
+	for _, name := range files {
+		in, err := openInput(ctx, s, admin, name, o)
+		if err != nil {
+			return err
+		}
+		ins = append(ins, in)
+		if in.note != "" && !e.quiet {
+			fmt.Fprintln(e.stderr, "reading "+in.note)
+		}
+	}
+	rep, err := s.Import(ctx, concat(ins), gazetteer.Change{Actor: *actor, Reason: *reason},
+		gazetteer.PutOptions{DryRun: *dry, MatchLinks: *match, SkipInvalid: *skip})
+	if err != nil {
+		return err
+	}
+	e.printSkipped(rep)
 	if *dry {
 		for _, o := range rep.Outcomes {
 			if o.Action != gazetteer.Unchanged {
@@ -176,41 +197,6 @@ func defaultActor() string {
 		return "cli:" + u
 	}
 	return "cli"
-}
-
-func readInput(name, format string, crs geo.CRS) ([]gazetteer.Input, error) {
-	if ext := strings.ToLower(filepath.Ext(name)); format == "gpkg" || format == "lpf" || (format == "" && (ext == ".gpkg" || ext == ".jsonld")) {
-		return importOther(name, format, crs)
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, gazetteer.Errorf(gazetteer.ENotFound, "%v", err)
-	}
-	defer f.Close()
-	if format == "" {
-		switch strings.ToLower(filepath.Ext(name)) {
-		case ".jsonl", ".ndjson":
-			format = "jsonl"
-		case ".geojson", ".json":
-			format = "geojson"
-		case ".csv":
-			format = "csv"
-		default:
-			return nil, usagef("%s: cannot tell the format from the extension; use --format", name)
-		}
-	}
-	base := filepath.Base(name)
-	switch format {
-	case "jsonl":
-		in, err := gazetteer.ReadJSONL(f, base)
-		gazetteer.ToWGS84(in, crs)
-		return in, err
-	case "geojson":
-		return gazetteer.ReadGeoJSON(f, base, crs)
-	case "csv":
-		return gazetteer.ReadCSV(f, base, crs)
-	}
-	return nil, usagef("unknown import format %q", format)
 }
 
 // filterFlags binds the export filters shared by export and the API.

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// TestImportCensusCSV imports a GBK census table with 度分秒 coordinates by
+// its file name alone, and a bad one with exit 3 and nothing written. The
+// rows are hand-written in the census's shape; 盘门's position is
+// OpenStreetMap's (way/685088107).
+func TestImportCensusCSV(t *testing.T) {
+	db := seeded(t)
+	text := "标准名称,地名类别,所在（跨）行政区,东经,北纬,地名含义\r\n" +
+		"盘门水关,城墙堡,苏州市姑苏区,120°36′43.035″E,31°17′22.399″N,test meaning\r\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "普查.csv")
+	os.WriteFile(f, []byte(gbk), 0o644)
+	code, out, stderr := wumen(t, "import", "--db", db, f)
+	if code != 0 || !strings.Contains(out, "1 created") || !strings.Contains(stderr, "GB18030 (GBK)") || !strings.Contains(stderr, "东经→lon") {
+		t.Fatalf("import: %d %s %s", code, out, stderr)
+	}
+	code, out, _ = wumen(t, "search", "--db", db, "盘门水关")
+	if code != 0 || !strings.Contains(out, "盘门水关") {
+		t.Errorf("search after import: %d %s", code, out)
+	}
+	bad := strings.Replace(text, "盘门水关", "胥门水关", 1) + "胥门水闸,城墙宝,姑苏区,,,\r\n" + "北寺塔,亭台碑塔,姑苏区,120.6154018,91,\r\n"
+	os.WriteFile(f, []byte(bad), 0o644)
+	code, _, stderr = wumen(t, "import", "--db", db, f)
+	if code != 3 || !strings.Contains(stderr, "普查.csv: row 3: 地名类别") || !strings.Contains(stderr, "普查.csv: row 4: 北纬") {
+		t.Fatalf("bad import: %d %s", code, stderr)
+	}
+	if _, out, _ := wumen(t, "search", "--db", db, "胥门水关"); strings.Contains(out, "胥门水关") {
+		t.Errorf("a failed import was written: %s", out)
+	}
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"wumen/gazetteer"
+	"wumen/gazetteer/census"
+	"wumen/geo"
+)
+
+// inputOptions are the import flags every reader shares.
+type inputOptions struct {
+	format  string
+	crs     geo.CRS // zero: what the file says, else its format's default
+	columns census.ColumnMap
+}
+
+// input is one opened import file: its records as a stream, a line saying
+// how it is read (the encoding and columns detected), and its closer.
+type input struct {
+	recs  gazetteer.Records
+	note  string
+	close func() error
+}
+
+// formatOf names a file's import format from --format or its extension.
+func formatOf(name, format string) (string, error) {
+	if format != "" {
+		return format, nil
+	}
+	switch ext := strings.ToLower(filepath.Ext(name)); ext {
+	case ".jsonl", ".ndjson":
+		return "jsonl", nil
+	case ".geojson", ".json":
+		return "geojson", nil
+	case ".csv", ".txt", ".tsv":
+		return "csv", nil
+	case ".xlsx", ".xlsm":
+		return "xlsx", nil
+	case ".xls":
+		return "", usagef("%s: the old binary .xls format is not read; save the workbook as .xlsx or CSV", name)
+	case ".gpkg":
+		return "gpkg", nil
+	case ".jsonld":
+		return "lpf", nil
+	}
+	return "", usagef("%s: cannot tell the format from the extension; use --format", name)
+}
+
+// openInput opens one import file. Census tables (CSV, .xlsx) resolve their
+// categories and 所在行政区 against the store.
+func openInput(ctx context.Context, s *gazetteer.Store, admin *gazetteer.AdminIndex, name string, o inputOptions) (*input, error) {
+	format, err := formatOf(name, o.format)
+	if err != nil {
+		return nil, err
+	}
+	base := filepath.Base(name)
+	crs := o.crs
+	co := census.Options{Name: base, CRS: crs, Columns: o.columns, Categories: s.Categories(), Admin: admin}
+	switch format {
+	case "csv":
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, gazetteer.Errorf(gazetteer.ENotFound, "%v", err)
+		}
+		t, err := census.OpenCSV(f, co)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		return &input{recs: t.Records(), note: t.Describe(), close: f.Close}, nil
+	case "xlsx":
+		t, err := census.OpenXLSX(name, co)
+		if err != nil {
+			return nil, err
+		}
+		return &input{recs: t.Records(), note: t.Describe(), close: t.Close}, nil
+	case "jsonl", "geojson":
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, gazetteer.Errorf(gazetteer.ENotFound, "%v", err)
+		}
+		defer f.Close()
+		var in []gazetteer.Input
+		if format == "jsonl" {
+			in, err = gazetteer.ReadJSONL(f, base)
+			gazetteer.ToWGS84(in, crs)
+		} else {
+			in, err = gazetteer.ReadGeoJSON(f, base, crs)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &input{recs: gazetteer.Slice(in), close: func() error { return nil }}, nil
+	case "gpkg", "lpf":
+		in, err := importOther(name, format, crs)
+		if err != nil {
+			return nil, err
+		}
+		return &input{recs: gazetteer.Slice(in), close: func() error { return nil }}, nil
+	}
+	return nil, usagef("unknown import format %q (jsonl, geojson, csv, xlsx, gpkg, lpf)", format)
+}
+
+// concat streams the records of several inputs one after another.
+func concat(ins []*input) gazetteer.Records {
+	return func(yield func(gazetteer.Input, error) bool) {
+		for _, in := range ins {
+			for r, err := range in.recs {
+				if !yield(r, err) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// printSkipped reports what --skip-invalid left out.
+func (e *env) printSkipped(rep *gazetteer.Report) {
+	if rep.SkippedCount == 0 {
+		return
+	}
+	fmt.Fprintf(e.stderr, "skipped %d invalid records:\n", rep.SkippedCount)
+	for _, m := range rep.Skipped {
+		fmt.Fprintf(e.stderr, "  %s\n", m)
+	}
+	if rep.SkippedCount > len(rep.Skipped) {
+		fmt.Fprintf(e.stderr, "  … and %d more\n", rep.SkippedCount-len(rep.Skipped))
+	}
+}
