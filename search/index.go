@@ -606,6 +606,10 @@ func open(dir string, b *built) (*Index, error) {
 		bi.Close()
 		return nil, err
 	}
+	if err := repairJournal(dir); err != nil {
+		bi.Close()
+		return nil, err
+	}
 	ix.journal, err = os.OpenFile(filepath.Join(dir, journalFile), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		bi.Close()

@@ -184,7 +184,12 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "places": n, "search": s.cfg.Index != nil})
+	h := map[string]any{"status": "ok", "places": n, "search": s.cfg.Index != nil}
+	if s.cfg.Index != nil {
+		// Places in the search index: equal to places once it has caught up.
+		h["indexed"] = s.cfg.Index.Len()
+	}
+	writeJSON(w, http.StatusOK, h)
 }
 
 // writeError answers {"error": {"code", "message"}}; internal errors are

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 
@@ -25,22 +27,118 @@ func indexDir(db, flagValue string) string {
 	return db + ".index"
 }
 
-// openIndex opens the index of s, building it from the store when it is
-// missing or unreadable: the index is derived, so losing it loses nothing.
+// openIndex opens the index of s and brings it into agreement with the
+// store: it catches up from the position it saved (the last revision it
+// applied), and rebuilds it when it is missing, unreadable, records no
+// position, was built from another store or an older state of this one (a
+// restore, a copy), or when so much changed that building is faster. The index
+// is derived, so rebuilding loses nothing.
 func (e *env) openIndex(ctx context.Context, s *gazetteer.Store, dir string) (*search.Index, error) {
-	if ix, err := search.Open(dir); err == nil {
-		return ix, nil
+	ix, err := search.Open(dir)
+	if err != nil {
+		if _, serr := os.Stat(dir); serr == nil {
+			return e.buildIndex(ctx, s, dir, "it cannot be read ("+err.Error()+")")
+		}
+		return e.buildIndex(ctx, s, dir, "")
 	}
-	return e.buildIndex(ctx, s, dir)
+	why := "it does not record which store it follows"
+	if _, ok := ix.Position(); ok {
+		_, err := catchUp(ctx, s, ix, max(maxCatchUp, ix.Len()/10))
+		var many tooManyChanges
+		switch {
+		case err == nil:
+			return ix, nil
+		case errors.As(err, &many):
+			why = fmt.Sprintf("%d places changed since it was last brought up to date", int(many))
+		case gazetteer.ErrorCode(err) == gazetteer.EConflict:
+			why = "the store is not the one it was built from (restored from a backup, replaced or copied)"
+		default:
+			ix.Close()
+			return nil, err
+		}
+	}
+	ix.Close()
+	return e.buildIndex(ctx, s, dir, why)
 }
 
-func (e *env) buildIndex(ctx context.Context, s *gazetteer.Store, dir string) (*search.Index, error) {
-	if !e.quiet {
-		fmt.Fprintf(e.stderr, "building the search index in %s\n", dir)
+// maxCatchUp is how many changed places an index opened behind its store
+// takes one by one; more are rebuilt, which is faster from about here.
+const maxCatchUp = 2000
+
+type tooManyChanges int
+
+func (n tooManyChanges) Error() string { return fmt.Sprintf("%d changes to catch up", int(n)) }
+
+// catchUp applies to ix every place written after the position it saved and
+// saves the new position. With limit > 0, more changes than limit are a
+// tooManyChanges error and nothing is applied. A position the store does not
+// contain is an EConflict error.
+func catchUp(ctx context.Context, s *gazetteer.Store, ix *search.Index, limit int) (int, error) {
+	pos, ok := ix.Position()
+	if !ok {
+		return 0, gazetteer.Errorf(gazetteer.EConflict, "the index records no store position")
 	}
-	return search.Build(dir, func(fn func(*gazetteer.Place) error) error {
-		return s.Each(ctx, gazetteer.Filter{}, fn)
+	ids, to, err := s.ChangesSince(ctx, pos)
+	if err != nil {
+		return 0, err
+	}
+	if limit > 0 && len(ids) > limit {
+		return 0, tooManyChanges(len(ids))
+	}
+	for _, id := range ids {
+		p, err := s.Get(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		if err := ix.Upsert(p); err != nil {
+			return 0, err
+		}
+	}
+	if to != pos {
+		return len(ids), ix.SetPosition(to)
+	}
+	return 0, nil
+}
+
+// buildIndex builds the index of s in dir (aside, then swapped in), with a
+// progress bar on a terminal, and records the store position it was built
+// at. The position is read before the places, so a write made during the
+// build is applied again by the next catch-up, never missed.
+func (e *env) buildIndex(ctx context.Context, s *gazetteer.Store, dir, why string) (*search.Index, error) {
+	head, err := s.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	total, err := s.Count(ctx, gazetteer.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	if !e.quiet {
+		if why != "" {
+			fmt.Fprintf(e.stderr, "rebuilding the search index in %s: %s\n", dir, why)
+		} else {
+			fmt.Fprintf(e.stderr, "building the search index in %s\n", dir)
+		}
+	}
+	prog, done := e.progress(total, "indexing")
+	n := 0
+	ix, err := search.Build(dir, func(fn func(*gazetteer.Place) error) error {
+		return s.Each(ctx, gazetteer.Filter{}, func(p *gazetteer.Place) error {
+			if n++; prog != nil && n%256 == 0 {
+				prog(n)
+			}
+			return fn(p)
+		})
 	})
+	done()
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.SetPosition(head); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
 }
 
 func cmdIndex(ctx context.Context, e *env, args []string) error {
@@ -55,7 +153,7 @@ func cmdIndex(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	ix, err := e.buildIndex(ctx, s, indexDir(e.db, *dir))
+	ix, err := e.buildIndex(ctx, s, indexDir(e.db, *dir), "")
 	if err != nil {
 		return err
 	}

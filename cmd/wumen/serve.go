@@ -157,44 +157,34 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// followRevisions re-indexes every place written since the server started,
-// polling the store's revisions every interval until ctx ends. In-process
-// writes are already indexed by the store's watcher; indexing them again is
-// harmless.
+// followRevisions keeps the index in agreement with writes made by other
+// processes (a command-line import while the server runs): every interval it
+// applies the places written since the position the index saved, and saves
+// the new one. In-process writes are already indexed by the store's watcher;
+// they are applied again here, which is harmless, so that the saved position
+// only ever covers what the index holds.
 func followRevisions(ctx context.Context, store *gazetteer.Store, idx *search.Index, interval time.Duration, log *slog.Logger) {
-	last, err := store.LastRevision(ctx)
-	if err != nil {
-		log.Error("follow revisions", "err", err)
-		return
-	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	replaced := false
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		ids, next, err := store.ChangedSince(ctx, last)
-		if err != nil {
-			if ctx.Err() == nil {
-				log.Error("follow revisions", "err", err)
+		n, err := catchUp(ctx, store, idx, 0)
+		switch {
+		case err != nil && gazetteer.ErrorCode(err) == gazetteer.EConflict:
+			if !replaced {
+				log.Error("the store was replaced under the running server (restore only while it is stopped); restart it to rebuild the search index", "err", err)
 			}
-			continue
+			replaced = true
+		case err != nil && ctx.Err() == nil:
+			log.Error("follow revisions", "err", err)
+		case n > 0:
+			log.Info("search index caught up with the store", "places", n)
 		}
-		for _, id := range ids {
-			p, err := store.Get(ctx, id)
-			if err == nil {
-				err = idx.Upsert(p)
-			}
-			if err != nil {
-				log.Error("index update", "place", id, "err", err)
-			}
-		}
-		if len(ids) > 0 {
-			log.Info("indexed changes from other writers", "places", len(ids))
-		}
-		last = next
 	}
 }
 
