@@ -309,11 +309,13 @@ func (s *Server) rateLimit(h http.Handler) http.Handler {
 }
 
 // limited reports whether a path does query work worth a per-client limit:
-// the API, the search pages (each a full index search) and the OGC service
-// (filters may scan the table). Pages and tiles are cached and cheap.
+// the API, the search pages (each a full index search), the OGC service
+// (filters may scan the table) and the reconciliation service (a request is
+// a batch of searches). Pages and tiles are cached and cheap.
 func limited(path string) bool {
 	return strings.HasPrefix(path, "/api/") || path == "/search" || path == "/en/search" ||
-		path == "/ogc" || strings.HasPrefix(path, "/ogc/")
+		path == "/ogc" || strings.HasPrefix(path, "/ogc/") ||
+		path == "/reconcile" || strings.HasPrefix(path, "/reconcile/")
 }
 
 // clientIP is the client address for rate limits and logs.

@@ -23,6 +23,7 @@ import (
 	"wumen/gazetteer/export"
 	"wumen/search"
 	"wumen/site/ogc"
+	"wumen/site/reconcile"
 )
 
 // The OpenAPI document is checked against the code both ways: the routes it
@@ -197,10 +198,18 @@ func (o oaOp) companions(name string) []string {
 func openAPIServer(t *testing.T, mod func(*Config)) *Server {
 	t.Helper()
 	return newServer(t, func(c *Config) {
-		c.Mounts = map[string]http.Handler{"GET /api/v1/export": ogc.New(c.Store, ogc.Options{Logf: t.Logf})}
 		c.RateLimit, c.Burst = 1e6, 1<<20 // this test asks a lot
 		if mod != nil {
 			mod(c)
+		}
+		c.Mounts = map[string]http.Handler{"GET /api/v1/export": ogc.New(c.Store, ogc.Options{Logf: t.Logf})}
+		var idx reconcile.Index
+		if c.Index != nil {
+			idx = c.Index
+		}
+		rc := reconcile.New(c.Store, idx, reconcile.Options{Logf: t.Logf})
+		for _, p := range reconcile.Routes() {
+			c.Mounts[p] = rc
 		}
 	})
 }
@@ -278,7 +287,7 @@ func TestOpenAPIDocument(t *testing.T) {
 func apiRoutesInSource(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	for _, glob := range []string{"*.go", "ogc/*.go", "../cmd/wumen/serve.go"} {
+	for _, glob := range []string{"*.go", "ogc/*.go", "reconcile/*.go", "../cmd/wumen/serve.go"} {
 		m, err := filepath.Glob(glob)
 		if err != nil {
 			t.Fatal(err)
@@ -297,7 +306,7 @@ func apiRoutesInSource(t *testing.T) []string {
 		}
 		ast.Inspect(af, func(n ast.Node) bool {
 			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				if s, err := strconv.Unquote(lit.Value); err == nil && strings.HasPrefix(s, "GET /api/v1/") {
+				if s, err := strconv.Unquote(lit.Value); err == nil && (strings.HasPrefix(s, "GET /api/v1/") || strings.HasPrefix(s, "GET /reconcile")) {
 					set[strings.TrimPrefix(s, "GET ")] = true
 				}
 			}
@@ -408,15 +417,21 @@ func union(lists ...[]string) []string {
 func TestOpenAPIParametersMatchHandlers(t *testing.T) {
 	d := loadOpenAPI(t)
 	sources := map[string][]string{
-		"/api/v1/search":             paramNamesInSource(t, "../search/query.go", "ParseQuery"),
-		"/api/v1/autocomplete":       paramNamesInSource(t, "../search/query.go", "ParseQuery"),
-		"/api/v1/places":             union(paramNamesInSource(t, "api.go", "ParseFilter"), paramNamesInSource(t, "../gazetteer/filter.go", "ParseFilter")),
-		"/api/v1/reverse":            paramNamesInSource(t, "api_search.go", "handleReverse", "sizeParam"),
-		"/api/v1/places/{id}/nearby": paramNamesInSource(t, "api_search.go", "handleNearby", "sizeParam"),
-		"/api/v1/export":             union(paramNamesInSource(t, "ogc/export.go", "export"), paramNamesInSource(t, "../gazetteer/filter.go", "ParseFilter")),
-		"/api/v1/places/{id}":        paramNamesInSource(t, "api.go", "handlePlace"),
-		"/api/v1/walks":              nil,
-		"/api/v1/openapi.json":       nil,
+		"/api/v1/search":              paramNamesInSource(t, "../search/query.go", "ParseQuery"),
+		"/api/v1/autocomplete":        paramNamesInSource(t, "../search/query.go", "ParseQuery"),
+		"/api/v1/places":              union(paramNamesInSource(t, "api.go", "ParseFilter"), paramNamesInSource(t, "../gazetteer/filter.go", "ParseFilter")),
+		"/api/v1/reverse":             paramNamesInSource(t, "api_search.go", "handleReverse", "sizeParam"),
+		"/api/v1/places/{id}/nearby":  paramNamesInSource(t, "api_search.go", "handleNearby", "sizeParam"),
+		"/api/v1/export":              union(paramNamesInSource(t, "ogc/export.go", "export"), paramNamesInSource(t, "../gazetteer/filter.go", "ParseFilter")),
+		"/api/v1/places/{id}":         paramNamesInSource(t, "api.go", "handlePlace"),
+		"/api/v1/walks":               nil,
+		"/api/v1/openapi.json":        nil,
+		"/reconcile":                  paramNamesInSource(t, "reconcile/reconcile.go", "root", "reply"),
+		"/reconcile/preview":          paramNamesInSource(t, "reconcile/suggest.go", "preview"),
+		"/reconcile/suggest/entity":   paramNamesInSource(t, "reconcile/suggest.go", "suggestEntity", "cursorParam"),
+		"/reconcile/suggest/type":     paramNamesInSource(t, "reconcile/suggest.go", "suggestType", "cursorParam"),
+		"/reconcile/suggest/property": paramNamesInSource(t, "reconcile/suggest.go", "suggestProperty", "cursorParam"),
+		"/reconcile/properties":       paramNamesInSource(t, "reconcile/extend.go", "proposeProperties"),
 	}
 	for _, o := range d.ops(t) {
 		want, ok := sources[o.path]
@@ -615,6 +630,13 @@ func TestOpenAPIExamplesAnswer(t *testing.T) {
 		{"/api/v1/reverse", "/api/v1/reverse?point.lat=100&point.lon=0", 400},
 		{"/api/v1/export", "/api/v1/export?format=shp", 400},
 		{"/api/v1/export", "/api/v1/export?crs=utm", 400},
+		{"/reconcile", "/reconcile?queries=" + url.QueryEscape(`{"q0": {"query": "平江路", "type": "街巷类"}}`), 400},
+		{"/reconcile/preview", "/reconcile/preview?id=x", 400},
+		{"/reconcile/preview", "/reconcile/preview?id=99999999", 404},
+		{"/reconcile/suggest/entity", "/reconcile/suggest/entity?prefix=a&cursor=-1", 400},
+		{"/reconcile/suggest/type", "/reconcile/suggest/type?cursor=x", 400},
+		{"/reconcile/suggest/property", "/reconcile/suggest/property?cursor=x", 400},
+		{"/reconcile/properties", "/reconcile/properties?limit=0", 400},
 	} {
 		r := get(t, h, c.u)
 		if r.code != c.code {

@@ -16,6 +16,7 @@ import (
 	"wumen/site"
 	"wumen/site/officer"
 	"wumen/site/ogc"
+	"wumen/site/reconcile"
 )
 
 func init() {
@@ -57,9 +58,9 @@ func readServeConfig(file string) (*serveConfig, error) {
 }
 
 // mounts are the handlers other packages add to the server: the officers'
-// naming review (/officer/, with the public notices at /notices) and the OGC
-// API – Features with the export endpoint.
-func mounts(ctx context.Context, s *gazetteer.Store, cfg *serveConfig, log *slog.Logger) (map[string]http.Handler, error) {
+// naming review (/officer/, with the public notices at /notices), the OGC
+// API – Features with the export endpoint, and the reconciliation service.
+func mounts(ctx context.Context, s *gazetteer.Store, idx *search.Index, cfg *serveConfig, log *slog.Logger) (map[string]http.Handler, error) {
 	off, err := officer.Open(s, officer.Options{Secure: cfg.SecureCookies, TrustProxy: cfg.TrustProxy, Logger: log,
 		MapURL: "/map?lat=%.6f&lon=%.6f", PlaceURL: "/place/%d"})
 	if err != nil {
@@ -68,10 +69,17 @@ func mounts(ctx context.Context, s *gazetteer.Store, cfg *serveConfig, log *slog
 	o := ogc.New(s, ogc.Options{BaseURL: cfg.BaseURL, Logf: func(format string, args ...any) {
 		log.Error(fmt.Sprintf(format, args...))
 	}})
-	return map[string]http.Handler{
+	m := map[string]http.Handler{
 		"/officer/": off, "/notices": off, "/notices/": off,
 		"/ogc": o, "/ogc/": o, "GET /api/v1/export": o,
-	}, nil
+	}
+	rc := reconcile.New(s, idx, reconcile.Options{BaseURL: cfg.BaseURL, Logf: func(format string, args ...any) {
+		log.Error(fmt.Sprintf(format, args...))
+	}})
+	for _, p := range reconcile.Routes() {
+		m[p] = rc
+	}
+	return m, nil
 }
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -114,7 +122,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	// Writes by other processes (a command-line import while the server
 	// runs) reach the index too: follow the revisions table.
 	go followRevisions(ctx, store, idx, 2*time.Second, log)
-	m, err := mounts(ctx, store, cfg, log)
+	m, err := mounts(ctx, store, idx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -83,7 +84,9 @@ func TestServeAnswersAndShutsDownGracefully(t *testing.T) {
 		t.Errorf("search: %d %.300s", st, body)
 	}
 	for path, want := range map[string]int{"/ogc/conformance": 200, "/notices": 200, "/officer/login": 200, "/api/v1/export?format=kml&category=城墙堡": 200,
-		"/api/v1/places/0": 400, "/api/v1/places/999999999": 404, "/api/v1/search?text=": 400} {
+		"/api/v1/places/0": 400, "/api/v1/places/999999999": 404, "/api/v1/search?text=": 400,
+		"/reconcile": 200, "/reconcile/preview?id=51": 200,
+		"/reconcile?queries=" + url.QueryEscape(`{"q0":{"query":"破楚门"}}`): 200} {
 		if st, body := get(path); st != want {
 			t.Errorf("%s: %d, want %d: %.200s", path, st, want, body)
 		}

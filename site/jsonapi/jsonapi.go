@@ -47,6 +47,23 @@ func Write(w http.ResponseWriter, status int, contentType string, v any) {
 	enc.Encode(v)
 }
 
+// BaseURL is the absolute scheme://host[/prefix] that links in an answer
+// start with: the configured one when the operator set it, else derived
+// from the request (TLS, or X-Forwarded-Proto from a proxy, and Host).
+func BaseURL(r *http.Request, configured string) string {
+	if configured != "" {
+		return configured
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+		scheme = p
+	}
+	return scheme + "://" + r.Host
+}
+
 // Body is the error body of every JSON interface.
 func Body(code, message string) map[string]any {
 	return map[string]any{"error": map[string]string{"code": code, "message": message}}

@@ -90,19 +90,7 @@ func (s *service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // base returns the absolute URL prefix of links.
-func (s *service) base(r *http.Request) string {
-	if s.opts.BaseURL != "" {
-		return s.opts.BaseURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
-		scheme = p
-	}
-	return scheme + "://" + r.Host
-}
+func (s *service) base(r *http.Request) string { return jsonapi.BaseURL(r, s.opts.BaseURL) }
 
 // Link is a link object (OGC 17-069r4 §7.6, RFC 8288).
 type Link struct {
