@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"wumen/geo/gdaltest"
 )
 
 // TestImportCensusCSV imports a GBK census table with 度分秒 coordinates by
@@ -39,5 +41,22 @@ func TestImportCensusCSV(t *testing.T) {
 	}
 	if _, out, _ := wumen(t, "search", "--db", db, "胥门水关"); strings.Contains(out, "胥门水关") {
 		t.Errorf("a failed import was written: %s", out)
+	}
+}
+
+// TestImportShapefile imports a GBK CGCS2000 census layer made by ogr2ogr,
+// with no .cpg, by its file name alone.
+func TestImportShapefile(t *testing.T) {
+	db := seeded(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.geojson")
+	os.WriteFile(in, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature",
+		"properties":{"标准名称":"盘门水门","地名类别":"城墙堡","所在行政区":"姑苏区"},"geometry":{"type":"Point","coordinates":[120.6119542,31.2895554]}}]}`), 0o644)
+	shp := filepath.Join(dir, "普查点.shp")
+	gdaltest.Run(t, "ogr2ogr", "-f", "ESRI Shapefile", "-lco", "ENCODING=GBK", "-a_srs", "EPSG:4490", shp, in)
+	os.Remove(filepath.Join(dir, "普查点.cpg"))
+	code, out, stderr := wumen(t, "import", "--db", db, shp)
+	if code != 0 || !strings.Contains(out, "1 created") || !strings.Contains(stderr, "GBK, detected") {
+		t.Fatalf("import: %d %s %s", code, out, stderr)
 	}
 }

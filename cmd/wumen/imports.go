@@ -43,6 +43,8 @@ func formatOf(name, format string) (string, error) {
 		return "xlsx", nil
 	case ".xls":
 		return "", usagef("%s: the old binary .xls format is not read; save the workbook as .xlsx or CSV", name)
+	case ".shp":
+		return "shp", nil
 	case ".gpkg":
 		return "gpkg", nil
 	case ".jsonld":
@@ -73,8 +75,12 @@ func openInput(ctx context.Context, s *gazetteer.Store, admin *gazetteer.AdminIn
 			return nil, err
 		}
 		return &input{recs: t.Records(), note: t.Describe(), close: f.Close}, nil
-	case "xlsx":
-		t, err := census.OpenXLSX(name, co)
+	case "xlsx", "shp":
+		open := census.OpenXLSX
+		if format == "shp" {
+			open = census.OpenShapefile
+		}
+		t, err := open(name, co)
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +109,7 @@ func openInput(ctx context.Context, s *gazetteer.Store, admin *gazetteer.AdminIn
 		}
 		return &input{recs: gazetteer.Slice(in), close: func() error { return nil }}, nil
 	}
-	return nil, usagef("unknown import format %q (jsonl, geojson, csv, xlsx, gpkg, lpf)", format)
+	return nil, usagef("unknown import format %q (jsonl, geojson, csv, xlsx, shp, gpkg, lpf)", format)
 }
 
 // concat streams the records of several inputs one after another.

@@ -245,7 +245,9 @@ func (o *Options) geometry(r row, p *gazetteer.Place, g orb.Geometry, crs geo.CR
 		}
 		crs = rc
 	}
+	// A layer's own shape wins over coordinate columns beside it.
 	switch {
+	case g != nil:
 	case r.get("wkt") != "":
 		w, err := wkt.Unmarshal(r.get("wkt"))
 		if err != nil {

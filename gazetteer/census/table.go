@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/paulmach/orb"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
@@ -36,11 +37,19 @@ type Table struct {
 	h        *header
 	headRow  int
 	next     func() ([]string, int, error) // the next row and its number; io.EOF at the end
-	close    func() error
+	// geom, when set, is the geometry of the row next returned last (a
+	// Shapefile's shape), in crs.
+	geom  func() orb.Geometry
+	crs   geo.CRS
+	unit  string // "row" or "feature", for messages
+	close func() error
 }
 
 // Describe says how the file is read: encoding, header row and column map.
 func (t *Table) Describe() string {
+	if t.unit == "feature" {
+		return fmt.Sprintf("%s: %s; fields %s", t.opts.Name, t.Encoding, t.h.describe())
+	}
 	return fmt.Sprintf("%s: %s, header on row %d; columns %s", t.opts.Name, t.Encoding, t.headRow, t.h.describe())
 }
 
@@ -186,9 +195,16 @@ func (t *Table) findHeader() error {
 // an error naming the file, row and column, and reading goes on; an error
 // that ends the file is yielded last.
 func (t *Table) Records() iter.Seq2[gazetteer.Input, error] {
-	crs := t.opts.CRS
+	crs := t.crs
+	if crs == 0 {
+		crs = t.opts.CRS
+	}
 	if crs == 0 {
 		crs = geo.CGCS2000
+	}
+	unit := t.unit
+	if unit == "" {
+		unit = "row"
 	}
 	return func(yield func(gazetteer.Input, error) bool) {
 		for {
@@ -196,15 +212,22 @@ func (t *Table) Records() iter.Seq2[gazetteer.Input, error] {
 			if err == io.EOF {
 				return
 			}
-			where := fmt.Sprintf("%s: row %d", t.opts.Name, n)
+			where := fmt.Sprintf("%s: %s %d", t.opts.Name, unit, n)
 			if err != nil {
 				yield(gazetteer.Input{Where: where}, &gazetteer.Error{Code: gazetteer.EInvalid, Where: where, Message: err.Error()})
+				if t.unit == "feature" && n > 0 {
+					continue // a Shapefile reads on past a bad feature
+				}
 				return
 			}
 			if blank(rec) {
 				continue
 			}
-			p, err := t.opts.place(row{h: t.h, cells: rec}, nil, crs)
+			var g orb.Geometry
+			if t.geom != nil {
+				g = t.geom()
+			}
+			p, err := t.opts.place(row{h: t.h, cells: rec}, g, crs)
 			if err != nil {
 				if !yield(gazetteer.Input{Where: where}, gazetteer.At(err, where)) {
 					return
