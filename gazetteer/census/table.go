@@ -105,16 +105,17 @@ func OpenCSV(r io.Reader, o Options) (*Table, error) {
 	return t, t.findHeader()
 }
 
-// validUTF8Prefix reports whether b is UTF-8, allowing the last rune to be
-// cut off by the end of the sample.
+// validUTF8Prefix reports whether the sample b is UTF-8, leaving out its
+// last character, which the end of the sample may have cut.
 func validUTF8Prefix(b []byte) bool {
-	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
-		if utf8.Valid(b) {
-			return true
-		}
-		b = b[:len(b)-1]
+	n := len(b)
+	for n > 0 && len(b)-n < utf8.UTFMax && !utf8.RuneStart(b[n-1]) {
+		n--
 	}
-	return len(b) == 0
+	if n > 0 {
+		n--
+	}
+	return utf8.Valid(b[:n])
 }
 
 // OpenXLSX opens the first sheet of an Excel workbook that has a header row,
