@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "review", args: "check NAME [--category CATEGORY] --near LAT,LON [--admin CODE] [--scale lane] [--json]",
+	register(&command{name: "review", args: "check NAME [--category CATEGORY] [--near LAT,LON | --geometry GEOJSON|WKT|FILE] [--admin CODE] [--scale lane] [--json]",
 		help: "naming review (地名审核): check a proposed name (exit 3 when a block finding exists)", run: cmdReview})
 	register(&command{name: "user", args: "add NAME --role admin|reviewer|editor | token NAME [--label L] | list",
 		help: "officer accounts: add (password from stdin or --password-file; no default), API tokens, list", run: cmdUser})
@@ -28,7 +28,8 @@ func cmdReview(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "review check", args: "NAME", help: "check a proposed name against the naming rules"}
 	fs := e.flags(c)
 	category := fs.String("category", "", "category in any form: 交通运输设施/道路街巷, 道路街巷, 街巷, 街, street, a GB/T 18521 code; none: taken from the name's 通名")
-	near := fs.String("near", "", "where the place is: LAT,LON (WGS84)")
+	near := fs.String("near", "", "where the place is: LAT,LON (WGS84); sets the county and township when --admin is not given")
+	geometry := fs.String("geometry", "", "the proposed geometry, WGS84: GeoJSON or WKT, inline or a file name (a line or polygon)")
 	admin := fs.String("admin", "", "statistical code of the jurisdiction (e.g. 320508)")
 	scale := fs.String("scale", "", "lane for a small lane")
 	action := fs.String("action", "naming", "naming, renaming, cancel or adjust")
@@ -58,6 +59,17 @@ func cmdReview(ctx context.Context, e *env, args []string) error {
 			return usagef("--near wants LAT,LON, got %q", *near)
 		}
 		sub.Point = &orb.Point{lon, lat}
+	}
+	if *geometry != "" {
+		text := *geometry
+		if b, err := os.ReadFile(text); err == nil {
+			text = string(b)
+		}
+		g, err := review.ParseGeometry(text)
+		if err != nil {
+			return fmt.Errorf("--geometry: %w", err)
+		}
+		sub.Geometry = g
 	}
 	s, err := e.openStore(ctx)
 	if err != nil {
@@ -93,6 +105,9 @@ func printReport(w io.Writer, rep *review.Report) {
 	if rep.Category != nil {
 		fmt.Fprintf(w, "category: %s\n", rep.Category.Message)
 	}
+	if rep.Location != nil {
+		fmt.Fprintf(w, "jurisdiction: %s\n", rep.Location.Message)
+	}
 	if rep.Scope != "" {
 		fmt.Fprintf(w, "scope: %s\n", rep.Scope)
 	}
@@ -102,6 +117,9 @@ func printReport(w io.Writer, rep *review.Report) {
 			fmt.Fprintf(w, "      → #%d %s", p.ID, p.Name)
 			if p.Matched != "" {
 				fmt.Fprintf(w, " (%s)", p.Matched)
+			}
+			if p.County != "" {
+				fmt.Fprintf(w, " %s", p.County)
 			}
 			if p.DistanceM > 0 {
 				fmt.Fprintf(w, " %.0f m", p.DistanceM)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -53,5 +55,46 @@ func TestReviewCategoryAsOfficersWrite(t *testing.T) {
 	code, _, stderr = wumen(t, "review", "check", "--db", db, "山塘街", "--category", "brigde")
 	if code != 3 || !strings.Contains(stderr, "unknown category") || !strings.Contains(stderr, "交通运输设施/桥梁") {
 		t.Errorf("an unknown category: exit %d %s", code, stderr)
+	}
+}
+
+// TestReviewNearSetsTheCounty: `--near` alone places the name in its county
+// on the shipped gazetteer, and the report says how.
+func TestReviewNearSetsTheCounty(t *testing.T) {
+	db := seeded(t)
+	code, rep, stderr := checkJSON(t, db, "山塘街", "--category", "街巷", "--near", "31.3205,120.5990")
+	if code != 3 || rep == nil || !rep.Has(review.RuleDuplicate) {
+		t.Fatalf("exit %d %s %+v", code, stderr, rep)
+	}
+	if c := rep.Location.County(); c == nil || c.Code != "320508" || rep.Location.By != review.AdminLocated {
+		t.Errorf("location %+v", rep.Location)
+	}
+	if !strings.Contains(rep.Scope, "姑苏区 320508") {
+		t.Errorf("scope %q", rep.Scope)
+	}
+	_, out, _ := wumen(t, "review", "check", "--db", db, "山塘街", "--near", "31.3205,120.5990")
+	if !strings.Contains(out, "jurisdiction: 所在行政区：姑苏区 320508（按位置推定") || !strings.Contains(out, "→ #51 山塘街 姑苏区 320508") {
+		t.Errorf("the text report must say where and how:\n%s", out)
+	}
+}
+
+// TestReviewGeometryOption: a line given as WKT, or a polygon as a GeoJSON
+// file, is located like a point; bad geometry is invalid input.
+func TestReviewGeometryOption(t *testing.T) {
+	db := seeded(t)
+	file := filepath.Join(t.TempDir(), "area.geojson")
+	poly := `{"type":"Polygon","coordinates":[[[120.5985,31.3200],[120.5995,31.3200],[120.5995,31.3210],[120.5985,31.3210],[120.5985,31.3200]]]}`
+	if err := os.WriteFile(file, []byte(poly), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []string{"LINESTRING (120.5985 31.3203, 120.5995 31.3207)", file} {
+		code, rep, stderr := checkJSON(t, db, "山塘街", "--category", "street", "--geometry", g)
+		if code != 3 || rep == nil || !rep.Has(review.RuleDuplicate) || rep.Location.County() == nil || rep.Location.County().Code != "320508" {
+			t.Errorf("--geometry %s: exit %d %s %+v", g, code, stderr, rep)
+		}
+	}
+	code, _, stderr := wumen(t, "review", "check", "--db", db, "山塘街", "--geometry", "LINESTRING (120.5 31.3")
+	if code != 3 || !strings.Contains(stderr, "--geometry") || !strings.Contains(stderr, "WKT") {
+		t.Errorf("bad WKT: exit %d %s", code, stderr)
 	}
 }

@@ -27,6 +27,9 @@ const (
 // Checker runs the naming rules against a gazetteer store.
 type Checker struct {
 	Store *gazetteer.Store
+	// Locator places a position in its county and township (the store's
+	// gazetteer.Store.Locator when nil).
+	Locator gazetteer.Locator
 	// NearM is the distance within which the same 专名 with another 通名
 	// is a near-duplicate (DefaultNearM when 0).
 	NearM float64
@@ -48,6 +51,9 @@ type Report struct {
 	Notes    int       `json:"notes"`
 	// Category says which category the rules used and how it was decided.
 	Category *CategoryNote `json:"category_note,omitempty"`
+	// Location says which county and township the rules used and how they
+	// were decided.
+	Location *LocationNote `json:"location_note,omitempty"`
 	// Scope says in words which places duplicates were sought among.
 	Scope   string `json:"scope"`
 	ScopeEN string `json:"scope_en"`
@@ -83,11 +89,6 @@ func (c *Checker) Check(ctx context.Context, sub Subject) (*Report, error) {
 			return nil, err
 		}
 		target = p
-		if sub.Admin == "" {
-			if cs := counties(p); len(cs) > 0 {
-				sub.Admin = cs[0]
-			}
-		}
 		if sub.Point == nil && p.Label != nil {
 			pt := *p.Label
 			sub.Point = &pt
@@ -109,8 +110,11 @@ func (c *Checker) Check(ctx context.Context, sub Subject) (*Report, error) {
 		return nil, err
 	}
 	rep.Category = note
-	rep.Subject = sub
 	add := func(f Finding) { rep.Findings = append(rep.Findings, f) }
+	if rep.Location, err = c.locate(ctx, &sub, target, add); err != nil {
+		return nil, err
+	}
+	rep.Subject = sub
 	if target != nil {
 		c.heritage(target, sub, add)
 	}
@@ -130,6 +134,9 @@ func (c *Checker) Check(ctx context.Context, sub Subject) (*Report, error) {
 		if err := c.revival(ctx, sub, add); err != nil {
 			return nil, err
 		}
+	}
+	if err := c.counties(ctx, rep); err != nil {
+		return nil, err
 	}
 	sort.SliceStable(rep.Findings, func(i, j int) bool {
 		return sevRank[rep.Findings[i].Severity] < sevRank[rep.Findings[j].Severity]

@@ -77,6 +77,9 @@ type Conflict struct {
 	Category  string  `json:"category,omitempty"`
 	Status    string  `json:"status,omitempty"`
 	DistanceM float64 `json:"distance_m,omitempty"` // 0 when either place has no location
+	// County names the county-level unit(s) the place is recorded in
+	// ("姑苏区 320508").
+	County string `json:"county,omitempty"`
 	URL       string  `json:"url"`                  // the place's public page
 }
 

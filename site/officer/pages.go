@@ -140,38 +140,11 @@ func (h *Handler) newProposal(w http.ResponseWriter, r *http.Request, sess *acco
 	h.render(w, "form", sess, d)
 }
 
-// parseGeometry reads a geometry typed as "lat,lon", WKT or GeoJSON.
+// parseGeometry reads a geometry typed as "lat,lon", WKT or GeoJSON
+// (review.ParseGeometry).
 func parseGeometry(s string) (*geojson.Geometry, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, nil
-	}
-	var g orb.Geometry
-	if strings.HasPrefix(s, "{") {
-		gg, err := geojson.UnmarshalGeometry([]byte(s))
-		if err != nil {
-			f, ferr := geojson.UnmarshalFeature([]byte(s))
-			if ferr != nil || f.Geometry == nil {
-				return nil, gazetteer.Errorf(gazetteer.EInvalid, "the GeoJSON geometry cannot be read: %v", err)
-			}
-			g = f.Geometry
-		} else {
-			g = gg.Geometry()
-		}
-	} else if la, lo, ok := strings.Cut(s, ","); ok && !strings.ContainsAny(s, "()") {
-		lat, err1 := strconv.ParseFloat(strings.TrimSpace(la), 64)
-		lon, err2 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
-		if err1 != nil || err2 != nil {
-			return nil, gazetteer.Errorf(gazetteer.EInvalid, "the point %q is not lat,lon", s)
-		}
-		g = orb.Point{lon, lat}
-	} else {
-		var err error
-		if g, err = wkt.Unmarshal(s); err != nil {
-			return nil, gazetteer.Errorf(gazetteer.EInvalid, "the WKT geometry cannot be read: %v", err)
-		}
-	}
-	if err := gazetteer.ValidGeometry(g); err != nil {
+	g, err := review.ParseGeometry(s)
+	if g == nil || err != nil {
 		return nil, err
 	}
 	return geojson.NewGeometry(g), nil
