@@ -48,4 +48,3 @@ func ParseGeometry(s string) (orb.Geometry, error) {
 	}
 	return g, nil
 }
-

@@ -80,7 +80,7 @@ type Conflict struct {
 	// County names the county-level unit(s) the place is recorded in
 	// ("姑苏区 320508").
 	County string `json:"county,omitempty"`
-	URL       string  `json:"url"`                  // the place's public page
+	URL    string `json:"url"` // the place's public page
 }
 
 // Finding is one result of a rule.
