@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -32,6 +33,7 @@ type Store struct {
 	// other processes.
 	mu       sync.Mutex
 	watchers []func(*Place)
+	auditLog atomic.Pointer[auditWriter]
 	cats     *Categories
 	now      func() time.Time
 

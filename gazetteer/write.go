@@ -202,7 +202,7 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 	if opt.DryRun {
 		return rep, nil
 	}
-	if err := tx.Commit(); err != nil {
+	if err := s.Commit(ctx, tx); err != nil {
 		return nil, err
 	}
 	for _, p := range written {

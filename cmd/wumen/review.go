@@ -174,11 +174,11 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		if pw == "" {
 			return usagef("no password given (there is no default password): pipe it on stdin or use --password-file")
 		}
-		u, err := as.AddUser(ctx, pos[0], *role, pw)
+		actx := gazetteer.WithAudit(ctx, func() gazetteer.AuditEntry {
+			return gazetteer.AuditEntry{Actor: "cli", Action: "user.add", Object: "user " + pos[0], Why: "role " + *role}
+		})
+		u, err := as.AddUser(actx, pos[0], *role, pw)
 		if err != nil {
-			return err
-		}
-		if err := as.Audit(ctx, "cli", "user.add", "user "+u.Name, "role "+u.Role, ""); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "added %s (%s)\n", u.Name, u.Role)
@@ -186,11 +186,11 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		if len(pos) != 1 {
 			return usagef("usage: wumen user token NAME [--label L]")
 		}
-		tok, err := as.NewToken(ctx, pos[0], *label)
+		actx := gazetteer.WithAudit(ctx, func() gazetteer.AuditEntry {
+			return gazetteer.AuditEntry{Actor: "cli", Action: "user.token", Object: "user " + pos[0], Why: *label}
+		})
+		tok, err := as.NewToken(actx, pos[0], *label)
 		if err != nil {
-			return err
-		}
-		if err := as.Audit(ctx, "cli", "user.token", "user "+pos[0], *label, ""); err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout, tok)

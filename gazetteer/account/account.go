@@ -69,7 +69,8 @@ type Session struct {
 
 // Service is the account store.
 type Service struct {
-	db *sql.DB
+	db    *sql.DB
+	store *gazetteer.Store
 	// Now is the clock.
 	Now func() time.Time
 	// Params hash new passwords.
@@ -88,7 +89,8 @@ func Open(store *gazetteer.Store) (*Service, error) {
 	if err := store.Migrate("account", migrations, "migrations"); err != nil {
 		return nil, err
 	}
-	s := &Service{db: store.DB(), Now: time.Now, Params: DefaultParams, SessionTTL: 8 * time.Hour}
+	s := &Service{db: store.DB(), store: store, Now: time.Now, Params: DefaultParams, SessionTTL: 8 * time.Hour}
+	store.SetAuditLog(func(ctx context.Context, tx *sql.Tx, e gazetteer.AuditEntry) error { return s.writeAudit(ctx, tx, e) })
 	s.Limiter = NewLimiter(5, 20, 15*time.Minute, func() time.Time { return s.Now() })
 	return s, nil
 }
@@ -126,14 +128,20 @@ func (s *Service) AddUser(ctx context.Context, name, role, password string) (*Us
 		return nil, err
 	}
 	u := &User{Name: name, Role: role, Created: s.now()}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO account_users(name,role,password,created_at) VALUES (?,?,?,?)`, name, role, hash, u.Created)
-	if err != nil {
-		if strings.Contains(err.Error(), "UNIQUE") {
-			return nil, gazetteer.Errorf(gazetteer.EConflict, "the user %s exists", name)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO account_users(name,role,password,created_at) VALUES (?,?,?,?)`, name, role, hash, u.Created)
+		if err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return gazetteer.Errorf(gazetteer.EConflict, "the user %s exists", name)
+			}
+			return err
 		}
+		u.ID, _ = res.LastInsertId()
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	u.ID, _ = res.LastInsertId()
 	return u, nil
 }
 
@@ -150,11 +158,13 @@ func (s *Service) SetPassword(ctx context.Context, name, password string) error 
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE account_users SET password=? WHERE id=?`, hash, u.ID); err != nil {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE account_users SET password=? WHERE id=?`, hash, u.ID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM account_sessions WHERE user_id=?`, u.ID)
 		return err
-	}
-	_, err = s.db.ExecContext(ctx, `DELETE FROM account_sessions WHERE user_id=?`, u.ID)
-	return err
+	})
 }
 
 // SetDisabled disables or enables an account; disabling ends its sessions
@@ -164,13 +174,29 @@ func (s *Service) SetDisabled(ctx context.Context, name string, disabled bool) e
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE account_users SET disabled=? WHERE id=?`, disabled, u.ID); err != nil {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE account_users SET disabled=? WHERE id=?`, disabled, u.ID); err != nil {
+			return err
+		}
+		if disabled {
+			_, err = tx.ExecContext(ctx, `DELETE FROM account_sessions WHERE user_id=?`, u.ID)
+		}
+		return err
+	})
+}
+
+// inTx runs fn in a transaction committed with the audit entry ctx carries
+// (gazetteer.WithAudit): an account change and its audit land together.
+func (s *Service) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
 		return err
 	}
-	if disabled {
-		_, err = s.db.ExecContext(ctx, `DELETE FROM account_sessions WHERE user_id=?`, u.ID)
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
 	}
-	return err
+	return s.store.Commit(ctx, tx)
 }
 
 // User returns the account with the given name.
@@ -237,8 +263,11 @@ func (s *Service) Login(ctx context.Context, name, password, ip string) (string,
 	s.Limiter.Succeeded(ip, name)
 	token := randomToken(32)
 	sess := &Session{CSRF: randomToken(32), Expires: s.Now().Add(s.SessionTTL)}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO account_sessions(id,user_id,csrf,created_at,expires_at,ip) VALUES (?,?,?,?,?,?)`,
-		digest(token), id, sess.CSRF, s.now(), sess.Expires.UTC().Format(time.RFC3339), ip)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO account_sessions(id,user_id,csrf,created_at,expires_at,ip) VALUES (?,?,?,?,?,?)`,
+			digest(token), id, sess.CSRF, s.now(), sess.Expires.UTC().Format(time.RFC3339), ip)
+		return err
+	})
 	if err != nil {
 		return "", nil, err
 	}
@@ -286,8 +315,10 @@ func (s *Service) Session(ctx context.Context, token string) (*Session, error) {
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM account_sessions WHERE id=?`, digest(token))
-	return err
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM account_sessions WHERE id=?`, digest(token))
+		return err
+	})
 }
 
 // TokenPrefix starts every API token, so leaked tokens are recognisable.
@@ -301,7 +332,10 @@ func (s *Service) NewToken(ctx context.Context, name, label string) (string, err
 		return "", err
 	}
 	tok := TokenPrefix + randomToken(32)
-	_, err = s.db.ExecContext(ctx, `INSERT INTO account_tokens(user_id,label,hash,created_at) VALUES (?,?,?,?)`, u.ID, label, digest(tok), s.now())
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO account_tokens(user_id,label,hash,created_at) VALUES (?,?,?,?)`, u.ID, label, digest(tok), s.now())
+		return err
+	})
 	return tok, err
 }
 
@@ -335,9 +369,20 @@ type AuditEntry struct {
 	IP     string `json:"ip"`
 }
 
-// Audit appends an entry to the audit log: who, when, what, why.
+// Audit appends an entry to the audit log on its own, for an event that
+// writes nothing else. A write is audited by giving its context an entry
+// (gazetteer.WithAudit): the entry is then written in the write's
+// transaction.
 func (s *Service) Audit(ctx context.Context, actor, action, object, why, ip string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO account_audit(at,actor,action,object,why,ip) VALUES (?,?,?,?,?,?)`, s.now(), actor, action, object, why, ip)
+	return s.writeAudit(ctx, s.db, gazetteer.AuditEntry{Actor: actor, Action: action, Object: object, Why: why, IP: ip})
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func (s *Service) writeAudit(ctx context.Context, db execer, e gazetteer.AuditEntry) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO account_audit(at,actor,action,object,why,ip) VALUES (?,?,?,?,?,?)`, s.now(), e.Actor, e.Action, e.Object, e.Why, e.IP)
 	return err
 }
 

@@ -335,7 +335,7 @@ func (s *Service) Create(ctx context.Context, p *Proposal, actor string) error {
 	if err := s.save(ctx, tx, p, nil, actor, "create", "", Draft, ""); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return s.Store.Commit(ctx, tx)
 }
 
 // save rewrites the proposal row and appends a history entry.
@@ -460,6 +460,8 @@ func (s *Service) Update(ctx context.Context, id int64, actor, note string, fn f
 	return p, s.inTx(ctx, func(tx *sql.Tx) error { return s.save(ctx, tx, p, rep, actor, "edit", p.State, p.State, note) })
 }
 
+// inTx runs fn in a transaction committed with the audit entry ctx carries
+// (gazetteer.WithAudit), so a change and its audit land together.
 func (s *Service) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.Store.DB().BeginTx(ctx, nil)
 	if err != nil {
@@ -469,7 +471,7 @@ func (s *Service) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return s.Store.Commit(ctx, tx)
 }
 
 // Check runs the rules for a proposal without storing the report.

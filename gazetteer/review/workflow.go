@@ -86,7 +86,8 @@ func (s *Service) Transition(ctx context.Context, id int64, t Transition, actor 
 			return nil, err
 		}
 		if rep.Blocked() {
-			_ = s.inTx(ctx, func(tx *sql.Tx) error {
+			// The refused approval is not audited as one; the check is kept.
+			_ = s.inTx(gazetteer.WithoutAudit(ctx), func(tx *sql.Tx) error {
 				return s.save(ctx, tx, p, rep, "wumen-review", "check", p.State, p.State, "批准前复核：存在否决项")
 			})
 			return nil, gazetteer.Errorf(gazetteer.EConflict, "the check has %d block finding(s): resolve them before approval", rep.Blocks)

@@ -68,11 +68,13 @@ func (h *Handler) apiCreate(w http.ResponseWriter, r *http.Request, u *account.U
 		h.apiError(w, r, err)
 		return
 	}
-	if err := h.Reviews.Create(r.Context(), &p, u.Name); err != nil {
+	ctx := h.audited(r, u.Name, "proposal.create", func() (string, string) {
+		return fmt.Sprintf("proposal %d", p.ID), p.Title() + "：" + p.Reasons + " (API)"
+	})
+	if err := h.Reviews.Create(ctx, &p, u.Name); err != nil {
 		h.apiError(w, r, err)
 		return
 	}
-	h.auditWrite(r, u.Name, "proposal.create", fmt.Sprintf("proposal %d", p.ID), p.Title()+"："+p.Reasons+" (API)")
 	w.Header().Set("Location", fmt.Sprintf("/officer/api/proposals/%d", p.ID))
 	writeJSON(w, http.StatusCreated, p)
 }
@@ -92,12 +94,14 @@ func (h *Handler) apiTransition(w http.ResponseWriter, r *http.Request, u *accou
 		h.apiError(w, r, gazetteer.Errorf(gazetteer.EForbidden, "the role %s may not %s a proposal", u.Role, t.Action))
 		return
 	}
-	p, err := h.Reviews.Transition(r.Context(), id, t, u.Name)
+	ctx := h.audited(r, u.Name, "proposal."+t.Action, func() (string, string) {
+		return fmt.Sprintf("proposal %d", id), t.Document + " " + t.Reason + " (API)"
+	})
+	p, err := h.Reviews.Transition(ctx, id, t, u.Name)
 	if err != nil {
 		h.apiError(w, r, err)
 		return
 	}
-	h.auditWrite(r, u.Name, "proposal."+t.Action, fmt.Sprintf("proposal %d", id), t.Document+" "+t.Reason+" (API)")
 	writeJSON(w, http.StatusOK, p)
 }
 

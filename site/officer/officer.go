@@ -270,8 +270,20 @@ func (h *Handler) maxBody() int64 {
 	return h.Reviews.MaxAttachment*3 + 1<<20
 }
 
-// auditWrite records a write: who, when, what, why.
-func (h *Handler) auditWrite(r *http.Request, actor, action, object, why string) {
+// audited returns the request's context carrying the audit entry of the
+// write it is given to: who, what, which object, why (what is called at
+// commit time, when the write has its ids). The entry is written inside the
+// write's transaction, so a crash cannot leave a write without its entry.
+func (h *Handler) audited(r *http.Request, actor, action string, what func() (object, why string)) context.Context {
+	ip := h.clientIP(r)
+	return gazetteer.WithAudit(r.Context(), func() gazetteer.AuditEntry {
+		o, w := what()
+		return gazetteer.AuditEntry{Actor: actor, Action: action, Object: o, Why: w, IP: ip}
+	})
+}
+
+// auditEvent records an event that writes nothing else (a refused login).
+func (h *Handler) auditEvent(r *http.Request, actor, action, object, why string) {
 	if err := h.Accounts.Audit(r.Context(), actor, action, object, why, h.clientIP(r)); err != nil {
 		h.log.Error("audit", "err", err)
 	}

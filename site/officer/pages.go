@@ -85,13 +85,13 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	tok, sess, err := h.Accounts.Login(r.Context(), name, r.PostFormValue("password"), h.clientIP(r))
+	ctx := h.audited(r, name, "login", func() (string, string) { return "user " + name, "" })
+	tok, _, err := h.Accounts.Login(ctx, name, r.PostFormValue("password"), h.clientIP(r))
 	if err != nil {
-		h.auditWrite(r, name, "login.failed", "user "+name, gazetteer.ErrorMessage(err))
+		h.auditEvent(r, name, "login.failed", "user "+name, gazetteer.ErrorMessage(err))
 		h.fail(w, r, nil, err)
 		return
 	}
-	h.auditWrite(r, sess.User.Name, "login", "user "+name, "")
 	h.setCookie(w, r, loginCookie, "", "/officer/login", -1)
 	h.setCookie(w, r, sessionCookie, tok, "/", int(h.Accounts.SessionTTL.Seconds()))
 	http.Redirect(w, r, "/officer/queue", http.StatusSeeOther)
@@ -99,9 +99,12 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, sess *account.Session) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		h.Accounts.Logout(r.Context(), c.Value)
+		ctx := h.audited(r, sess.User.Name, "logout", func() (string, string) { return "user " + sess.User.Name, "" })
+		if err := h.Accounts.Logout(ctx, c.Value); err != nil {
+			h.fail(w, r, sess, err)
+			return
+		}
 	}
-	h.auditWrite(r, sess.User.Name, "logout", "user "+sess.User.Name, "")
 	h.setCookie(w, r, sessionCookie, "", "/", -1)
 	http.Redirect(w, r, "/officer/login", http.StatusSeeOther)
 }
@@ -190,7 +193,10 @@ func (h *Handler) createProposal(w http.ResponseWriter, r *http.Request, sess *a
 	p := &review.Proposal{}
 	err := h.fillProposal(r, p)
 	if err == nil {
-		err = h.Reviews.Create(r.Context(), p, sess.User.Name)
+		ctx := h.audited(r, sess.User.Name, "proposal.create", func() (string, string) {
+			return fmt.Sprintf("proposal %d", p.ID), p.Title() + "：" + p.Reasons
+		})
+		err = h.Reviews.Create(ctx, p, sess.User.Name)
 	}
 	if err != nil {
 		w.WriteHeader(jsonapi.Status(gazetteer.ErrorCode(err)))
@@ -200,7 +206,6 @@ func (h *Handler) createProposal(w http.ResponseWriter, r *http.Request, sess *a
 		h.render(w, "form", sess, d)
 		return
 	}
-	h.auditWrite(r, sess.User.Name, "proposal.create", fmt.Sprintf("proposal %d", p.ID), p.Title()+"："+p.Reasons)
 	http.Redirect(w, r, fmt.Sprintf("/officer/proposals/%d", p.ID), http.StatusSeeOther)
 }
 
@@ -312,12 +317,12 @@ func (h *Handler) edit(w http.ResponseWriter, r *http.Request, sess *account.Ses
 		return
 	}
 	why := r.PostFormValue("why")
-	_, err := h.Reviews.Update(r.Context(), p.ID, sess.User.Name, why, func(q *review.Proposal) error { return h.fillProposal(r, q) })
+	ctx := h.audited(r, sess.User.Name, "proposal.edit", func() (string, string) { return fmt.Sprintf("proposal %d", p.ID), why })
+	_, err := h.Reviews.Update(ctx, p.ID, sess.User.Name, why, func(q *review.Proposal) error { return h.fillProposal(r, q) })
 	if err != nil {
 		h.fail(w, r, sess, err)
 		return
 	}
-	h.auditWrite(r, sess.User.Name, "proposal.edit", fmt.Sprintf("proposal %d", p.ID), why)
 	http.Redirect(w, r, fmt.Sprintf("/officer/proposals/%d", p.ID), http.StatusSeeOther)
 }
 
@@ -342,11 +347,13 @@ func (h *Handler) attach(w http.ResponseWriter, r *http.Request, sess *account.S
 			continue
 		}
 		a := &review.Attachment{Kind: kind, Filename: hdr.Filename, MIME: hdr.Header.Get("Content-Type"), Data: b}
-		if err := h.Reviews.Attach(r.Context(), p.ID, a, sess.User.Name); err != nil {
+		ctx := h.audited(r, sess.User.Name, "proposal.attach", func() (string, string) {
+			return fmt.Sprintf("proposal %d", p.ID), review.AttachmentTitle(a.Kind) + "：" + a.Filename
+		})
+		if err := h.Reviews.Attach(ctx, p.ID, a, sess.User.Name); err != nil {
 			h.fail(w, r, sess, err)
 			return
 		}
-		h.auditWrite(r, sess.User.Name, "proposal.attach", fmt.Sprintf("proposal %d", p.ID), review.AttachmentTitle(kind)+"："+hdr.Filename)
 		n++
 	}
 	if n == 0 {
@@ -400,11 +407,12 @@ func (h *Handler) comment(w http.ResponseWriter, r *http.Request, sess *account.
 		h.fail(w, r, sess, gazetteer.Errorf(gazetteer.EForbidden, "only reviewers record expert opinions"))
 		return
 	}
-	if err := h.Reviews.Comment(r.Context(), p.ID, kind, sess.User.Name, r.PostFormValue("body")); err != nil {
+	body := r.PostFormValue("body")
+	ctx := h.audited(r, sess.User.Name, "proposal."+kind, func() (string, string) { return fmt.Sprintf("proposal %d", p.ID), body })
+	if err := h.Reviews.Comment(ctx, p.ID, kind, sess.User.Name, body); err != nil {
 		h.fail(w, r, sess, err)
 		return
 	}
-	h.auditWrite(r, sess.User.Name, "proposal."+kind, fmt.Sprintf("proposal %d", p.ID), r.PostFormValue("body"))
 	http.Redirect(w, r, fmt.Sprintf("/officer/proposals/%d#comments", p.ID), http.StatusSeeOther)
 }
 
@@ -419,11 +427,13 @@ func (h *Handler) transition(w http.ResponseWriter, r *http.Request, sess *accou
 		h.fail(w, r, sess, gazetteer.Errorf(gazetteer.EForbidden, "your role (%s) may not %s a proposal", sess.User.Role, t.Action))
 		return
 	}
-	if _, err := h.Reviews.Transition(r.Context(), p.ID, t, sess.User.Name); err != nil {
+	ctx := h.audited(r, sess.User.Name, "proposal."+t.Action, func() (string, string) {
+		return fmt.Sprintf("proposal %d", p.ID), strings.TrimSpace(t.Document + " " + t.Reason)
+	})
+	if _, err := h.Reviews.Transition(ctx, p.ID, t, sess.User.Name); err != nil {
 		h.fail(w, r, sess, err)
 		return
 	}
-	h.auditWrite(r, sess.User.Name, "proposal."+t.Action, fmt.Sprintf("proposal %d", p.ID), strings.TrimSpace(t.Document+" "+t.Reason))
 	http.Redirect(w, r, fmt.Sprintf("/officer/proposals/%d", p.ID), http.StatusSeeOther)
 }
 
@@ -438,33 +448,34 @@ func (h *Handler) users(w http.ResponseWriter, r *http.Request, sess *account.Se
 
 func (h *Handler) addUser(w http.ResponseWriter, r *http.Request, sess *account.Session) {
 	name, role := strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("role")
-	if _, err := h.Accounts.AddUser(r.Context(), name, role, r.PostFormValue("password")); err != nil {
+	ctx := h.audited(r, sess.User.Name, "user.add", func() (string, string) { return "user " + name, "role " + role })
+	if _, err := h.Accounts.AddUser(ctx, name, role, r.PostFormValue("password")); err != nil {
 		h.fail(w, r, sess, err)
 		return
 	}
-	h.auditWrite(r, sess.User.Name, "user.add", "user "+name, "role "+role)
 	http.Redirect(w, r, "/officer/users", http.StatusSeeOther)
 }
 
 func (h *Handler) disableUser(w http.ResponseWriter, r *http.Request, sess *account.Session) {
 	name := r.PathValue("name")
 	disable := r.PostFormValue("disabled") != "false"
-	if err := h.Accounts.SetDisabled(r.Context(), name, disable); err != nil {
+	ctx := h.audited(r, sess.User.Name, "user.disable", func() (string, string) { return "user " + name, fmt.Sprintf("disabled=%v", disable) })
+	if err := h.Accounts.SetDisabled(ctx, name, disable); err != nil {
 		h.fail(w, r, sess, err)
 		return
 	}
-	h.auditWrite(r, sess.User.Name, "user.disable", "user "+name, fmt.Sprintf("disabled=%v", disable))
 	http.Redirect(w, r, "/officer/users", http.StatusSeeOther)
 }
 
 func (h *Handler) newToken(w http.ResponseWriter, r *http.Request, sess *account.Session) {
 	name := r.PathValue("name")
-	tok, err := h.Accounts.NewToken(r.Context(), name, r.PostFormValue("label"))
+	label := r.PostFormValue("label")
+	ctx := h.audited(r, sess.User.Name, "user.token", func() (string, string) { return "user " + name, label })
+	tok, err := h.Accounts.NewToken(ctx, name, label)
 	if err != nil {
 		h.fail(w, r, sess, err)
 		return
 	}
-	h.auditWrite(r, sess.User.Name, "user.token", "user "+name, r.PostFormValue("label"))
 	w.Header().Set("Cache-Control", "no-store")
 	h.render(w, "token", sess, map[string]any{"Title": "API token", "Name": name, "Token": tok})
 }
