@@ -261,6 +261,8 @@ type limiter struct {
 type bucket struct {
 	tokens float64
 	last   time.Time
+	// next is the page a paging client would ask for next (see paging.go).
+	next string
 }
 
 func newLimiter(rate float64, burst int) *limiter {
@@ -269,6 +271,13 @@ func newLimiter(rate float64, burst int) *limiter {
 
 // allow takes a token for key, or says how long until one is free.
 func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
+	return l.take(key, nil, now)
+}
+
+// take charges key for one request: a whole token, or pageCost when page
+// says the request continues the client's previous page (paging.go). It
+// says how long to wait when the bucket is short.
+func (l *limiter) take(key string, page *pageKey, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.calls++; l.calls%1024 == 0 {
@@ -285,18 +294,25 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	}
 	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
 	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
+	cost := 1.0
+	if page != nil && page.this == b.next {
+		cost = pageCost
+	}
+	if b.tokens >= cost {
+		b.tokens -= cost
+		if page != nil {
+			b.next = page.next
+		}
 		return true, 0
 	}
-	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+	return false, time.Duration((cost - b.tokens) / l.rate * float64(time.Second))
 }
 
 // rateLimit answers 429 JSON to a client over its budget on /api/.
 func (s *Server) rateLimit(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if limited(r.URL.Path) {
-			if ok, wait := s.limiter.allow(s.clientIP(r), time.Now()); !ok {
+		if lim := s.limiterFor(r.URL.Path); lim != nil {
+			if ok, wait := lim.take(s.clientIP(r), itemsPage(r), time.Now()); !ok {
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 				w.Header().Set("Cache-Control", "no-store")
 				writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": map[string]string{

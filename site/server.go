@@ -50,7 +50,10 @@ type Config struct {
 	Basemap *Basemap
 
 	// RateLimit is the sustained requests per second allowed per client IP
-	// on /api/ (default 10), Burst the bucket size (default 40).
+	// on /api/ (default 10), Burst the bucket size (default 40). The OGC
+	// service and exports have a bucket of their own, five times the burst,
+	// where each next page of an items query costs a fiftieth of a request
+	// (paging.go), so a GIS client can read a whole collection.
 	RateLimit float64
 	Burst     int
 	// TrustProxy takes the client IP from X-Forwarded-For (only behind a
@@ -88,6 +91,7 @@ type Server struct {
 	tilesMu  sync.Mutex
 	metrics  *metrics
 	limiter  *limiter
+	bulk     *limiter // the OGC service and exports (paging.go)
 	handler  http.Handler
 }
 
@@ -120,6 +124,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.limiter = newLimiter(cfg.RateLimit, cfg.Burst)
+	s.bulk = newLimiter(cfg.RateLimit, cfg.Burst*bulkBurstFactor)
 	s.routes()
 	s.handler = s.harden(s.mux)
 	return s, nil

@@ -52,3 +52,30 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// TestExportGPKGRelativePath: -o takes a plain file name, as a user types
+// it (a relative name once failed as "invalid uri authority").
+func TestExportGPKGRelativePath(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := gazetteer.Open(filepath.Join(dir, "src.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p := &gazetteer.Place{Name: "北寺塔", Category: gazetteer.Category{Class: "纪念地旅游景点"}, Geometry: orb.Point{120.6154018, 31.3245428},
+		Coord: &gazetteer.Coord{Method: "osm"}, Links: gazetteer.Links{OSM: "way/206076447"}}
+	if _, err := s.Put(ctx, p, gazetteer.Change{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, crs := range []geo.CRS{geo.WGS84, geo.GCJ02} {
+		out := crs.String() + ".gpkg"
+		if n, err := exportOther(ctx, s, "gpkg", out, io.Discard, gazetteer.ExportOptions{CRS: crs}); err != nil || n != 1 {
+			t.Fatalf("export -o %s = %d, %v", out, n, err)
+		}
+		if in, err := importOther(out, "gpkg", geo.WGS84); err != nil || len(in) != 1 {
+			t.Fatalf("import %s = %v, %v", out, in, err)
+		}
+	}
+}

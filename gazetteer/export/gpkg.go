@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"sort"
 	"strconv"
@@ -280,8 +279,7 @@ var tableDescriptions = map[string]string{
 // and CRS in gpkg_contents.description, and, for GCJ-02 and BD-09, the
 // custom spatial reference row the layers and geometry headers point to.
 func finishGPKG(path string, crs geo.CRS) error {
-	u := url.URL{Scheme: "file", Path: path}
-	db, err := sql.Open("sqlite", u.String())
+	db, err := sql.Open("sqlite", gpkg.FileURI(path, ""))
 	if err != nil {
 		return err
 	}
@@ -414,8 +412,7 @@ func rewriteSRSIDs(tx *sql.Tx, table, col string, id int) error {
 // FileCRS returns the CRS a GeoPackage's place layers declare (zero when the
 // file has no feature layer or an srs Wumen does not know).
 func FileCRS(path string) (geo.CRS, error) {
-	u := url.URL{Scheme: "file", Path: path, RawQuery: "mode=ro"}
-	db, err := sql.Open("sqlite", u.String())
+	db, err := sql.Open("sqlite", gpkg.FileURI(path, "mode=ro"))
 	if err != nil {
 		return 0, err
 	}
@@ -542,8 +539,7 @@ func ReadGPKG(path string, crs geo.CRS) ([]gazetteer.Input, error) {
 // gpkgTables lists the tables of gpkg_contents that hold places: feature
 // layers and attribute tables with a name column, plus the related tables.
 func gpkgTables(path string) ([]string, error) {
-	u := url.URL{Scheme: "file", Path: path, RawQuery: "mode=ro"}
-	db, err := sql.Open("sqlite", u.String())
+	db, err := sql.Open("sqlite", gpkg.FileURI(path, "mode=ro"))
 	if err != nil {
 		return nil, err
 	}

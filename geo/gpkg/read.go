@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -21,8 +22,7 @@ func Read(path, layer string, fn func(geom orb.Geometry, props map[string]any) e
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("gpkg: %w", err)
 	}
-	u := url.URL{Scheme: "file", Path: path, RawQuery: "mode=ro"}
-	db, err := sql.Open("sqlite", u.String())
+	db, err := sql.Open("sqlite", FileURI(path, "mode=ro"))
 	if err != nil {
 		return fmt.Errorf("gpkg: %s: %w", path, err)
 	}
@@ -31,6 +31,21 @@ func Read(path, layer string, fn func(geom orb.Geometry, props map[string]any) e
 		return fmt.Errorf("gpkg: %s: %w", path, err)
 	}
 	return nil
+}
+
+// FileURI returns the SQLite URI (https://sqlite.org/uri.html) of the file
+// at path with query q ("mode=ro", or empty). The path is made absolute
+// first: "file:" plus a relative name like suzhou.gpkg would be read as a
+// URI authority, which SQLite refuses.
+func FileURI(path, q string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: q}
+	if !strings.HasPrefix(u.Path, "/") { // a Windows drive letter
+		u.Path = "/" + u.Path
+	}
+	return u.String()
 }
 
 func read(db *sql.DB, layer string, fn func(orb.Geometry, map[string]any) error) error {

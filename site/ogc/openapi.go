@@ -38,7 +38,11 @@ func openAPIDoc(base string) map[string]any {
 			"400": map[string]any{"description": "invalid parameter"}, "404": map[string]any{"description": "not found"}}
 	}
 	get := func(id, summary string, params []any, resp map[string]any) map[string]any {
-		return map[string]any{"get": map[string]any{"operationId": id, "summary": summary, "parameters": params, "responses": resp}}
+		op := map[string]any{"operationId": id, "summary": summary, "responses": resp}
+		if len(params) > 0 { // OpenAPI 3.0 §4.7.10: parameters is a list, never null
+			op["parameters"] = params
+		}
+		return map[string]any{"get": op}
 	}
 	itemsParams := append([]any{cid, f, limit, offset, bbox, dt}, props...)
 	exportParams := []any{
