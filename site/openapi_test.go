@@ -660,6 +660,9 @@ func TestOpenAPIExamplesAnswer(t *testing.T) {
 	// Over the rate limit every path answers 429.
 	limited := openAPIServer(t, func(c *Config) { c.RateLimit, c.Burst = 1e-9, 1 }).Handler()
 	get(t, limited, "/api/v1/walks")
+	for i := 0; i < bulkBurstFactor; i++ { // the bulk bucket of /api/v1/export (paging.go)
+		get(t, limited, "/api/v1/export?format=shp")
+	}
 	for _, o := range ops {
 		u := o.request(t, nil)
 		r := get(t, limited, u)
