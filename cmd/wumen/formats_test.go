@@ -12,20 +12,26 @@ import (
 	"wumen/geo"
 )
 
-func TestExportImportOther(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
+// onePlace opens a store in dir holding 北寺塔, OSM way/206076447 (ODbL).
+func onePlace(t *testing.T, dir string) *gazetteer.Store {
+	t.Helper()
 	s, err := gazetteer.Open(filepath.Join(dir, "src.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	// 北寺塔, OSM way/206076447 (ODbL).
+	t.Cleanup(func() { s.Close() })
 	p := &gazetteer.Place{Name: "北寺塔", Category: gazetteer.Category{Class: "纪念地旅游景点"}, Geometry: orb.Point{120.6154018, 31.3245428},
 		Coord: &gazetteer.Coord{Method: "osm"}, Links: gazetteer.Links{OSM: "way/206076447"}}
-	if _, err := s.Put(ctx, p, gazetteer.Change{Actor: "test"}); err != nil {
+	if _, err := s.Put(context.Background(), p, gazetteer.Change{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+func TestExportImportOther(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := onePlace(t, dir)
 	for _, format := range []string{"gpkg", "lpf"} {
 		out := filepath.Join(dir, "out."+format)
 		n, err := exportOther(ctx, s, format, out, io.Discard, gazetteer.ExportOptions{CRS: geo.GCJ02})
@@ -58,16 +64,7 @@ func abs(x float64) float64 {
 func TestExportGPKGRelativePath(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := gazetteer.Open(filepath.Join(dir, "src.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	p := &gazetteer.Place{Name: "北寺塔", Category: gazetteer.Category{Class: "纪念地旅游景点"}, Geometry: orb.Point{120.6154018, 31.3245428},
-		Coord: &gazetteer.Coord{Method: "osm"}, Links: gazetteer.Links{OSM: "way/206076447"}}
-	if _, err := s.Put(ctx, p, gazetteer.Change{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	s := onePlace(t, dir)
 	t.Chdir(dir)
 	for _, crs := range []geo.CRS{geo.WGS84, geo.GCJ02} {
 		out := crs.String() + ".gpkg"
