@@ -7,6 +7,7 @@
 //   - culture.jsonl   further Wu-culture names (gardens, streets, bridges, water, hills …), ids 1000–99999
 //   - walks.jsonl     walks whose stops reference place ids
 //   - categories.json the census 大类 and their 子类 the importer accepts
+//   - osm_tags.tsv, osm_names.tsv  how OpenStreetMap tags become categories and names
 //
 // The files are generated from shared/data/suzhou and data/src by
 // `go run ./data/internal/gen -shared ../shared/data`; see README.md.
@@ -16,7 +17,7 @@ package data
 
 import "embed"
 
-// FS holds the dataset files (*.jsonl and categories.json) at its root.
+// FS holds the dataset files (*.jsonl, categories.json and the OSM tables) at its root.
 //
-//go:embed *.jsonl categories.json
+//go:embed *.jsonl categories.json osm_tags.tsv osm_names.tsv
 var FS embed.FS

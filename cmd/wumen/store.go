@@ -19,7 +19,7 @@ import (
 
 func init() {
 	register(&command{name: "init", help: "create the store from the embedded dataset (fails if it exists, unless --force)", run: cmdInit})
-	register(&command{name: "import", args: "FILE...", help: "import JSON Lines, GeoJSON, CSV, census tables (.xlsx, GBK CSV), Shapefiles, GeoPackage or Linked Places records (one transaction; --dry-run shows the changes)", run: cmdImport})
+	register(&command{name: "import", args: "FILE...", help: "import JSON Lines, GeoJSON, CSV, census tables (.xlsx, GBK CSV), Shapefiles, GeoPackage or Linked Places records, or an OpenStreetMap extract (.osm.pbf, .osm, Overpass JSON; conflated with the places held) (one transaction; --dry-run shows the changes)", run: cmdImport})
 	register(&command{name: "export", help: "export places: jsonl, geojson, geojsonl, csv, gpkg, kml, lpf, lptsv, pmtiles (filters: --category --admin --heritage --bbox --since …)", run: cmdExport})
 	register(&command{name: "show", args: "ID|CODE", help: "print one place as JSON, with --revisions its history", run: cmdShow})
 	register(&command{name: "backup", args: "FILE", help: "write a consistent copy of the live store (restore: stop the server, copy FILE over the store)", run: cmdBackup})
@@ -121,7 +121,7 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 func cmdImport(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "import", args: "FILE...", help: "import records"}
 	fs := e.flags(c)
-	format := fs.String("format", "", "jsonl, geojson, csv, xlsx, shp, gpkg or lpf (default: from the file extension)")
+	format := fs.String("format", "", "jsonl, geojson, csv, xlsx, shp, gpkg, lpf or osm (default: from the file extension; .osm.pbf, .osm, .osm.bz2, .osm.gz and Overpass .json are osm)")
 	crsName := fs.String("crs", "", "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09 (default: what the file says, else WGS84; CGCS2000 for census tables)")
 	columns := fs.String("columns", "", "a JSON file mapping the file's column names to fields (see README)")
 	skip := fs.Bool("skip-invalid", false, "import the valid records of a file with bad ones, and report what was skipped")
@@ -129,12 +129,19 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	actor := fs.String("actor", defaultActor(), "who makes the change (recorded in the revisions)")
 	reason := fs.String("reason", "import", "why (recorded in the revisions)")
 	match := fs.Bool("match-links", true, "a record without an id updates the place with the same OSM id, GeoNames id or statistical code")
+	of := bindOSMFlags(fs)
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
 		return usagef("import needs at least one FILE")
+	}
+	if osm, err := isOSM(files, *format); err != nil || osm {
+		if err != nil {
+			return err
+		}
+		return e.importOSM(ctx, files, of, *dry, gazetteer.Change{Actor: *actor, Reason: *reason})
 	}
 	var o inputOptions
 	o.format = *format

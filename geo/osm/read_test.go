@@ -14,6 +14,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"wumen/geo/osm/osmtest"
 )
 
 // readAll reads a file and returns its objects by reference (way/2001).
@@ -29,19 +31,6 @@ func readAll(t *testing.T, name string) (map[string]*Object, Stats) {
 		t.Fatal(err)
 	}
 	return got, st
-}
-
-// toPBF converts an XML fixture with osmium-tool, as a user would.
-func toPBF(t *testing.T, src string) string {
-	t.Helper()
-	if _, err := exec.LookPath("osmium"); err != nil {
-		t.Fatal("osmium-tool is needed to make the PBF fixture (apt-get install osmium-tool; .ci/run installs it)")
-	}
-	dst := filepath.Join(t.TempDir(), strings.TrimSuffix(filepath.Base(src), ".osm")+".osm.pbf")
-	if out, err := exec.Command("osmium", "cat", src, "-o", dst).CombinedOutput(); err != nil {
-		t.Fatalf("osmium cat: %v\n%s", err, out)
-	}
-	return dst
 }
 
 func TestReadFormats(t *testing.T) {
@@ -61,7 +50,7 @@ func TestReadFormats(t *testing.T) {
 	if out, err := exec.Command("sh", "-c", "bzip2 -c "+xmlFile+" > "+bz).CombinedOutput(); err != nil {
 		t.Fatalf("bzip2: %v %s", err, out)
 	}
-	for _, name := range []string{xmlFile, gz, bz, toPBF(t, xmlFile)} {
+	for _, name := range []string{xmlFile, gz, bz, osmtest.PBF(t, xmlFile)} {
 		t.Run(filepath.Base(name), func(t *testing.T) {
 			got, st := readAll(t, name)
 			if st.Nodes != 47 || st.Ways != 17 || st.Relations != 2 {

@@ -2,6 +2,7 @@ package osm
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/osm"
@@ -52,7 +53,7 @@ func (s *stream) object(o osm.Object, fn func(*Object) error) error {
 	switch o := o.(type) {
 	case *osm.Node:
 		s.stats.Nodes++
-		p := orb.Point{o.Lon, o.Lat}
+		p := fixed(o.Lon, o.Lat)
 		if err := s.nodes.Add(int64(o.ID), p); err != nil {
 			return err
 		}
@@ -108,7 +109,7 @@ func (s *stream) line(ns osm.WayNodes) (orb.LineString, int) {
 	missing := 0
 	for _, n := range ns {
 		if n.Lat != 0 || n.Lon != 0 {
-			ls = append(ls, orb.Point{n.Lon, n.Lat})
+			ls = append(ls, fixed(n.Lon, n.Lat))
 			continue
 		}
 		p, ok := s.nodes.Get(int64(n.ID))
@@ -180,4 +181,11 @@ func (s *stream) relation(r *osm.Relation) *Object {
 		obj.Geometry = mls
 	}
 	return obj
+}
+
+// fixed rounds a location to OSM's 1e-7 degrees, so that a node reads the
+// same from PBF (integers times a granularity), XML (decimal text) and the
+// node index: the same extract in another format changes nothing.
+func fixed(lon, lat float64) orb.Point {
+	return orb.Point{math.Round(lon*coordScale) / coordScale, math.Round(lat*coordScale) / coordScale}
 }
