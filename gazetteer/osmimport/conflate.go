@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
-	"github.com/paulmach/orb/project"
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/script"
@@ -167,29 +165,8 @@ func distance(p *gazetteer.Place, g orb.Geometry) *float64 {
 	if p.Label != nil {
 		at = *p.Label
 	}
-	if inside(g, at) {
-		z := 0.0
-		return &z
-	}
-	// Local metres around the place: equirectangular, exact enough within
-	// a city.
-	const r = 6371008.8
-	k := math.Cos(at[1] * math.Pi / 180)
-	local := project.Geometry(orb.Clone(g), func(q orb.Point) orb.Point {
-		return orb.Point{(q[0] - at[0]) * math.Pi / 180 * r * k, (q[1] - at[1]) * math.Pi / 180 * r}
-	})
-	d := math.Round(planar.DistanceFrom(local, orb.Point{}))
+	d := math.Round(gazetteer.DistanceM(at, g))
 	return &d
-}
-
-func inside(g orb.Geometry, p orb.Point) bool {
-	switch g := g.(type) {
-	case orb.Polygon:
-		return planar.PolygonContains(g, p)
-	case orb.MultiPolygon:
-		return planar.MultiPolygonContains(g, p)
-	}
-	return false
 }
 
 // enrich adds what a feature knows to the place it matched — a geometry

@@ -1,9 +1,8 @@
 package osm
 
 import (
-	"math"
-
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 )
 
 // MergeLines groups lines (the ways of one street, or of one river) into
@@ -72,15 +71,8 @@ func touches(a, b orb.LineString, tol float64) bool {
 	return false
 }
 
-// metres is the distance between two nearby points (equirectangular; exact
-// enough within a city).
-func metres(a, b orb.Point) float64 {
-	const r = 6371008.8
-	lat := (a[1] + b[1]) / 2 * math.Pi / 180
-	dx := (b[0] - a[0]) * math.Pi / 180 * math.Cos(lat) * r
-	dy := (b[1] - a[1]) * math.Pi / 180 * r
-	return math.Hypot(dx, dy)
-}
+// metres is the great-circle distance between two points (orb/geo).
+func metres(a, b orb.Point) float64 { return geo.DistanceHaversine(a, b) }
 
 // joinChains joins lines whose ends meet (within tol) into as few lines as
 // it can, extending each chain at both ends.
