@@ -200,6 +200,13 @@ func listMatches(ms []CategoryMatch, sep string) string {
 // it may mean. ok is false when the name ends in no listed generic.
 func (c *Categories) FromName(name string) (m CategoryMatch, alternatives []Category, ok bool) {
 	name = strings.TrimSpace(name)
+	if m, alt, ok := c.fromName(name); ok {
+		return m, alt, ok
+	}
+	return c.fromName(script.ToSimplified(name)) // 寶帶橋 ends in 橋, read as 桥
+}
+
+func (c *Categories) fromName(name string) (m CategoryMatch, alternatives []Category, ok bool) {
 	best := ""
 	for _, f := range categoryForms() {
 		if f.kind == CategoryByGeneric && len(f.form) > len(best) && len(f.form) < len(name) &&

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"wumen/gazetteer"
 	"wumen/gazetteer/review"
+	"wumen/gazetteer/review/reviewtest"
 )
 
 // checkJSON runs `wumen review check … --json` and decodes the report.
@@ -96,5 +100,57 @@ func TestReviewGeometryOption(t *testing.T) {
 	code, _, stderr := wumen(t, "review", "check", "--db", db, "山塘街", "--geometry", "LINESTRING (120.5 31.3")
 	if code != 3 || !strings.Contains(stderr, "--geometry") || !strings.Contains(stderr, "WKT") {
 		t.Errorf("bad WKT: exit %d %s", code, stderr)
+	}
+}
+
+// TestReviewHeldCases runs the held set through the command line, typed as
+// an officer would: --category as written, --near LAT,LON, --geometry WKT.
+func TestReviewHeldCases(t *testing.T) {
+	db := seeded(t)
+	s, err := gazetteer.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := reviewtest.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	type run struct {
+		hc   reviewtest.Case
+		args []string
+	}
+	var runs []run
+	for _, hc := range cases {
+		args := []string{hc.Name}
+		ll, err := hc.LatLon(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, kv := range [][2]string{{"--category", hc.Category}, {"--admin", hc.Admin}, {"--near", ll}, {"--geometry", hc.Geometry}} {
+			if kv[1] != "" {
+				args = append(args, kv[0], kv[1])
+			}
+		}
+		runs = append(runs, run{hc, args})
+	}
+	s.Close()
+	for _, r := range runs {
+		code, rep, stderr := checkJSON(t, db, r.args...)
+		var err error
+		if rep == nil {
+			err = errors.New(stderr)
+		}
+		for _, msg := range r.hc.Verify(rep, err) {
+			t.Errorf("%s: wumen review check %s: %s", r.hc, strings.Join(r.args, " "), msg)
+		}
+		want := 0
+		switch {
+		case err != nil || rep.Blocked():
+			want = 3
+		}
+		if code != want {
+			t.Errorf("%s: exit %d, want %d", r.hc, code, want)
+		}
 	}
 }

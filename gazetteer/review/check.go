@@ -292,26 +292,55 @@ func (c *Checker) characters(ctx context.Context, sub Subject, add func(Finding)
 		if lv == 1 || lv == 2 {
 			continue
 		}
-		var id int64
-		var text string
-		err := c.Store.DB().QueryRowContext(ctx, `SELECT n.place_id, n.text FROM place_names n JOIN places p ON p.id=n.place_id
-			WHERE instr(n.text, ?) > 0 AND n.place_id <> ? ORDER BY p.rank DESC, n.place_id LIMIT 1`, string(r), sub.Target).Scan(&id, &text)
-		if err == nil {
-			add(Finding{Rule: RuleRareEstablished, Severity: Note, Article: ArtChars,
-				Message:   fmt.Sprintf("“%c”是%s，但已见于本地地名“%s”，属地名用字", r, levelZH(lv), text),
-				MessageEN: fmt.Sprintf("%c is %s, but established in the local name %s", r, levelEN(lv), text),
-				Places:    []Conflict{{ID: id, Name: text, URL: c.url(id)}}})
-			continue
-		}
-		rule := RuleRareLevel3
+		f := Finding{Rule: RuleRareLevel3, Severity: Warn, Article: ArtChars,
+			Message:   fmt.Sprintf("“%c”是%s，属生僻字", r, levelZH(lv)),
+			MessageEN: fmt.Sprintf("%c is %s: a rare character", r, levelEN(lv))}
 		if lv == 0 {
-			rule = RuleRareNonStandard
+			f.Rule = RuleRareNonStandard
+			f.Message = fmt.Sprintf("“%c”是%s，属不规范字或生僻字", r, levelZH(lv))
+			f.MessageEN = fmt.Sprintf("%c is %s: a non-standard or rare character", r, levelEN(lv))
 		}
-		add(Finding{Rule: rule, Severity: Warn, Article: ArtChars,
-			Message:   fmt.Sprintf("“%c”是%s，属生僻字或不规范字", r, levelZH(lv)),
-			MessageEN: fmt.Sprintf("%c is %s: a rare or non-standard character", r, levelEN(lv))})
+		p, err := c.establishedIn(ctx, r, sub)
+		if err != nil {
+			return err
+		}
+		if p != nil {
+			// A place-name character (甪 of 甪直) is why many characters are
+			// in level 3 at all: in use here, it is weighed, not warned.
+			f.Severity = Note
+			f.Message += fmt.Sprintf("；但已见于本地地名“%s”，属地名用字", p.Name)
+			f.MessageEN += fmt.Sprintf("; but established in the local name %s", p.Name)
+			f.Places = []Conflict{c.conflict(p, sub, "")}
+		}
+		add(f)
 	}
 	return nil
+}
+
+// establishedIn returns the most important current place whose name holds
+// r, within the subject's county when it has one.
+func (c *Checker) establishedIn(ctx context.Context, r rune, sub Subject) (*gazetteer.Place, error) {
+	ms, err := c.query(ctx, `SELECT p.id, p.name, 'standard' FROM place_names n JOIN places p ON p.id=n.place_id
+		WHERE instr(n.text, ?) > 0 AND n.place_id <> ? AND p.status='current' GROUP BY p.id ORDER BY max(p.rank) DESC, p.id LIMIT 200`, string(r), sub.Target)
+	if err != nil {
+		return nil, err
+	}
+	county := countyOf(sub.Admin)
+	for _, m := range ms {
+		p, err := c.Store.Get(ctx, m.id)
+		if err != nil {
+			return nil, err
+		}
+		if county == "" {
+			return p, nil
+		}
+		for _, pc := range counties(p) {
+			if pc == county {
+				return p, nil
+			}
+		}
+	}
+	return nil, nil
 }
 
 func levelZH(lv int) string {
@@ -334,8 +363,9 @@ func generic(sub Subject, add func(Finding)) {
 	if !ok {
 		return
 	}
+	name := script.ToSimplified(sub.Name) // the 通名 of 寶帶橋 is 桥
 	for _, g := range allowed {
-		if len(sub.Name) > len(g) && strings.HasSuffix(sub.Name, g) {
+		if len(name) > len(g) && strings.HasSuffix(name, g) {
 			return
 		}
 	}
@@ -343,7 +373,7 @@ func generic(sub Subject, add func(Finding)) {
 	if sub.Category.Subclass != "" {
 		cat += "/" + sub.Category.Subclass
 	}
-	g := genericOf(sub.Name)
+	g := genericOf(name)
 	if g == "" {
 		add(Finding{Rule: RuleGenericMissing, Severity: Warn, Article: ArtGeneric,
 			Message:   fmt.Sprintf("名称缺少与类别“%s”相符的通名（可用：%s）", cat, strings.Join(allowed, "、")),

@@ -48,7 +48,6 @@ const (
 	RuleSameSpecific     = "dup.near_specific"      // same 专名 with another 通名 close by
 	RuleRareNonStandard  = "char.nonstandard"       // outside the 8,105
 	RuleRareLevel3       = "char.level3"            // level 3 of the 8,105
-	RuleRareEstablished  = "char.established"       // rare but established in local names
 	RuleInflated         = "big.word"               // 大: inflated word
 	RuleInflatedGeneric  = "big.generic"            // 大: 通名 overstating the entity
 	RuleForeign          = "foreign.word"           // 洋
@@ -66,6 +65,7 @@ const (
 	RuleHeritageMeasures = "heritage.measures"      // protected, measures recorded
 	RuleHistoricValue    = "heritage.value"         // important historical value
 	RuleRevival          = "revival.candidates"     // 活化使用 candidates
+	RuleRevivalRepeat    = "revival.repeat"         // the name is a historical or cancelled one
 	RuleTarget           = "target"                 // the place to rename/cancel is missing or unsuitable
 )
 

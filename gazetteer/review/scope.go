@@ -10,6 +10,7 @@ import (
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/romanize"
+	"wumen/gazetteer/script"
 )
 
 // Peer groups: names compete for uniqueness only with names of the same kind
@@ -123,214 +124,6 @@ func countyOf(code string) string {
 	return code[:6]
 }
 
-// peers loads the places by id and keeps those in the subject's peer group and
-// statutory scope.
-func (c *Checker) peers(ctx context.Context, sub Subject, ids []int64) ([]*gazetteer.Place, error) {
-	group := subjectGroup(sub)
-	county := countyOf(sub.Admin)
-	var out []*gazetteer.Place
-	seen := map[int64]bool{}
-	for _, id := range ids {
-		if seen[id] || id == sub.Target {
-			continue
-		}
-		seen[id] = true
-		p, err := c.Store.Get(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if p.Status != gazetteer.StatusCurrent {
-			continue
-		}
-		if group != groupAny && groupOf(p.Category, p.Level, p.Generic) != group {
-			continue
-		}
-		if countyWide(group) && county != "" {
-			in := false
-			for _, pc := range counties(p) {
-				in = in || pc == county
-			}
-			if !in {
-				continue
-			}
-		}
-		out = append(out, p)
-	}
-	return out, nil
-}
-
-type match struct {
-	id         int64
-	text, kind string
-}
-
-func (c *Checker) query(ctx context.Context, q string, args ...any) ([]match, error) {
-	rows, err := c.Store.DB().QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []match
-	for rows.Next() {
-		var m match
-		if err := rows.Scan(&m.id, &m.text, &m.kind); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}
-
-// duplicates finds 重: exact duplicates, homophones and near-duplicates among
-// the subject's peers in its statutory scope.
-func (c *Checker) duplicates(ctx context.Context, sub Subject, rep *Report, add func(Finding)) error {
-	group := subjectGroup(sub)
-	county := countyOf(sub.Admin)
-	if county != "" {
-		if p, err := c.Store.GetByCode(ctx, county); err == nil {
-			county = p.Name + " " + county
-		}
-	}
-	rep.Scope, rep.ScopeEN = scopeWords(group, county)
-	scopeNote := "（比对范围：" + rep.Scope + "）"
-	scopeNoteEN := " (scope: " + rep.ScopeEN + ")"
-	done := map[int64]bool{}
-	report := func(ms []match, fn func(p *gazetteer.Place, m match) *Finding) error {
-		byID := map[int64]match{}
-		var ids []int64
-		for _, m := range ms {
-			if _, ok := byID[m.id]; !ok {
-				byID[m.id] = m
-				ids = append(ids, m.id)
-			}
-		}
-		ps, err := c.peers(ctx, sub, ids)
-		if err != nil {
-			return err
-		}
-		for _, p := range ps {
-			if done[p.ID] {
-				continue
-			}
-			if f := fn(p, byID[p.ID]); f != nil {
-				done[p.ID] = true
-				f.Places = []Conflict{c.conflict(p, sub, byID[p.ID].text)}
-				f.Message += scopeNote
-				f.MessageEN += scopeNoteEN
-				add(*f)
-			}
-		}
-		return nil
-	}
-
-	// Exact duplicates: the standard name (block) or another current name.
-	ms, err := c.query(ctx, `SELECT place_id, text, kind FROM place_names WHERE text=? AND kind<>'historical' ORDER BY kind<>'standard', place_id`, sub.Name)
-	if err != nil {
-		return err
-	}
-	err = report(ms, func(p *gazetteer.Place, m match) *Finding {
-		if m.kind == gazetteer.KindStandard {
-			return &Finding{Rule: RuleDuplicate, Severity: Block, Article: ArtDuplicate,
-				Message:   fmt.Sprintf("与现有地名“%s”重名（重）", p.Name),
-				MessageEN: fmt.Sprintf("duplicates the existing name %s (重)", p.Name)}
-		}
-		return &Finding{Rule: RuleDuplicateAlias, Severity: Warn, Article: ArtDuplicate,
-			Message:   fmt.Sprintf("与“%s”的别称“%s”重名（重）", p.Name, m.text),
-			MessageEN: fmt.Sprintf("duplicates %s, another name of %s (重)", m.text, p.Name)}
-	})
-	if err != nil {
-		return err
-	}
-
-	// Homophones: every combination of candidate readings (同音).
-	readings := readingsOf(sub.Name)
-	if len(readings) > 0 {
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(readings)), ",")
-		args := []any{}
-		for _, r := range readings {
-			args = append(args, r)
-		}
-		args = append(args, sub.Name)
-		ms, err := c.query(ctx, `SELECT place_id, text, kind FROM place_names WHERE toneless IN (`+ph+`) AND text<>? AND kind IN ('standard','alias','colloquial') ORDER BY kind<>'standard', place_id`, args...)
-		if err != nil {
-			return err
-		}
-		preferred := romanize.Toneless(sub.Name)
-		toned := tonedKey(sub.Name)
-		err = report(ms, func(p *gazetteer.Place, m match) *Finding {
-			other := romanize.Toneless(m.text)
-			switch {
-			case other == preferred && tonedKey(m.text) == toned:
-				return &Finding{Rule: RuleHomophoneToned, Severity: Warn, Article: ArtDuplicate,
-					Message:   fmt.Sprintf("与“%s”同音同调（%s）（重）", m.text, stdPinyin(sub.Name)),
-					MessageEN: fmt.Sprintf("sounds the same as %s, tones included (重)", m.text)}
-			case other == preferred:
-				return &Finding{Rule: RuleHomophone, Severity: Warn, Article: ArtDuplicate,
-					Message:   fmt.Sprintf("与“%s”同音（%s）（重）", m.text, preferred),
-					MessageEN: fmt.Sprintf("a homophone of %s (%s) (重)", m.text, preferred)}
-			}
-			return &Finding{Rule: RuleHomophoneReading, Severity: Note, Article: ArtDuplicate,
-				Message:   fmt.Sprintf("按多音字的另一读音与“%s”同音（%s）", m.text, other),
-				MessageEN: fmt.Sprintf("sounds like %s (%s) in another reading of a character", m.text, other)}
-		})
-		if err != nil {
-			return err
-		}
-	}
-
-	// Near-duplicates: one character apart in the 专名, same 通名.
-	spec, gen := romanize.Split(sub.Name)
-	n := len([]rune(sub.Name))
-	if n >= 3 {
-		ms, err := c.query(ctx, `SELECT id, name, 'standard' FROM places WHERE status='current' AND length(name)=? AND name<>? AND generic=?`, n, sub.Name, gen)
-		if err != nil {
-			return err
-		}
-		var near []match
-		for _, m := range ms {
-			if oneApart(sub.Name, m.text) {
-				near = append(near, m)
-			}
-		}
-		err = report(near, func(p *gazetteer.Place, m match) *Finding {
-			return &Finding{Rule: RuleOneCharApart, Severity: Warn, Article: ArtDuplicate,
-				Message:   fmt.Sprintf("与“%s”仅一字之差，易混淆（重）", p.Name),
-				MessageEN: fmt.Sprintf("one character apart from %s, easily confused (重)", p.Name)}
-		})
-		if err != nil {
-			return err
-		}
-	}
-
-	// Same 专名 with another 通名 close by (山塘街 beside 山塘路).
-	if spec != "" && gen != "" {
-		ms, err := c.query(ctx, `SELECT id, name, 'standard' FROM places WHERE status='current' AND specific=? AND generic<>'' AND generic<>?`, spec, gen)
-		if err != nil {
-			return err
-		}
-		near := c.nearM()
-		err = report(ms, func(p *gazetteer.Place, m match) *Finding {
-			if sub.Point != nil && p.Label != nil && geo.Distance(*sub.Point, *p.Label) > near {
-				return nil
-			}
-			return &Finding{Rule: RuleSameSpecific, Severity: Warn, Article: ArtDuplicate,
-				Message:   fmt.Sprintf("与附近的“%s”专名相同、通名不同，易混淆（重）", p.Name),
-				MessageEN: fmt.Sprintf("same specific as %s nearby with another generic, easily confused (重)", p.Name)}
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (c *Checker) nearM() float64 {
-	if c.NearM > 0 {
-		return c.NearM
-	}
-	return DefaultNearM
-}
-
 // readingsOf returns the toneless readings of name over the combinations of
 // its characters' candidate readings, preferred first, at most maxReadings.
 func readingsOf(name string) []string {
@@ -381,6 +174,9 @@ func oneApart(a, b string) bool {
 // revival offers historical names no longer in use near the proposed place
 // for 活化使用 (实施办法; DOMAIN.md §6).
 func (c *Checker) revival(ctx context.Context, sub Subject, add func(Finding)) error {
+	if err := c.revivalRepeat(ctx, sub, add); err != nil {
+		return err
+	}
 	if sub.Point == nil {
 		return nil
 	}
@@ -430,6 +226,42 @@ func (c *Checker) revival(ctx context.Context, sub Subject, add func(Finding)) e
 		Message:   fmt.Sprintf("附近%.0f米内有不再使用的历史地名，可考虑活化使用：%s", r, strings.Join(names, "、")),
 		MessageEN: fmt.Sprintf("historical names no longer in use within %.0f m, candidates for revival: %s", r, strings.Join(names, ", ")),
 		Places:    ks})
+	return nil
+}
+
+// revivalRepeat finds the proposed name among names no longer in use: a
+// historical name, or the name of a cancelled or historical place. Taking it
+// up again is 活化使用 (实施办法; DOMAIN.md §6), offered as a suggestion, not
+// a duplicate.
+func (c *Checker) revivalRepeat(ctx context.Context, sub Subject, add func(Finding)) error {
+	ms, err := c.query(ctx, `SELECT n.place_id, n.text, n.kind FROM place_names n JOIN places p ON p.id=n.place_id
+		WHERE n.text IN (?, ?) AND n.place_id <> ? AND (n.kind='historical' OR p.status IN ('historical','cancelled'))
+		ORDER BY p.status='current', n.place_id`, sub.Name, script.ToSimplified(sub.Name), sub.Target)
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, m := range ms {
+		if seen[m.id] {
+			continue
+		}
+		seen[m.id] = true
+		p, err := c.Store.Get(ctx, m.id)
+		if err != nil {
+			return err
+		}
+		what, whatEN := fmt.Sprintf("“%s”的曾用名", p.Name), "a former name of "+p.Name
+		switch {
+		case p.Status == gazetteer.StatusCancelled:
+			what, whatEN = "已注销的地名", "a cancelled place name"
+		case p.Status == gazetteer.StatusHistorical && m.text == p.Name:
+			what, whatEN = "不再使用的历史地名", "a historical name no longer in use"
+		}
+		add(Finding{Rule: RuleRevivalRepeat, Severity: Note, Article: ArtRevival,
+			Message:   fmt.Sprintf("“%s”是%s；重新启用属活化使用，可优先考虑，不按重名处理", m.text, what),
+			MessageEN: fmt.Sprintf("%s is %s: taking it up again is a revival (活化使用), a suggestion rather than a duplicate", m.text, whatEN),
+			Places:    []Conflict{c.conflict(p, sub, m.text)}})
+	}
 	return nil
 }
 
