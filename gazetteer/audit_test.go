@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 
 	"wumen/gazetteer"
@@ -61,5 +62,27 @@ func TestAuditCommitsWithTheWrite(t *testing.T) {
 	s.DB().QueryRow(`SELECT count(*) FROM audit_test`).Scan(&n)
 	if n != 1 {
 		t.Errorf("%d audit entries, want 1", n)
+	}
+}
+
+// An import whose context ends (SIGTERM) stops and writes nothing.
+func TestPutAllStopsWhenCancelled(t *testing.T) {
+	s := openTemp(t)
+	in, err := gazetteer.ReadJSONL(strings.NewReader(fixture), "fixture.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err = s.PutAll(ctx, in, gazetteer.Change{Actor: "test"}, gazetteer.PutOptions{Progress: func(int) {
+		if n++; n == 2 {
+			cancel()
+		}
+	}})
+	if err == nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled import: %v", err)
+	}
+	if c, _ := s.Count(context.Background(), gazetteer.Filter{}); c != 0 {
+		t.Errorf("a cancelled import left %d places", c)
 	}
 }

@@ -43,6 +43,9 @@ func (s *Store) Import(ctx context.Context, recs Records, c Change, opt PutOptio
 		}
 	}
 	for r, err := range recs {
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, interrupted(cerr)
+		}
 		if err == nil {
 			Derive(r.Place)
 			err = At(s.cats.Validate(r.Place), r.Where)

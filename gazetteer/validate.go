@@ -2,12 +2,14 @@ package gazetteer
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
+	"github.com/peterstace/simplefeatures/rtree"
 )
 
 // CensusClasses are the 11 大类 of the 2nd national place-name census.
@@ -147,19 +149,21 @@ func (c *Categories) Validate(p *Place) error {
 			return invalid(f+".source", "%s needs its source", f)
 		}
 	}
-	if p.Geometry != nil {
-		if err := ValidGeometry(p.Geometry); err != nil {
+	if p.Label != nil {
+		if err := validPoint("label", *p.Label); err != nil {
 			return err
 		}
+	}
+	if p.Geometry != nil {
+		// The cheap fields first: a record refused for its method costs
+		// nothing, whatever the size of its geometry.
 		if p.Coord == nil || !validMethods[p.Coord.Method] {
 			return invalid("coord.method", "a geometry needs its coordinate method (surveyed, osm, geonames, digitized, estimated)")
 		}
 		if p.Coord.Method == "estimated" && p.Coord.AccuracyM <= 0 {
 			return invalid("coord.accuracy_m", "an estimated coordinate needs an honest accuracy in metres")
 		}
-	}
-	if p.Label != nil {
-		if err := validPoint("label", *p.Label); err != nil {
+		if err := ValidGeometry(p.Geometry); err != nil {
 			return err
 		}
 	}
@@ -188,11 +192,21 @@ func validPoint(field string, p orb.Point) error {
 	return nil
 }
 
+// MaxVertices is the most vertices one geometry may have. The largest real
+// boundaries (a county's, from OpenStreetMap) have a few hundred thousand;
+// ten times the largest keeps one record's validation to seconds.
+const MaxVertices = 2_000_000
+
 // ValidGeometry checks coordinates are finite and in range, lines have two
-// points, and polygon rings are closed, have four points and do not
-// intersect themselves.
+// points, polygon rings are closed, have four points and do not intersect
+// themselves, and the geometry has at most MaxVertices vertices. It takes
+// O(n log n) time in the number of vertices (an R-tree over the ring's
+// edges), so a boundary of a million vertices validates in seconds.
 func ValidGeometry(g orb.Geometry) error {
 	const f = "geometry.coordinates"
+	if n := vertices(g); n > MaxVertices {
+		return invalid(f, "the geometry has %d vertices; at most %d are accepted (simplify it first, e.g. ogr2ogr -simplify)", n, MaxVertices)
+	}
 	pts := func(ps []orb.Point) error {
 		for _, p := range ps {
 			if err := validPoint(f, p); err != nil {
@@ -211,8 +225,8 @@ func ValidGeometry(g orb.Geometry) error {
 		if r[0] != r[len(r)-1] {
 			return invalid(f, "polygon ring is not closed")
 		}
-		if selfIntersects(r) {
-			return invalid(f, "polygon ring intersects itself")
+		if i, j, ok := selfIntersection(r); ok {
+			return invalid(f, "polygon ring intersects itself: edge %d (from point %d) meets edge %d near %g,%g", i+1, i+1, j+1, r[j][0], r[j][1])
 		}
 		return nil
 	}
@@ -250,22 +264,90 @@ func ValidGeometry(g orb.Geometry) error {
 	return nil
 }
 
-// selfIntersects reports whether two non-adjacent edges of a closed ring
-// cross or touch. Rings here are small (hand-drawn or imported outlines), so
-// the quadratic check is cheaper than building a sweep structure.
-func selfIntersects(r orb.Ring) bool {
+// vertices counts the points of a geometry.
+func vertices(g orb.Geometry) int {
+	switch g := g.(type) {
+	case orb.Point:
+		return 1
+	case orb.MultiPoint:
+		return len(g)
+	case orb.LineString:
+		return len(g)
+	case orb.MultiLineString:
+		n := 0
+		for _, l := range g {
+			n += len(l)
+		}
+		return n
+	case orb.Ring:
+		return len(g)
+	case orb.Polygon:
+		n := 0
+		for _, r := range g {
+			n += len(r)
+		}
+		return n
+	case orb.MultiPolygon:
+		n := 0
+		for _, p := range g {
+			n += vertices(p)
+		}
+		return n
+	}
+	return 0
+}
+
+// Vertices counts the points of a geometry (for per-request limits).
+func Vertices(g orb.Geometry) int { return vertices(g) }
+
+// smallRing is the edge count below which every pair of edges is tested
+// directly: cheaper than building an index.
+const smallRing = 32
+
+// errFound stops an R-tree search at the first crossing.
+var errFound = errors.New("found")
+
+// selfIntersection returns two non-adjacent edges i < j of a closed ring
+// that cross or touch. Large rings use an R-tree of the edges' bounding
+// boxes (simplefeatures' bulk-loaded R-tree, as its own validity check does):
+// each edge is tested only against the edges whose boxes overlap its own,
+// O(n log n) for real outlines instead of the n²/2 pairs.
+func selfIntersection(r orb.Ring) (int, int, bool) {
 	n := len(r) - 1 // edges
-	for i := 0; i < n; i++ {
-		for j := i + 1; j < n; j++ {
-			if j == i+1 || (i == 0 && j == n-1) {
-				continue // adjacent edges share a vertex
-			}
-			if segmentsIntersect(r[i], r[i+1], r[j], r[j+1]) {
-				return true
+	adjacent := func(i, j int) bool { return j == i+1 || (i == 0 && j == n-1) }
+	if n < smallRing {
+		for i := 0; i < n; i++ {
+			for j := i + 2; j < n; j++ {
+				if !adjacent(i, j) && segmentsIntersect(r[i], r[i+1], r[j], r[j+1]) {
+					return i, j, true
+				}
 			}
 		}
+		return 0, 0, false
 	}
-	return false
+	box := func(i int) rtree.Box {
+		a, b := r[i], r[i+1]
+		return rtree.Box{MinX: math.Min(a[0], b[0]), MinY: math.Min(a[1], b[1]), MaxX: math.Max(a[0], b[0]), MaxY: math.Max(a[1], b[1])}
+	}
+	items := make([]rtree.BulkItem, n)
+	for i := range items {
+		items[i] = rtree.BulkItem{Box: box(i), RecordID: i}
+	}
+	tree := rtree.BulkLoad(items)
+	for i := 0; i < n; i++ {
+		found := -1
+		tree.RangeSearch(box(i), func(j int) error {
+			if j > i && !adjacent(i, j) && segmentsIntersect(r[i], r[i+1], r[j], r[j+1]) {
+				found = j
+				return errFound
+			}
+			return nil
+		})
+		if found >= 0 {
+			return i, found, true
+		}
+	}
+	return 0, 0, false
 }
 
 func segmentsIntersect(p1, p2, p3, p4 orb.Point) bool {

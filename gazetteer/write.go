@@ -106,6 +106,9 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 		return nil, Errorf(EInvalid, "a write needs an actor (who)")
 	}
 	for _, r := range in {
+		if err := ctx.Err(); err != nil {
+			return nil, interrupted(err)
+		}
 		Derive(r.Place)
 		if err := s.cats.Validate(r.Place); err != nil {
 			return nil, At(err, r.Where)
@@ -132,6 +135,9 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 	rep := &Report{}
 	var written []*Place
 	for i, r := range in {
+		if err := ctx.Err(); err != nil {
+			return nil, interrupted(err) // SIGTERM: the transaction rolls back
+		}
 		p := r.Place
 		before, err := s.findExisting(ctx, tx, st.byID, p, opt.MatchLinks)
 		if err != nil {
@@ -211,6 +217,12 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 		}
 	}
 	return rep, nil
+}
+
+// interrupted is the error of a write stopped by its context (SIGINT or
+// SIGTERM during an import): nothing was written.
+func interrupted(err error) error {
+	return fmt.Errorf("interrupted (%w); nothing was written", err)
 }
 
 // At places a domain error at where ("file.jsonl:12", "features[3]"),

@@ -238,19 +238,30 @@ func (s *Service) validate(ctx context.Context, p *Proposal) error {
 	default:
 		return invalidf("unknown proposal kind %q (naming, renaming, cancel, adjust)", p.Kind)
 	}
-	if p.Geometry != nil {
-		if err := gazetteer.ValidGeometry(p.Geometry.Geometry()); err != nil {
-			return err
-		}
-	}
 	if p.Admin != "" && !digits(p.Admin) {
 		return invalidf("the jurisdiction %q is not a statistical code", p.Admin)
 	}
 	if p.Applicant == "" {
 		return invalidf("the applicant (申报单位) is missing")
 	}
+	// The geometry last: the cheap fields refuse a bad proposal first.
+	if p.Geometry != nil {
+		g := p.Geometry.Geometry()
+		if n := gazetteer.Vertices(g); n > MaxProposalVertices {
+			return invalidf("the geometry has %d vertices; a proposal may have at most %d (simplify the outline)", n, MaxProposalVertices)
+		}
+		if err := gazetteer.ValidGeometry(g); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+// MaxProposalVertices bounds the geometry of one proposal, and so the server
+// time one request can cost (validation is O(n log n) for an outline, worse
+// only for rings drawn to defeat the index, which this limit keeps to about a
+// second). A street's line or a new estate's outline has a few hundred.
+const MaxProposalVertices = 20_000
 
 // category resolves a category written in any form into the table's own
 // (gazetteer.Categories.Resolve), so that a stored proposal holds the census
