@@ -149,11 +149,6 @@ func (c *Categories) Validate(p *Place) error {
 			return invalid(f+".source", "%s needs its source", f)
 		}
 	}
-	if p.Label != nil {
-		if err := validPoint("label", *p.Label); err != nil {
-			return err
-		}
-	}
 	if p.Geometry != nil {
 		// The cheap fields first: a record refused for its method costs
 		// nothing, whatever the size of its geometry.
@@ -164,6 +159,11 @@ func (c *Categories) Validate(p *Place) error {
 			return invalid("coord.accuracy_m", "an estimated coordinate needs an honest accuracy in metres")
 		}
 		if err := ValidGeometry(p.Geometry); err != nil {
+			return err
+		}
+	}
+	if p.Label != nil {
+		if err := validPoint("label", *p.Label); err != nil {
 			return err
 		}
 	}
