@@ -27,8 +27,16 @@ const Attribution = "Wumen gazetteer. Contains data © OpenStreetMap contributor
 	"contains data from GeoNames (https://www.geonames.org/), licensed under CC BY 4.0; administrative codes: National Bureau of Statistics of China (2023)."
 
 // ReadJSONL reads the project's JSON Lines: one Place a line. Blank lines are
-// skipped. Errors name the file, line and field.
+// skipped. Errors name the file, line and field. A record that declares its
+// CRS (wumen_crs, as exports write it) is converted to WGS84.
 func ReadJSONL(r io.Reader, name string) ([]Input, error) {
+	return ReadJSONLIn(r, name, 0)
+}
+
+// ReadJSONLIn reads JSON Lines whose coordinates are in crs (zero: what each
+// record declares, else WGS84), converting them to WGS84 at the edge. A
+// record declaring another CRS than crs is refused (crs.go).
+func ReadJSONLIn(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 	var out []Input
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
@@ -40,10 +48,15 @@ func ReadJSONL(r io.Reader, name string) ([]Input, error) {
 			continue
 		}
 		where := fmt.Sprintf("%s:%d", name, line)
-		p, err := decodeRecord(b)
+		p, declared, err := decodeRecord(b)
 		if err != nil {
 			return nil, At(err, where)
 		}
+		rc, err := DeclaredCRS(where+": wumen_crs", crs, declared)
+		if err != nil {
+			return nil, err
+		}
+		toWGS84(p, rc)
 		out = append(out, Input{Place: p, Where: where})
 	}
 	if err := sc.Err(); err != nil {
@@ -60,27 +73,35 @@ func ToWGS84(in []Input, crs geo.CRS) {
 		return
 	}
 	for _, r := range in {
-		if r.Place.Geometry != nil {
-			r.Place.Geometry = geo.ToWGS84(r.Place.Geometry, crs)
-			r.Place.Label = nil
-		} else if r.Place.Label != nil {
-			l := geo.ToWGS84(*r.Place.Label, crs).(orb.Point)
-			r.Place.Label = &l
-		}
+		toWGS84(r.Place, crs)
+	}
+}
+
+func toWGS84(p *Place, crs geo.CRS) {
+	if isWGS84(crs) {
+		return
+	}
+	if p.Geometry != nil {
+		p.Geometry = geo.ToWGS84(p.Geometry, crs)
+		p.Label = nil
+	} else if p.Label != nil {
+		l := geo.ToWGS84(*p.Label, crs).(orb.Point)
+		p.Label = &l
 	}
 }
 
 // decodeRecord parses one JSON record strictly: valid UTF-8 (encoding/json
 // would silently replace bad bytes), no unknown fields, finite numbers.
-func decodeRecord(b []byte) (*Place, error) {
+func decodeRecord(b []byte) (*Place, string, error) {
 	if !utf8.Valid(b) {
-		return nil, invalid("", "invalid UTF-8")
+		return nil, "", invalid("", "invalid UTF-8")
 	}
 	p := new(Place)
-	if err := decodeStrict(json.NewDecoder(bytes.NewReader(b)), p); err != nil {
-		return nil, jsonError(err)
+	crs, err := decodeStrict(json.NewDecoder(bytes.NewReader(b)), p)
+	if err != nil {
+		return nil, "", jsonError(err)
 	}
-	return p, nil
+	return p, crs, nil
 }
 
 func jsonError(err error) error {
@@ -88,7 +109,7 @@ func jsonError(err error) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &te):
-		return invalid(strings.TrimPrefix(te.Field, "placeAlias."), "expected %s, got %s", te.Type, te.Value)
+		return invalid(strings.TrimPrefix(te.Field, "placeAlias."), "write %s here, not %s", jsonWant(te.Type), jsonValueWord(te.Value))
 	case errors.As(err, &se):
 		return invalid("", "broken JSON at byte %d: %v", se.Offset, se)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -97,84 +118,9 @@ func jsonError(err error) error {
 	return invalid("", "%v", err)
 }
 
-// ReadGeoJSON reads a FeatureCollection whose features carry Place fields as
-// properties (as WriteGeoJSON writes them; at least name and category),
-// converting coordinates from crs to WGS84 at the edge.
-func ReadGeoJSON(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if !utf8.Valid(b) {
-		return nil, &Error{Code: EInvalid, Where: name, Message: "invalid UTF-8"}
-	}
-	var fc struct {
-		Type     string            `json:"type"`
-		CRS      string            `json:"wumen_crs"`
-		Features []json.RawMessage `json:"features"`
-	}
-	if err := json.Unmarshal(b, &fc); err != nil {
-		return nil, At(jsonError(err), name)
-	}
-	// A Wumen export names a non-WGS84 CRS it was written in; reading it as
-	// WGS84 would store shifted coordinates.
-	if fc.CRS != "" {
-		declared, err := geo.ParseCRS(fc.CRS)
-		if err != nil {
-			return nil, &Error{Code: EInvalid, Where: name + ": wumen_crs", Message: err.Error()}
-		}
-		switch {
-		case crs == 0 || crs == geo.WGS84 || crs == declared:
-			crs = declared
-		default:
-			return nil, &Error{Code: EInvalid, Where: name + ": wumen_crs",
-				Message: fmt.Sprintf("the file says its coordinates are %s, but the import was told %s", declared, crs)}
-		}
-	}
-	if fc.Type != "FeatureCollection" {
-		return nil, &Error{Code: EInvalid, Where: name + ": type", Message: "expected a GeoJSON FeatureCollection"}
-	}
-	var out []Input
-	for i, raw := range fc.Features {
-		where := fmt.Sprintf("%s: features[%d]", name, i)
-		var f struct {
-			ID         json.RawMessage `json:"id"`
-			Geometry   json.RawMessage `json:"geometry"`
-			Properties json.RawMessage `json:"properties"`
-		}
-		if err := json.Unmarshal(raw, &f); err != nil {
-			return nil, At(jsonError(err), where)
-		}
-		p := new(Place)
-		if len(f.Properties) > 0 && string(f.Properties) != "null" {
-			if err := json.Unmarshal(f.Properties, p); err != nil {
-				return nil, At(jsonError(err), where+".properties")
-			}
-		}
-		if p.ID == 0 && len(f.ID) > 0 {
-			if id, err := strconv.ParseInt(strings.Trim(string(f.ID), `"`), 10, 64); err == nil {
-				p.ID = id
-			}
-		}
-		p.Geometry, p.Label = nil, nil
-		if len(f.Geometry) > 0 && string(f.Geometry) != "null" {
-			g, err := geojson.UnmarshalGeometry(f.Geometry)
-			if err != nil {
-				return nil, &Error{Code: EInvalid, Where: where + ".geometry", Message: err.Error()}
-			}
-			if err := ValidGeometry(g.Geometry()); err != nil {
-				return nil, At(err, where)
-			}
-			p.Geometry = geo.ToWGS84(g.Geometry(), crs)
-		}
-		out = append(out, Input{Place: p, Where: where})
-	}
-	return out, nil
-}
-
 // CSVHeader is the column order of CSV exports; imports find columns by name.
 var CSVHeader = []string{"id", "name", "specific", "generic", "pinyin", "class", "subclass", "status", "code", "admin",
-	"heritage", "lon", "lat", "wkt", "coord_method", "accuracy_m", "osm", "geonames", "wikidata", "license", "updated"}
+	"heritage", "lon", "lat", "wkt", "crs", "coord_method", "accuracy_m", "osm", "geonames", "wikidata", "license", "updated"}
 
 // ReadCSV reads places from CSV with a header row: name and class are
 // required; the position comes from wkt, or from lon and lat, in crs.
@@ -290,7 +236,11 @@ func placeFromCSV(get func(string) string, crs geo.CRS) (*Place, error) {
 		if err := ValidGeometry(g); err != nil {
 			return nil, err
 		}
-		p.Geometry = geo.ToWGS84(g, crs)
+		rc, err := DeclaredCRS("crs", crs, get("crs"))
+		if err != nil {
+			return nil, err
+		}
+		p.Geometry = geo.ToWGS84(g, rc)
 		p.Coord = &Coord{Method: get("coord_method")}
 		if s := get("accuracy_m"); s != "" {
 			a, err := num("accuracy_m")
@@ -308,6 +258,8 @@ type ExportOptions struct {
 	Filter Filter
 	CRS    geo.CRS
 	BOM    bool // CSV: a UTF-8 byte-order mark for Excel
+	// Seq writes GeoJSON lines as an RFC 8142 text sequence (geojsonseq).
+	Seq bool
 	// Progress, when set, is called with the running count.
 	Progress func(n int)
 }
@@ -316,8 +268,6 @@ type ExportOptions struct {
 // record a line, in id order — the same form as the files in data/.
 func (s *Store) WriteJSONL(ctx context.Context, w io.Writer, o ExportOptions) (int, error) {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
 	n := 0
 	progress := func() {
 		n++
@@ -325,18 +275,30 @@ func (s *Store) WriteJSONL(ctx context.Context, w io.Writer, o ExportOptions) (i
 			o.Progress(n)
 		}
 	}
+	// Every record names its CRS (wumen_crs, crs.go), so a file in GCJ-02
+	// cannot be read back as WGS84 by mistake.
+	member := []byte(`,"wumen_crs":"` + crsName(o.CRS) + `"}`)
+	line := func(doc []byte) error {
+		doc = bytes.TrimRight(doc, "\n")
+		bw.Write(doc[:len(doc)-1])
+		bw.Write(member)
+		return bw.WriteByte('\n')
+	}
 	var err error
 	if isWGS84(o.CRS) {
 		// The stored record is the line: copy it, no decoding.
 		err = s.eachDoc(ctx, o.Filter, func(doc []byte) error {
 			progress()
-			bw.Write(doc)
-			return bw.WriteByte('\n')
+			return line(doc)
 		})
 	} else {
 		err = s.Each(ctx, o.Filter, func(p *Place) error {
 			progress()
-			return enc.Encode(inCRS(p, o.CRS))
+			b, err := marshalNoEscape(inCRS(p, o.CRS))
+			if err != nil {
+				return err
+			}
+			return line(b)
 		})
 	}
 	if err != nil {
@@ -382,16 +344,17 @@ func Feature(p *Place) (*geojson.Feature, error) {
 	return f, nil
 }
 
-// WriteGeoJSON streams an RFC 7946 FeatureCollection (GeoJSON Lines when
-// lines is true: one feature a line), with the attribution and, when not
-// WGS84, the CRS named as a foreign member.
+// WriteGeoJSON streams an RFC 7946 FeatureCollection with the attribution
+// and its CRS named as a foreign member (wumen_crs). With lines it writes
+// one feature a line instead, each naming its CRS in properties.wumen_crs:
+// GeoJSON Lines, or with o.Seq an RFC 8142 GeoJSON text sequence (each
+// feature led by the record separator U+001E).
 func (s *Store) WriteGeoJSON(ctx context.Context, w io.Writer, o ExportOptions, lines bool) (int, error) {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	if !lines {
-		head := map[string]any{"type": "FeatureCollection", "attribution": Attribution}
+		head := map[string]any{"type": "FeatureCollection", "attribution": Attribution, "wumen_crs": crsName(o.CRS)}
 		if !isWGS84(o.CRS) {
 			head["crs_note"] = "coordinates in " + o.CRS.String() + "; RFC 7946 readers expect WGS84"
-			head["wumen_crs"] = o.CRS.String()
 		}
 		hb, _ := json.Marshal(head)
 		bw.Write(hb[:len(hb)-1])
@@ -402,6 +365,9 @@ func (s *Store) WriteGeoJSON(ctx context.Context, w io.Writer, o ExportOptions, 
 		if n > 0 && !lines {
 			bw.WriteString(",\n")
 		}
+		if lines && o.Seq {
+			bw.WriteByte(0x1e) // RFC 8142 §2.2
+		}
 		bw.Write(b)
 		if lines {
 			bw.WriteByte('\n')
@@ -411,10 +377,14 @@ func (s *Store) WriteGeoJSON(ctx context.Context, w io.Writer, o ExportOptions, 
 			o.Progress(n)
 		}
 	}
+	var crsTag json.RawMessage // each line names its CRS; a collection names it once
+	if lines {
+		crsTag = json.RawMessage(`"` + crsName(o.CRS) + `"`)
+	}
 	var err error
 	if isWGS84(o.CRS) {
 		err = s.eachDoc(ctx, o.Filter, func(doc []byte) error {
-			b, err := featureFromDoc(doc)
+			b, err := featureFromDoc(doc, crsTag)
 			if err != nil {
 				return err
 			}
@@ -426,6 +396,9 @@ func (s *Store) WriteGeoJSON(ctx context.Context, w io.Writer, o ExportOptions, 
 			f, err := Feature(inCRS(p, o.CRS))
 			if err != nil {
 				return err
+			}
+			if crsTag != nil {
+				f.Properties["wumen_crs"] = crsName(o.CRS)
 			}
 			b, err := marshalNoEscape(f)
 			if err != nil {
@@ -447,10 +420,13 @@ func (s *Store) WriteGeoJSON(ctx context.Context, w io.Writer, o ExportOptions, 
 // featureFromDoc turns a stored record into the GeoJSON feature Feature
 // would make, splitting only its top level (geometry out, the rest as
 // properties) instead of decoding and re-encoding the whole place.
-func featureFromDoc(doc []byte) ([]byte, error) {
+func featureFromDoc(doc []byte, crsTag json.RawMessage) ([]byte, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(doc, &top); err != nil {
 		return nil, err
+	}
+	if crsTag != nil {
+		top["wumen_crs"] = crsTag
 	}
 	geom := top["geometry"]
 	if len(geom) == 0 {
@@ -493,6 +469,7 @@ func (s *Store) WriteCSV(ctx context.Context, w io.Writer, o ExportOptions) (int
 	}
 	cw := csv.NewWriter(bw)
 	cw.Write(CSVHeader)
+	crs := crsName(o.CRS) // every row names its CRS (the crs column census imports read)
 	n := 0
 	err := s.Each(ctx, o.Filter, func(p *Place) error {
 		p = inCRS(p, o.CRS)
@@ -523,7 +500,7 @@ func (s *Store) WriteCSV(ctx context.Context, w io.Writer, o ExportOptions) (int
 			o.Progress(n)
 		}
 		return cw.Write([]string{strconv.FormatInt(p.ID, 10), p.Name, p.Specific, p.Generic, p.Pinyin, p.Category.Class,
-			p.Category.Subclass, string(p.Status), p.Code, strings.Join(p.Admin, "|"), strings.Join(her, "|"), lon, lat, wk,
+			p.Category.Subclass, string(p.Status), p.Code, strings.Join(p.Admin, "|"), strings.Join(her, "|"), lon, lat, wk, crs,
 			method, acc, p.Links.OSM, gn, p.Links.Wikidata, p.License, p.Updated})
 	})
 	if err != nil {

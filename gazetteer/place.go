@@ -193,6 +193,9 @@ type placeJSON struct {
 	placeAlias
 	Geometry *geojson.Geometry `json:"geometry,omitempty"`
 	Label    *[2]float64       `json:"label,omitempty"`
+	// CRS is the CRS an exported record's coordinates are in (crs.go); the
+	// store never holds it: imports convert to WGS84 at the edge.
+	CRS string `json:"wumen_crs,omitempty"`
 }
 
 type placeAlias Place
@@ -221,15 +224,16 @@ func (p *Place) UnmarshalJSON(b []byte) error {
 }
 
 // decodeStrict reads one record rejecting unknown fields (a misspelt field
-// must not vanish silently on import).
-func decodeStrict(dec *json.Decoder, p *Place) error {
+// must not vanish silently on import). It returns the CRS the record
+// declares (wumen_crs), empty when it declares none.
+func decodeStrict(dec *json.Decoder, p *Place) (string, error) {
 	dec.DisallowUnknownFields()
 	var w placeJSON
 	if err := dec.Decode(&w); err != nil {
-		return err
+		return "", err
 	}
 	p.fromWire(&w)
-	return nil
+	return w.CRS, nil
 }
 
 func (p *Place) fromWire(w *placeJSON) {

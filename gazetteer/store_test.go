@@ -116,7 +116,7 @@ func TestBadInputNamesFileLineField(t *testing.T) {
 		{"geometry without source", `{"id":9,"name":"某桥","category":{"class":"交通运输设施"},"geometry":{"type":"Point","coordinates":[120.6,31.3]}}`, "coord.method"},
 		{"estimate without accuracy", `{"id":9,"name":"某桥","category":{"class":"交通运输设施"},"coord":{"method":"estimated"},"geometry":{"type":"Point","coordinates":[120.6,31.3]}}`, "accuracy"},
 		{"unknown field", `{"id":9,"name":"某桥","colour":"red","category":{"class":"交通运输设施"}}`, "bad.jsonl:2: colour: unknown field"},
-		{"wrong type", `{"id":"nine","name":"某桥","category":{"class":"交通运输设施"}}`, "bad.jsonl:2: id: expected int64"},
+		{"wrong type", `{"id":"nine","name":"某桥","category":{"class":"交通运输设施"}}`, "bad.jsonl:2: id: write a whole number here, not a string"},
 		{"specific+generic mismatch", `{"id":9,"name":"宝带桥","specific":"宝带","generic":"路","category":{"class":"交通运输设施"}}`, "specific"},
 		{"unknown name kind", `{"id":9,"name":"宝带桥","names":[{"text":"长桥","kind":"nickname"}],"category":{"class":"交通运输设施"}}`, "names[0].kind"},
 		{"meaning without source", `{"id":9,"name":"宝带桥","meaning":{"text":"某义"},"category":{"class":"交通运输设施"}}`, "meaning.source"},
@@ -403,7 +403,7 @@ func TestNonWGS84ExportsComeBackToWGS84(t *testing.T) {
 
 	var gj bytes.Buffer
 	a.WriteGeoJSON(ctx, &gj, gazetteer.ExportOptions{CRS: geo.GCJ02, Filter: gazetteer.Filter{IDs: []int64{1}}}, false)
-	in, err := gazetteer.ReadGeoJSON(bytes.NewReader(gj.Bytes()), "gcj.geojson", geo.WGS84) // default CRS: the file's declaration wins
+	in, err := gazetteer.ReadGeoJSON(bytes.NewReader(gj.Bytes()), "gcj.geojson", 0) // no --crs: the file's declaration wins
 	if err != nil || !near(in[0].Place.Geometry.(orb.Point)) {
 		t.Fatalf("GeoJSON in GCJ-02 read back: %v %v", in, err)
 	}
@@ -413,16 +413,29 @@ func TestNonWGS84ExportsComeBackToWGS84(t *testing.T) {
 
 	var jl bytes.Buffer
 	a.WriteJSONL(ctx, &jl, gazetteer.ExportOptions{CRS: geo.BD09, Filter: gazetteer.Filter{IDs: []int64{1}}})
+	if !bytes.Contains(jl.Bytes(), []byte(`"wumen_crs":"bd09"`)) {
+		t.Fatalf("the BD-09 export does not name its CRS: %s", jl.Bytes())
+	}
 	recs, err := gazetteer.ReadJSONL(bytes.NewReader(jl.Bytes()), "bd.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if near(recs[0].Place.Geometry.(orb.Point)) {
-		t.Fatal("the BD-09 export was not shifted")
-	}
-	gazetteer.ToWGS84(recs, geo.BD09)
 	if !near(recs[0].Place.Geometry.(orb.Point)) || recs[0].Place.Label != nil {
 		t.Errorf("BD-09 JSON Lines converted to %v (label %v)", recs[0].Place.Geometry, recs[0].Place.Label)
+	}
+	if _, err := gazetteer.ReadJSONLIn(bytes.NewReader(jl.Bytes()), "bd.jsonl", geo.GCJ02); err == nil || !strings.Contains(err.Error(), "bd.jsonl:1: wumen_crs") {
+		t.Errorf("a BD-09 file read with --crs gcj02 must be refused, naming the line: %v", err)
+	}
+
+	// GeoJSON text sequences (RFC 8142) name the CRS on every feature.
+	var seq bytes.Buffer
+	a.WriteGeoJSON(ctx, &seq, gazetteer.ExportOptions{CRS: geo.GCJ02, Seq: true, Filter: gazetteer.Filter{IDs: []int64{1}}}, true)
+	if !bytes.HasPrefix(seq.Bytes(), []byte("\x1e{")) || !bytes.HasSuffix(seq.Bytes(), []byte("}\n")) {
+		t.Errorf("not an RFC 8142 sequence: %q", seq.Bytes())
+	}
+	in, err = gazetteer.ReadGeoJSONSeq(bytes.NewReader(seq.Bytes()), "gcj.geojsons", gazetteer.GeoJSONOptions{})
+	if err != nil || !near(in[0].Place.Geometry.(orb.Point)) {
+		t.Errorf("GeoJSON sequence in GCJ-02 read back: %v %v", in, err)
 	}
 }
 

@@ -153,7 +153,7 @@ func (c *Categories) Validate(p *Place) error {
 		// The cheap fields first: a record refused for its method costs
 		// nothing, whatever the size of its geometry.
 		if p.Coord == nil || !validMethods[p.Coord.Method] {
-			return invalid("coord.method", "a geometry needs its coordinate method (surveyed, osm, geonames, digitized, estimated)")
+			return invalid("coord.method", "a geometry needs its coordinate method (surveyed, osm, geonames, digitized, estimated): coord.method in a record, the coord_method column or property in CSV and GIS files")
 		}
 		if p.Coord.Method == "estimated" && p.Coord.AccuracyM <= 0 {
 			return invalid("coord.accuracy_m", "an estimated coordinate needs an honest accuracy in metres")

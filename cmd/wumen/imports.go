@@ -37,6 +37,8 @@ func formatOf(name, format string) (string, error) {
 		return "jsonl", nil
 	case ".geojson", ".json":
 		return "geojson", nil
+	case ".geojsons", ".geojsonl", ".geojsonseq":
+		return "geojsonseq", nil
 	case ".csv", ".txt", ".tsv":
 		return "csv", nil
 	case ".xlsx", ".xlsm":
@@ -85,18 +87,21 @@ func openInput(ctx context.Context, s *gazetteer.Store, admin *gazetteer.AdminIn
 			return nil, err
 		}
 		return &input{recs: t.Records(), note: t.Describe(), close: t.Close}, nil
-	case "jsonl", "geojson":
+	case "jsonl", "geojson", "geojsonl", "geojsonseq":
 		f, err := os.Open(name)
 		if err != nil {
 			return nil, gazetteer.Errorf(gazetteer.ENotFound, "%v", err)
 		}
 		defer f.Close()
 		var in []gazetteer.Input
-		if format == "jsonl" {
-			in, err = gazetteer.ReadJSONL(f, base)
-			gazetteer.ToWGS84(in, crs)
-		} else {
-			in, err = gazetteer.ReadGeoJSON(f, base, crs)
+		gj := gazetteer.GeoJSONOptions{CRS: crs, Categories: s.Categories()}
+		switch format {
+		case "jsonl":
+			in, err = gazetteer.ReadJSONLIn(f, base, crs)
+		case "geojson":
+			in, err = gazetteer.ReadGeoJSONWith(f, base, gj)
+		default:
+			in, err = gazetteer.ReadGeoJSONSeq(f, base, gj)
 		}
 		if err != nil {
 			return nil, err
@@ -109,7 +114,7 @@ func openInput(ctx context.Context, s *gazetteer.Store, admin *gazetteer.AdminIn
 		}
 		return &input{recs: gazetteer.Slice(in), close: func() error { return nil }}, nil
 	}
-	return nil, usagef("unknown import format %q (jsonl, geojson, csv, xlsx, shp, gpkg, lpf)", format)
+	return nil, usagef("unknown import format %q (jsonl, geojson, geojsonseq, csv, xlsx, shp, gpkg, lpf)", format)
 }
 
 // concat streams the records of several inputs one after another.

@@ -121,7 +121,7 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 func cmdImport(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "import", args: "FILE...", help: "import records"}
 	fs := e.flags(c)
-	format := fs.String("format", "", "jsonl, geojson, csv, xlsx, shp, gpkg, lpf or osm (default: from the file extension; .osm.pbf, .osm, .osm.bz2, .osm.gz and Overpass .json are osm)")
+	format := fs.String("format", "", "jsonl, geojson, geojsonseq, csv, xlsx, shp, gpkg, lpf or osm (default: from the file extension; .osm.pbf, .osm, .osm.bz2, .osm.gz and Overpass .json are osm)")
 	crsName := fs.String("crs", "", "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09 (default: what the file says, else WGS84; CGCS2000 for census tables)")
 	columns := fs.String("columns", "", "a JSON file mapping the file's column names to fields (see README)")
 	skip := fs.Bool("skip-invalid", false, "import the valid records of a file with bad ones, and report what was skipped")
@@ -245,7 +245,7 @@ func (ff filterFlags) filter() (gazetteer.Filter, error) {
 func cmdExport(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "export", help: "export places"}
 	fs := e.flags(c)
-	format := fs.String("format", "jsonl", "jsonl, geojson, geojsonl, csv, gpkg (needs -o), kml, lpf (Linked Places JSON-LD), lptsv or pmtiles")
+	format := fs.String("format", "jsonl", "jsonl, geojson, geojsonl (GeoJSON Lines), geojsonseq (RFC 8142), csv, gpkg (needs -o), kml, lpf (Linked Places JSON-LD), lptsv or pmtiles")
 	out := fs.String("o", "-", "output file (- for standard output)")
 	crsName := fs.String("crs", "wgs84", "output CRS: wgs84, cgcs2000, gcj02, bd09")
 	bom := fs.Bool("bom", false, "CSV: write a UTF-8 byte-order mark (for Excel)")
@@ -291,7 +291,10 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 		n, err = s.WriteJSONL(ctx, w, o)
 	case "geojson":
 		n, err = s.WriteGeoJSON(ctx, w, o, false)
-	case "geojsonl", "geojsonseq":
+	case "geojsonl":
+		n, err = s.WriteGeoJSON(ctx, w, o, true)
+	case "geojsonseq":
+		o.Seq = true
 		n, err = s.WriteGeoJSON(ctx, w, o, true)
 	case "csv":
 		n, err = s.WriteCSV(ctx, w, o)

@@ -23,13 +23,15 @@ type FormatInfo struct {
 var FormatInfos = map[string]FormatInfo{
 	"jsonl":    {"application/jsonl; charset=utf-8", ".jsonl", false},
 	"geojson":  {"application/geo+json", ".geojson", false},
-	"geojsonl": {"application/geo+json-seq", ".geojsonl", false},
-	"csv":      {"text/csv; charset=utf-8", ".csv", false},
-	"gpkg":     {"application/geopackage+sqlite3", ".gpkg", true},
-	"kml":      {"application/vnd.google-earth.kml+xml", ".kml", false},
-	"lpf":      {"application/ld+json", ".jsonld", false},
-	"lptsv":    {"text/tab-separated-values; charset=utf-8", ".tsv", false},
-	"pmtiles":  {"application/vnd.pmtiles", ".pmtiles", false},
+	"geojsonl": {"application/x-ndjson", ".geojsonl", false},
+	// RFC 8142: records led by U+001E, the only form application/geo+json-seq names.
+	"geojsonseq": {"application/geo+json-seq", ".geojsons", false},
+	"csv":        {"text/csv; charset=utf-8", ".csv", false},
+	"gpkg":       {"application/geopackage+sqlite3", ".gpkg", true},
+	"kml":        {"application/vnd.google-earth.kml+xml", ".kml", false},
+	"lpf":        {"application/ld+json", ".jsonld", false},
+	"lptsv":      {"text/tab-separated-values; charset=utf-8", ".tsv", false},
+	"pmtiles":    {"application/vnd.pmtiles", ".pmtiles", false},
 }
 
 // Write writes the selected places in format to w. GeoPackage cannot be
@@ -41,7 +43,10 @@ func Write(ctx context.Context, s *gazetteer.Store, format string, w io.Writer, 
 		return s.WriteJSONL(ctx, w, o)
 	case "geojson":
 		return s.WriteGeoJSON(ctx, w, o, false)
-	case "geojsonl", "geojsonseq":
+	case "geojsonl":
+		return s.WriteGeoJSON(ctx, w, o, true)
+	case "geojsonseq":
+		o.Seq = true
 		return s.WriteGeoJSON(ctx, w, o, true)
 	case "csv":
 		return s.WriteCSV(ctx, w, o)
@@ -56,7 +61,7 @@ func Write(ctx context.Context, s *gazetteer.Store, format string, w io.Writer, 
 	case "gpkg":
 		return 0, gazetteer.Errorf(gazetteer.EInvalid, "gpkg is written to a file, not a stream (use -o FILE.gpkg)")
 	}
-	return 0, gazetteer.Errorf(gazetteer.EInvalid, "unknown export format %q (jsonl, geojson, geojsonl, csv, gpkg, kml, lpf, lptsv, pmtiles)", format)
+	return 0, gazetteer.Errorf(gazetteer.EInvalid, "unknown export format %q (jsonl, geojson, geojsonl, geojsonseq, csv, gpkg, kml, lpf, lptsv, pmtiles)", format)
 }
 
 // WriteFile writes the selected places in format to a new file at path.
@@ -64,7 +69,7 @@ func WriteFile(ctx context.Context, s *gazetteer.Store, format, path string, o O
 	if format == "gpkg" {
 		return WriteGPKG(ctx, s, path, o.Export)
 	}
-	if _, ok := FormatInfos[format]; !ok && format != "geojsonseq" {
+	if _, ok := FormatInfos[format]; !ok {
 		return Write(ctx, s, format, nil, o)
 	}
 	f, err := os.Create(path)

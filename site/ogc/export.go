@@ -28,7 +28,7 @@ func (s *service) export(w http.ResponseWriter, r *http.Request) {
 	}
 	info, ok := export.FormatInfos[format]
 	if !ok {
-		s.writeError(w, r, invalid("format", "format must be one of geojson, geojsonl, csv, jsonl, gpkg, kml, lpf, lptsv, pmtiles"))
+		s.writeError(w, r, invalid("format", "format must be one of geojson, geojsonl, geojsonseq, csv, jsonl, gpkg, kml, lpf, lptsv, pmtiles"))
 		return
 	}
 	f, err := parseExportFilter(r)

@@ -135,7 +135,8 @@ func TestEndpoints(t *testing.T) {
 		{"/api/v1/export?format=csv&bom=1&ids=3", "", "text/csv; charset=utf-8", 200, "\uFEFFid,name"},
 		{"/api/v1/export?format=kml&heritage=*", "", "application/vnd.google-earth.kml+xml", 200, "<name>山塘街</name>"},
 		{"/api/v1/export?format=lpf&ids=3", "", "application/ld+json", 200, `"relationTo":"` + srv.URL + `/api/v1/places/2"`},
-		{"/api/v1/export?format=geojsonl&status=historical", "", "application/geo+json-seq", 200, `"name":"苏州府"`},
+		{"/api/v1/export?format=geojsonl&status=historical", "", "application/x-ndjson", 200, `"name":"苏州府"`},
+		{"/api/v1/export?format=geojsonseq&status=historical", "", "application/geo+json-seq", 200, "\x1e{"},
 		{"/api/v1/export?format=shp", "", TypeJSON, 400, `"code":"invalid"`},
 		{"/api/v1/export?format=pmtiles&ids=2", "", TypeJSON, 400, "nothing to tile"},
 	} {

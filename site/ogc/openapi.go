@@ -46,7 +46,7 @@ func openAPIDoc(base string) map[string]any {
 	}
 	itemsParams := append([]any{cid, f, limit, offset, bbox, dt}, props...)
 	exportParams := []any{
-		param("format", "query", "export format", map[string]any{"type": "string", "enum": []string{"geojson", "geojsonl", "csv", "jsonl", "gpkg", "kml", "lpf", "lptsv", "pmtiles"}}, true),
+		param("format", "query", "export format", map[string]any{"type": "string", "enum": []string{"geojson", "geojsonl", "geojsonseq", "csv", "jsonl", "gpkg", "kml", "lpf", "lptsv", "pmtiles"}}, true),
 		param("crs", "query", "output CRS", map[string]any{"type": "string", "enum": []string{"wgs84", "cgcs2000", "gcj02", "bd09"}}, false),
 		param("bom", "query", "CSV: UTF-8 byte-order mark for Excel (1)", str, false),
 		param("category", "query", "大类 or 子类", str, false), param("admin", "query", "statistical-code prefix", str, false),
