@@ -82,29 +82,44 @@ func ReadGeoJSONWith(r io.Reader, name string, o GeoJSONOptions) ([]Input, error
 // CRS in properties.wumen_crs.
 func ReadGeoJSONSeq(r io.Reader, name string, o GeoJSONOptions) ([]Input, error) {
 	var out []Input
+	err := eachLine(r, name, func(b []byte, where string) error {
+		b = bytes.TrimSpace(bytes.TrimLeft(b, "\x1e"))
+		if len(b) == 0 {
+			return nil
+		}
+		if !utf8.Valid(b) {
+			return &Error{Code: EInvalid, Where: where, Message: "invalid UTF-8"}
+		}
+		in, err := o.feature(b, where)
+		if err != nil {
+			return err
+		}
+		out = append(out, in)
+		return nil
+	})
+	return out, err
+}
+
+// eachLine calls fn with each non-blank line of r and where it is
+// (name:line), up to 64 MiB a line.
+func eachLine(r io.Reader, name string, fn func(b []byte, where string) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	line := 0
 	for sc.Scan() {
 		line++
-		b := bytes.TrimSpace(bytes.TrimLeft(sc.Bytes(), "\x1e"))
+		b := bytes.TrimSpace(sc.Bytes())
 		if len(b) == 0 {
 			continue
 		}
-		where := fmt.Sprintf("%s:%d", name, line)
-		if !utf8.Valid(b) {
-			return nil, &Error{Code: EInvalid, Where: where, Message: "invalid UTF-8"}
+		if err := fn(b, fmt.Sprintf("%s:%d", name, line)); err != nil {
+			return err
 		}
-		in, err := o.feature(b, where)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, in)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+		return fmt.Errorf("%s:%d: %w", name, line+1, err)
 	}
-	return out, nil
+	return nil
 }
 
 // namedCRS is the crs member of GeoJSON 2008 (RFC 7946 §4 dropped it; GDAL

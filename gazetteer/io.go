@@ -38,29 +38,21 @@ func ReadJSONL(r io.Reader, name string) ([]Input, error) {
 // record declaring another CRS than crs is refused (crs.go).
 func ReadJSONLIn(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 	var out []Input
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		where := fmt.Sprintf("%s:%d", name, line)
+	err := eachLine(r, name, func(b []byte, where string) error {
 		p, declared, err := decodeRecord(b)
 		if err != nil {
-			return nil, At(err, where)
+			return At(err, where)
 		}
 		rc, err := DeclaredCRS(where+": wumen_crs", crs, declared)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		toWGS84(p, rc)
 		out = append(out, Input{Place: p, Where: where})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
