@@ -230,7 +230,7 @@ func WriteLPTSV(ctx context.Context, s *gazetteer.Store, w io.Writer, o Options)
 		if p.Category.Subclass != "" {
 			r.Types = append(r.Types, p.Category.Subclass)
 		}
-		earliest := 1<<31 - 1
+		earliest, latest, open := 1<<31-1, -1<<31, false
 		if p.Pinyin != "" {
 			r.Variants = append(r.Variants, p.Pinyin+"@zh-Latn")
 		}
@@ -240,23 +240,36 @@ func WriteLPTSV(ctx context.Context, s *gazetteer.Store, w io.Writer, o Options)
 				lang = "zh-Latn"
 			}
 			r.Variants = append(r.Variants, nm.Text+"@"+lang)
-			if a, _, ok := gazetteer.NameSpan(nm.Start, nm.End); ok && nm.Start != "" && a < earliest {
-				earliest = a
+			if a, b, ok := gazetteer.NameSpan(nm.Start, nm.End); ok && nm.Start != "" {
+				earliest = min(earliest, a)
+				if nm.End == "" {
+					open = true
+				} else {
+					latest = max(latest, b)
+				}
 			}
 		}
+		// start and end are the span the names are attested (LP-TSV v0.4:
+		// "earliest/latest relevant date"), from the names' own dates; a
+		// place whose names carry no dates has none (start is optional in
+		// WHG's table schema), never the export year.
 		if earliest < 1<<31-1 {
 			r.Start = isoYear(earliest)
-		} else if t, err := time.Parse(time.RFC3339Nano, p.Updated); err == nil {
-			r.Start = isoYear(t.Year())
-		} else {
-			r.Start = isoYear(time.Now().Year())
+			if !open && latest > -1<<31 {
+				r.End = isoYear(latest)
+			}
 		}
 		for _, mt := range lpfMatches(p) {
 			r.Matches = append(r.Matches, mt)
 		}
 		for _, rel := range p.Rel {
 			if rel.Type == gazetteer.RelPartOf {
-				r.ParentID, r.ParentName = m.base+strconv.FormatInt(rel.Target, 10), m.targetName(rel.Target)
+				r.ParentName = m.targetName(rel.Target)
+				// WHG's parent_id is an http(s) URI or a WHG #id; a URN base
+				// (the CLI default) names the parent by parent_name only.
+				if strings.HasPrefix(m.base, "http://") || strings.HasPrefix(m.base, "https://") {
+					r.ParentID = m.base + strconv.FormatInt(rel.Target, 10)
+				}
 				break
 			}
 		}

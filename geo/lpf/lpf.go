@@ -23,13 +23,15 @@ const Context = "https://raw.githubusercontent.com/LinkedPasts/linked-places/mas
 
 // Feature is one place.
 type Feature struct {
-	ID           string            `json:"@id"`
-	Type         string            `json:"type"` // always "Feature"
-	Properties   Properties        `json:"properties"`
-	When         *When             `json:"when,omitempty"`
-	Names        []Name            `json:"names"`
-	Types        []Type            `json:"types,omitempty"`
-	Geometry     *geojson.Geometry `json:"geometry"`
+	ID         string     `json:"@id"`
+	Type       string     `json:"type"` // always "Feature"
+	Properties Properties `json:"properties"`
+	When       *When      `json:"when,omitempty"`
+	Names      []Name     `json:"names"`
+	Types      []Type     `json:"types,omitempty"`
+	// Geometry is omitted for a place without a position: WHG's LPF
+	// schema (v1.2) wants an object or no member, never null.
+	Geometry     *geojson.Geometry `json:"geometry,omitempty"`
 	Links        []Link            `json:"links,omitempty"`
 	Relations    []Relation        `json:"relations,omitempty"`
 	Descriptions []Description     `json:"descriptions,omitempty"`

@@ -227,7 +227,6 @@ func TestTSV(t *testing.T) {
 		want string
 	}{
 		{TSVRow{Title: "t", TitleSource: "s", Start: "2026"}, "id is required"},
-		{TSVRow{ID: "x", Title: "t", TitleSource: "s"}, "start is required"},
 		{TSVRow{ID: "x", Title: "t", TitleSource: "s", Start: "2026", Lon: &lon}, "lon and lat"},
 		{TSVRow{ID: "x", Title: "t", TitleSource: "s", Start: "2026", Types: []string{"a;b"}}, "types value"},
 	} {

@@ -17,19 +17,22 @@ var TSVHeader = []string{"id", "title", "title_source", "start", "end", "title_u
 // ";". Start and End are ISO 8601 dates or years.
 type TSVRow struct {
 	ID, Title, TitleSource string // required
-	Start                  string // required
-	End                    string
-	TitleURI               string
-	CCodes                 []string // ISO 3166-1 alpha-2, e.g. CN
-	Matches                []string // prefixed IDs, e.g. wd:Q1234, gn:1886760
-	Variants               []string // other names, "name@lang" allowed
-	Types                  []string
-	AATTypes               []string // e.g. aat:300008347
-	ParentName, ParentID   string
-	Lon, Lat               *float64 // nil leaves the cells empty
-	GeoWKT                 string
-	GeoSource, GeoID       string
-	Description            string
+	// Start is optional: WHG's upload validator (its Table Schema for
+	// LP-TSV) does not require it, and a place whose names carry no dates
+	// has no honest one.
+	Start                string
+	End                  string
+	TitleURI             string
+	CCodes               []string // ISO 3166-1 alpha-2, e.g. CN
+	Matches              []string // prefixed IDs, e.g. wd:Q1234, gn:1886760
+	Variants             []string // other names, "name@lang" allowed
+	Types                []string
+	AATTypes             []string // e.g. aat:300008347
+	ParentName, ParentID string
+	Lon, Lat             *float64 // nil leaves the cells empty
+	GeoWKT               string
+	GeoSource, GeoID     string
+	Description          string
 }
 
 // TSVWriter writes LP-TSV. It quotes cells holding tabs, quotes or line
@@ -68,8 +71,6 @@ func (r TSVRow) record() ([]string, error) {
 		return nil, errors.New("title is required")
 	case r.TitleSource == "":
 		return nil, errors.New("title_source is required")
-	case r.Start == "":
-		return nil, errors.New("start is required")
 	case (r.Lon == nil) != (r.Lat == nil):
 		return nil, errors.New("lon and lat must be given together")
 	}
