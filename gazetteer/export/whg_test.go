@@ -44,7 +44,6 @@ func shipped(t *testing.T) *gazetteer.Store {
 	return shippedStore
 }
 
-
 // compileSchema compiles a vendored WHG schema (testdata/whg/SOURCES.md).
 func compileSchema(t *testing.T, file string, doc any) *jsonschema.Schema {
 	t.Helper()
