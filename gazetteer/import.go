@@ -33,41 +33,103 @@ func Slice(in []Input) Records {
 // the error lists them all (the first hundred by name). With SkipInvalid the
 // good records are written and the report's Skipped says what was left out.
 func (s *Store) Import(ctx context.Context, recs Records, c Change, opt PutOptions) (*Report, error) {
-	var good []Input
-	var bad []string
-	nbad := 0
-	note := func(err error) {
-		nbad++
-		if len(bad) < maxListed {
-			bad = append(bad, ErrorMessage(err))
-		}
+	if c.Actor == "" {
+		return nil, Errorf(EInvalid, "a write needs an actor (who)")
 	}
-	for r, err := range recs {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, tx, end, err := s.begin(ctx, c, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	defer tx.Rollback()
+	defer w.close()
+	var bad []string
+	nbad, n := 0, 0
+	// Reading, deriving and validating run beside the writer, a batch at a
+	// time: on two cores the import's CPU work and SQLite's overlap.
+	stop := make(chan struct{})
+	results := checked(recs, s.cats, stop)
+	defer func() {
+		close(stop)
+		for range results { // the reader has stopped once results is closed
+		}
+	}()
+	for items := range results {
 		if cerr := ctx.Err(); cerr != nil {
-			return nil, interrupted(cerr)
+			return nil, interrupted(cerr) // SIGTERM: the transaction rolls back
 		}
-		if err == nil {
-			Derive(r.Place)
-			err = At(s.cats.Validate(r.Place), r.Where)
-		}
-		if err != nil {
-			if ErrorCode(err) != EInvalid {
+		for _, it := range items {
+			n++
+			if it.err != nil {
+				if ErrorCode(it.err) != EInvalid {
+					return nil, it.err
+				}
+				if nbad++; len(bad) < maxListed {
+					bad = append(bad, ErrorMessage(it.err))
+				}
+				continue
+			}
+			if nbad > 0 && !opt.SkipInvalid {
+				continue // nothing will be written: read on only to report
+			}
+			if err := w.add(it.in); err != nil {
 				return nil, err
 			}
-			note(err)
-			continue
 		}
-		good = append(good, r)
 	}
 	if nbad > 0 && !opt.SkipInvalid {
-		return nil, invalidRecords(bad, nbad, len(good)+nbad)
+		return nil, invalidRecords(bad, nbad, n)
 	}
-	rep, err := s.PutAll(ctx, good, c, opt)
+	rep, err := w.commit(tx)
 	if err != nil {
 		return nil, err
 	}
 	rep.Skipped, rep.SkippedCount = bad, nbad
 	return rep, nil
+}
+
+// checkedRecord is a record derived and validated, or its error.
+type checkedRecord struct {
+	in  Input
+	err error
+}
+
+// checkedBatch is how many records the reading goroutine hands over at once.
+const checkedBatch = 256
+
+// checked reads recs in a goroutine of its own, deriving and validating
+// each record, and sends them on in batches until the stream ends or stop
+// is closed.
+func checked(recs Records, cats *Categories, stop <-chan struct{}) <-chan []checkedRecord {
+	out := make(chan []checkedRecord, 4)
+	go func() {
+		defer close(out)
+		batch := make([]checkedRecord, 0, checkedBatch)
+		send := func() bool {
+			select {
+			case out <- batch:
+				batch = make([]checkedRecord, 0, checkedBatch)
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		for r, err := range recs {
+			if err == nil {
+				Derive(r.Place)
+				err = At(cats.Validate(r.Place), r.Where)
+			}
+			if batch = append(batch, checkedRecord{r, err}); len(batch) == checkedBatch && !send() {
+				return
+			}
+		}
+		if len(batch) > 0 {
+			send()
+		}
+	}()
+	return out
 }
 
 // invalidRecords is the error of an import with bad records: each listed on

@@ -39,22 +39,53 @@ func ReadJSONL(r io.Reader, name string) ([]Input, error) {
 func ReadJSONLIn(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 	var out []Input
 	err := eachLine(r, name, func(b []byte, where string) error {
-		p, declared, err := decodeRecord(b)
-		if err != nil {
-			return At(err, where)
-		}
-		rc, err := DeclaredCRS(where+": wumen_crs", crs, declared)
+		in, err := jsonlRecord(b, where, crs)
 		if err != nil {
 			return err
 		}
-		toWGS84(p, rc)
-		out = append(out, Input{Place: p, Where: where})
+		out = append(out, in)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// errStop ends eachLine early when a stream's consumer stops.
+var errStop = errors.New("stop")
+
+// JSONLRecords streams JSON Lines one record at a time, as ReadJSONLIn
+// reads them (coordinates in crs or as each record declares, converted to
+// WGS84). A bad line is yielded as an error naming the file, line and
+// field, and reading goes on; a line too long to read ends the stream.
+func JSONLRecords(r io.Reader, name string, crs geo.CRS) Records {
+	return func(yield func(Input, error) bool) {
+		err := eachLine(r, name, func(b []byte, where string) error {
+			in, err := jsonlRecord(b, where, crs)
+			if !yield(in, err) {
+				return errStop
+			}
+			return nil
+		})
+		if err != nil && err != errStop {
+			yield(Input{}, &Error{Code: EInvalid, Message: err.Error()})
+		}
+	}
+}
+
+// jsonlRecord reads one line of JSON Lines.
+func jsonlRecord(b []byte, where string, crs geo.CRS) (Input, error) {
+	p, declared, err := decodeRecord(b)
+	if err != nil {
+		return Input{Where: where}, At(err, where)
+	}
+	rc, err := DeclaredCRS(where+": wumen_crs", crs, declared)
+	if err != nil {
+		return Input{Where: where}, err
+	}
+	toWGS84(p, rc)
+	return Input{Place: p, Where: where}, nil
 }
 
 // ToWGS84 converts records read in crs (a JSON Lines export written with

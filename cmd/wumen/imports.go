@@ -87,7 +87,13 @@ func openInput(ctx context.Context, s *gazetteer.Store, admin *gazetteer.AdminIn
 			return nil, err
 		}
 		return &input{recs: t.Records(), note: t.Describe(), close: t.Close}, nil
-	case "jsonl", "geojson", "geojsonl", "geojsonseq":
+	case "jsonl":
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, gazetteer.Errorf(gazetteer.ENotFound, "%v", err)
+		}
+		return &input{recs: gazetteer.JSONLRecords(f, base, crs), close: f.Close}, nil
+	case "geojson", "geojsonl", "geojsonseq":
 		f, err := os.Open(name)
 		if err != nil {
 			return nil, gazetteer.Errorf(gazetteer.ENotFound, "%v", err)
@@ -96,8 +102,6 @@ func openInput(ctx context.Context, s *gazetteer.Store, admin *gazetteer.AdminIn
 		var in []gazetteer.Input
 		gj := gazetteer.GeoJSONOptions{CRS: crs, Categories: s.Categories()}
 		switch format {
-		case "jsonl":
-			in, err = gazetteer.ReadJSONLIn(f, base, crs)
 		case "geojson":
 			in, err = gazetteer.ReadGeoJSONWith(f, base, gj)
 		default:

@@ -27,9 +27,9 @@ func init() {
 }
 
 // progress returns a progress callback drawing a bar on stderr, or nil when
-// quiet or when max is tiny.
+// quiet or when max is tiny; a max of -1 shows a running count.
 func (e *env) progress(max int, what string) (func(int), func()) {
-	if e.quiet || max < 1000 || !isTerminal(e.stderr) {
+	if e.quiet || (max >= 0 && max < 1000) || !isTerminal(e.stderr) {
 		return nil, func() {}
 	}
 	bar := progressbar.NewOptions(max, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(what),
@@ -180,11 +180,15 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintln(e.stderr, "reading "+in.note)
 		}
 	}
+	prog, done := e.progress(-1, "importing") // a stream: a running count
+	start := time.Now()
 	rep, err := s.Import(ctx, concat(ins), gazetteer.Change{Actor: *actor, Reason: *reason},
-		gazetteer.PutOptions{DryRun: *dry, MatchLinks: *match, SkipInvalid: *skip})
+		gazetteer.PutOptions{DryRun: *dry, MatchLinks: *match, SkipInvalid: *skip, Progress: every(prog, 1000)})
+	done()
 	if err != nil {
 		return err
 	}
+	took := time.Since(start)
 	e.printSkipped(rep)
 	if *dry {
 		for _, o := range rep.Outcomes {
@@ -195,8 +199,41 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "dry run: %d would be created, %d updated, %d unchanged; nothing written\n", rep.Created, rep.Updated, rep.Unchanged)
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "imported: %d created, %d updated, %d unchanged\n", rep.Created, rep.Updated, rep.Unchanged)
-	return nil
+	n := rep.Created + rep.Updated + rep.Unchanged
+	fmt.Fprintf(e.stdout, "imported: %d created, %d updated, %d unchanged in %.1f s (%.0f records/s)\n",
+		rep.Created, rep.Updated, rep.Unchanged, took.Seconds(), float64(n)/took.Seconds())
+	return e.updateIndex(ctx, s)
+}
+
+// updateIndex brings the store's search index up to date after a write, so
+// that the import is searchable when the command returns. A store with no
+// index yet gets one when it is first searched or served.
+func (e *env) updateIndex(ctx context.Context, s *gazetteer.Store) error {
+	dir := indexDir(e.db, "")
+	if _, err := os.Stat(dir); err != nil {
+		return nil
+	}
+	ix, err := e.openIndex(ctx, s, dir)
+	if err != nil {
+		return fmt.Errorf("updating the search index: %w", err)
+	}
+	if !e.quiet {
+		fmt.Fprintf(e.stderr, "search index %s up to date: %d places\n", dir, ix.Len())
+	}
+	return ix.Close()
+}
+
+// every calls fn with the running count every n records (and never when fn
+// is nil).
+func every(fn func(int), n int) func(int) {
+	if fn == nil {
+		return nil
+	}
+	return func(done int) {
+		if done%n == 0 {
+			fn(done)
+		}
+	}
 }
 
 func defaultActor() string {
