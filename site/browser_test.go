@@ -93,8 +93,11 @@ func findShantang(t *testing.T, ctx context.Context, base string) {
 		chromedp.SendKeys(`#qhome`, "shantang"),
 		chromedp.WaitVisible(`#qhome-list a`),
 	)
-	if first := text(t, ctx, `#qhome-list li:first-child .name`); first != "山塘街" {
-		t.Fatalf("first suggestion %q, want 山塘街", first)
+	// The list is redrawn as each keystroke's answer arrives: wait for the
+	// answer to the whole word, not the first that came back ("s", "sha").
+	first := `(document.querySelector("#qhome-list li:first-child .name") || {}).textContent`
+	if err := waitJS(ctx, first+` === "山塘街"`); err != nil {
+		t.Fatalf("first suggestion %q, want 山塘街", eval[string](t, ctx, first+` || ""`))
 	}
 	do(t, ctx, "choose 山塘街", chromedp.Click(`#qhome-list li:first-child a`), chromedp.WaitVisible(`h1.standard-name`))
 	pinyin := text(t, ctx, `.place-head .pinyin`)
