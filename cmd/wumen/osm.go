@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sort"
 	"strings"
 
 	"wumen/data"
@@ -102,7 +103,8 @@ func (e *env) importOSM(ctx context.Context, files []string, of osmFlags, dry bo
 }
 
 // printOSMReport prints what an import did (or, dry, would do): one line a
-// decision, then the totals.
+// decision, a named skip or broken object, the skip counts by tag, then the
+// totals.
 func printOSMReport(w io.Writer, r *osmimport.Report) {
 	for _, d := range r.New {
 		fmt.Fprintf(w, "new\t%s\t%s\t%s\t%s\n", d.OSM[0], d.Name, d.Category, d.Note)
@@ -120,6 +122,16 @@ func printOSMReport(w io.Writer, r *osmimport.Report) {
 	for _, s := range r.Skipped {
 		fmt.Fprintf(w, "skipped\t%s\t%s\t%s: %s\n", s.Ref, s.Name, s.Tag, s.Reason)
 	}
+	tags := make([]string, 0, len(r.SkippedBy))
+	skips := 0
+	for t, n := range r.SkippedBy {
+		tags = append(tags, t)
+		skips += n
+	}
+	sort.Strings(tags)
+	for _, t := range tags {
+		fmt.Fprintf(w, "skipped\t%d\t%s\n", r.SkippedBy[t], t)
+	}
 	for _, b := range r.Broken {
 		fmt.Fprintf(w, "broken\t%s\t%s\t%s\n", b.Ref, b.Name, b.Error)
 	}
@@ -128,7 +140,7 @@ func printOSMReport(w io.Writer, r *osmimport.Report) {
 		verb = "dry run"
 	}
 	fmt.Fprintf(w, "%s %s: %d nodes, %d ways, %d relations read; %d new, %d matched, %d conflicts, %d skipped, %d broken; %d revisions",
-		verb, r.File, r.Nodes, r.Ways, r.Relations, len(r.New), len(r.Matched), len(r.Conflicts), len(r.Skipped), len(r.Broken), r.Created+r.Updated)
+		verb, r.File, r.Nodes, r.Ways, r.Relations, len(r.New), len(r.Matched), len(r.Conflicts), skips, len(r.Broken), r.Created+r.Updated)
 	if r.DryRun {
 		fmt.Fprint(w, " would be written; nothing written")
 	}

@@ -44,8 +44,10 @@ type Broken struct {
 type collection struct {
 	features []*Feature
 	skipped  []Skipped
-	broken   []Broken
-	stats    geosm.Stats
+	// skippedBy counts every skipped object by its tag, named or not.
+	skippedBy map[string]int
+	broken    []Broken
+	stats     geosm.Stats
 }
 
 // mergeKey groups the ways of one street or river: same rule, same name.
@@ -55,24 +57,31 @@ type mergeKey struct {
 }
 
 // collect reads an OSM file and maps its objects to features: matched by
-// the tag table, ways of one name merged per rule, skips and broken objects
-// kept for the report.
+// the tag table, ways of one name merged per rule, broken objects kept for
+// the report; skipped objects are counted by the tag that excluded them,
+// and listed when they have a name.
 func (m *Mapping) collect(ctx context.Context, rd *geosm.Reader, name string) (*collection, error) {
-	c := &collection{}
+	c := &collection{skippedBy: map[string]int{}}
 	groups := map[mergeKey][]*geosm.Object{}
 	var order []mergeKey
 	r := *rd
+	// Keep runs on the reader's filing goroutine, fn on this one: each
+	// matches for itself (skippedBy is Keep's alone).
 	r.Keep = func(typ string, tags osm.Tags) bool {
 		rule, n := m.Match(tags)
-		return rule != nil || n != ""
+		if rule == nil || rule.Skip {
+			c.skippedBy[skipTag(rule, tags)]++
+			return n != "" // listed in the report
+		}
+		return true
 	}
 	st, err := r.ReadFile(ctx, name, func(o *geosm.Object) error {
 		rule, n := m.Match(o.Tags)
 		switch {
 		case rule == nil:
-			c.skipped = append(c.skipped, Skipped{Ref: o.Ref(), Name: n, Tag: firstTag(o.Tags), Reason: "no rule in osm_tags.tsv matches its tags"})
+			c.skipped = append(c.skipped, Skipped{Ref: o.Ref(), Name: n, Tag: skipTag(rule, o.Tags), Reason: "no rule in osm_tags.tsv matches its tags"})
 		case rule.Skip:
-			c.skipped = append(c.skipped, Skipped{Ref: o.Ref(), Name: n, Tag: rule.Tag(o.Tags), Reason: rule.Reason})
+			c.skipped = append(c.skipped, Skipped{Ref: o.Ref(), Name: n, Tag: skipTag(rule, o.Tags), Reason: rule.Reason})
 		case o.Err != nil:
 			c.broken = append(c.broken, Broken{Ref: o.Ref(), Name: n, Error: o.Err.Error()})
 		case rule.MergeM > 0:
@@ -94,6 +103,22 @@ func (m *Mapping) collect(ctx context.Context, rd *geosm.Reader, name string) (*
 		c.features = append(c.features, m.merge(k, groups[k])...)
 	}
 	return c, nil
+}
+
+// skipTag is the tag a skip is counted under: the skip rule's tag
+// (building=yes), or for an object no rule matches the key of its first
+// tag that is not a name (shop) — keys, not values, so that house numbers
+// do not make a count each.
+func skipTag(rule *Rule, tags osm.Tags) string {
+	if rule != nil {
+		return rule.Tag(tags)
+	}
+	for _, t := range tags {
+		if t.Key != "name" && !strings.HasPrefix(t.Key, "name:") {
+			return t.Key + "=*"
+		}
+	}
+	return "name=*"
 }
 
 // merge joins the lines of one group into pieces (MergeLines) and makes a
@@ -175,16 +200,6 @@ func (m *Mapping) feature(rule *Rule, name string, objs []*geosm.Object, g orb.G
 		}
 	}
 	return f
-}
-
-// firstTag names an unmapped object by its first tag that is not a name.
-func firstTag(tags osm.Tags) string {
-	for _, t := range tags {
-		if t.Key != "name" && !strings.HasPrefix(t.Key, "name:") {
-			return t.Key + "=" + t.Value
-		}
-	}
-	return ""
 }
 
 // area is an object's geometry with a closed way as a polygon: a rule that

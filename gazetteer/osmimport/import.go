@@ -63,15 +63,18 @@ const (
 // Report is the outcome of an import, as --dry-run prints it and --report
 // writes it.
 type Report struct {
-	File      string              `json:"file"`
-	DryRun    bool                `json:"dry_run"`
-	Nodes     int64               `json:"nodes"`
-	Ways      int64               `json:"ways"`
-	Relations int64               `json:"relations"`
-	New       []Decision          `json:"new"`
-	Matched   []Decision          `json:"matched"`
-	Conflicts []Decision          `json:"conflicts"`
-	Skipped   []Skipped           `json:"skipped"`
+	File      string     `json:"file"`
+	DryRun    bool       `json:"dry_run"`
+	Nodes     int64      `json:"nodes"`
+	Ways      int64      `json:"ways"`
+	Relations int64      `json:"relations"`
+	New       []Decision `json:"new"`
+	Matched   []Decision `json:"matched"`
+	Conflicts []Decision `json:"conflicts"`
+	Skipped   []Skipped  `json:"skipped"` // the named ones
+	// SkippedBy counts every skipped object (named or not) by the tag that
+	// excluded it.
+	SkippedBy map[string]int      `json:"skipped_by_tag"`
 	Broken    []Broken            `json:"broken"`
 	Created   int                 `json:"created"`
 	Updated   int                 `json:"updated"`
@@ -97,7 +100,7 @@ func (imp *Importer) Import(ctx context.Context, s *gazetteer.Store, name string
 		return nil, err
 	}
 	rep := &Report{File: filepath.Base(name), DryRun: dryRun, Nodes: col.stats.Nodes, Ways: col.stats.Ways, Relations: col.stats.Relations,
-		Skipped: col.skipped, Broken: col.broken}
+		Skipped: col.skipped, SkippedBy: col.skippedBy, Broken: col.broken}
 	in, newAt := imp.plan(newGazette(places), col.features, rep)
 	if len(in) == 0 {
 		return rep, nil

@@ -187,11 +187,13 @@ func TestImportOldCity(t *testing.T) {
 		t.Errorf("桃花岛 %+v", island)
 	}
 
-	// Skips name the tag that excluded them.
-	for ref, tag := range map[string]string{"way/2501": "highway=footway", "way/2502": "building=yes"} {
-		if sk := skipped(rep, ref); sk == nil || sk.Tag != tag {
-			t.Errorf("%s skipped as %+v, want %s", ref, sk, tag)
-		}
+	// Skips are counted by the tag that excluded them; named ones are
+	// listed.
+	if sk := skipped(rep, "way/2502"); sk == nil || sk.Tag != "building=yes" || sk.Name != "苏州平江客栈" {
+		t.Errorf("way/2502 skipped as %+v, want building=yes", sk)
+	}
+	if skipped(rep, "way/2501") != nil || rep.SkippedBy["highway=footway"] != 1 || rep.SkippedBy["building=yes"] != 1 {
+		t.Errorf("skips counted %v, listed %+v", rep.SkippedBy, rep.Skipped)
 	}
 	if len(rep.Broken) != 0 {
 		t.Errorf("broken: %+v", rep.Broken)

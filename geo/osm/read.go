@@ -27,8 +27,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/osm"
@@ -82,11 +82,16 @@ type Reader struct {
 	// temporary directory).
 	TempDir string
 	// Keep reports whether an object is wanted; only wanted objects get a
-	// geometry and are handed on. Nil wants every object with tags.
+	// geometry and are handed on. Nil wants every object with tags. It is
+	// called from one goroutine at a time, but reading PBF not from the
+	// caller's (the decoder's, ahead of the objects handed on).
 	Keep func(typ string, tags osm.Tags) bool
-	// Progress, when set, is called now and then during the read.
+	// Progress, when set, is called five times a second during the read
+	// and once at its end, from a goroutine of its own.
 	Progress func(Stats)
-	// Procs is the number of PBF decoding goroutines (0: the number of CPUs).
+	// Procs is the number of PBF decoding goroutines (0: one, which files
+	// objects in the indexes as it decodes them; more decode blocks in
+	// parallel but hand every object on to be filed).
 	Procs int
 }
 
@@ -150,15 +155,16 @@ func decompress(name string, r io.Reader) (io.Reader, error) {
 	return r, nil
 }
 
-// countingReader counts the bytes read through it.
+// countingReader counts the bytes read through it (the PBF decoder reads
+// on its own goroutine, hence atomic).
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 
@@ -205,14 +211,29 @@ type scanner interface {
 }
 
 func (rd *Reader) read(ctx context.Context, r io.Reader, format Format, cr *countingReader, fn func(*Object) error) (Stats, error) {
+	st, err := newStream(rd)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer st.close()
 	var sc scanner
 	switch format {
 	case PBF:
+		// One decoding goroutine, which also files every object in the
+		// indexes as it decodes it and hands on only the wanted ones (see
+		// stream): untagged nodes and unwanted ways cost no allocation.
 		procs := rd.Procs
 		if procs <= 0 {
-			procs = runtime.GOMAXPROCS(0)
+			procs = 1
 		}
-		sc = osmpbf.New(ctx, r, procs)
+		ps := osmpbf.New(ctx, r, procs)
+		if procs == 1 {
+			ps.FilterNode = filter(st, st.fileNode)
+			ps.FilterWay = filter(st, st.fileWay)
+			ps.FilterRelation = filter(st, st.fileRelation)
+			st.filtered = true
+		}
+		sc = ps
 	case XML:
 		sc = osmxml.New(ctx, r)
 	case Overpass:
@@ -225,31 +246,26 @@ func (rd *Reader) read(ctx context.Context, r io.Reader, format Format, cr *coun
 		return Stats{}, fmt.Errorf("unknown OSM format %q", format)
 	}
 	defer sc.Close()
-	st, err := newStream(rd)
-	if err != nil {
-		return Stats{}, err
+	st.cr = cr
+	if rd.Progress != nil {
+		stop := st.report(rd.Progress)
+		defer stop()
 	}
-	defer st.close()
 	for sc.Scan() {
 		if err := st.object(sc.Object(), fn); err != nil {
-			return st.stats, err
+			return st.counts(), err
 		}
-		if rd.Progress != nil && st.tick() {
-			st.stats.Bytes = cr.n
-			rd.Progress(st.stats)
-		}
+	}
+	if st.err != nil {
+		return st.counts(), st.err
 	}
 	if err := sc.Err(); err != nil && !errors.Is(err, io.EOF) {
-		return st.stats, readError(err)
+		return st.counts(), readError(err)
 	}
 	if err := ctx.Err(); err != nil {
-		return st.stats, err
+		return st.counts(), err
 	}
-	st.stats.Bytes = cr.n
-	if rd.Progress != nil {
-		rd.Progress(st.stats)
-	}
-	return st.stats, nil
+	return st.counts(), nil
 }
 
 // readError words a decoding error for a user: XML errors with their line.

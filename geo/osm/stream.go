@@ -3,19 +3,87 @@ package osm
 import (
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/osm"
 )
 
 // stream is one read in progress: the indexes and the counters.
+//
+// Each object is first filed (its node location or its way's node list
+// goes to the index) and then, when wanted, handed on with its geometry.
+// Reading PBF, the decoder's goroutine files objects as it decodes them
+// (osmpbf's Filter hooks) and hands on only the wanted ones, so the bulk of
+// an extract (untagged nodes, buildings) is never allocated; other formats
+// do both steps on the reading goroutine. The indexes are written by one
+// goroutine only, in file order, and frozen before they are read.
 type stream struct {
 	rd    *Reader
 	nodes *NodeIndex
 	ways  *WayIndex
-	stats Stats
-	refs  []int64 // reused buffer
-	n     int
+	cr    *countingReader
+	refs  []int64 // reused buffer of the handing-on goroutine
+	frefs []int64 // reused buffer of the filing goroutine
+	// filtered is set when the PBF decoder files objects itself; err is
+	// the first error it met.
+	filtered          bool
+	err               error
+	nodeN, wayN, relN atomic.Int64
+}
+
+// fileNode records a node's location and reports whether it is wanted.
+func (s *stream) fileNode(n *osm.Node) (bool, error) {
+	s.nodeN.Add(1)
+	if err := s.nodes.Add(int64(n.ID), fixed(n.Lon, n.Lat)); err != nil {
+		return false, err
+	}
+	return len(n.Tags) > 0 && s.keep("node", n.Tags), nil
+}
+
+// fileWay records a way's node list and reports whether it is wanted.
+func (s *stream) fileWay(w *osm.Way) (bool, error) {
+	s.wayN.Add(1)
+	if err := s.nodes.Freeze(); err != nil {
+		return false, err
+	}
+	s.frefs = s.frefs[:0]
+	for _, n := range w.Nodes {
+		s.frefs = append(s.frefs, int64(n.ID))
+	}
+	if err := s.ways.Add(int64(w.ID), s.frefs); err != nil {
+		return false, err
+	}
+	return len(w.Tags) > 0 && s.keep("way", w.Tags), nil
+}
+
+// fileRelation freezes the indexes and reports whether a relation is wanted.
+func (s *stream) fileRelation(r *osm.Relation) (bool, error) {
+	s.relN.Add(1)
+	if err := s.nodes.Freeze(); err != nil {
+		return false, err
+	}
+	if err := s.ways.Freeze(); err != nil {
+		return false, err
+	}
+	return len(r.Tags) > 0 && s.keep("relation", r.Tags), nil
+}
+
+// filter adapts a filing step to osmpbf's Filter hooks: an error stops the
+// filing and is reported after the read.
+func filter[T any](s *stream, file func(T) (bool, error)) func(T) bool {
+	return func(o T) bool {
+		if s.err != nil {
+			return false
+		}
+		keep, err := file(o)
+		if err != nil {
+			s.err = err
+		}
+		return keep && err == nil
+	}
 }
 
 func newStream(rd *Reader) (*stream, error) {
@@ -36,10 +104,35 @@ func (s *stream) close() {
 	s.ways.Close()
 }
 
-// tick is true every 64k objects: when to report progress.
-func (s *stream) tick() bool {
-	s.n++
-	return s.n&0xFFFF == 0
+// counts returns the counters.
+func (s *stream) counts() Stats {
+	st := Stats{Nodes: s.nodeN.Load(), Ways: s.wayN.Load(), Relations: s.relN.Load()}
+	if s.cr != nil {
+		st.Bytes = s.cr.n.Load()
+	}
+	return st
+}
+
+// report calls progress every 200 ms until stop, and once more at stop.
+func (s *stream) report(progress func(Stats)) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				progress(s.counts())
+			case <-done:
+				progress(s.counts())
+				return
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
 }
 
 func (s *stream) keep(typ string, tags osm.Tags) bool {
@@ -52,28 +145,17 @@ func (s *stream) keep(typ string, tags osm.Tags) bool {
 func (s *stream) object(o osm.Object, fn func(*Object) error) error {
 	switch o := o.(type) {
 	case *osm.Node:
-		s.stats.Nodes++
-		p := fixed(o.Lon, o.Lat)
-		if err := s.nodes.Add(int64(o.ID), p); err != nil {
-			return err
+		if !s.filtered {
+			if keep, err := s.fileNode(o); err != nil || !keep {
+				return err
+			}
 		}
-		if len(o.Tags) > 0 && s.keep("node", o.Tags) {
-			return fn(&Object{Type: "node", ID: int64(o.ID), Tags: o.Tags, Geometry: p})
-		}
+		return fn(&Object{Type: "node", ID: int64(o.ID), Tags: o.Tags, Geometry: fixed(o.Lon, o.Lat)})
 	case *osm.Way:
-		s.stats.Ways++
-		if err := s.nodes.Freeze(); err != nil {
-			return err
-		}
-		s.refs = s.refs[:0]
-		for _, n := range o.Nodes {
-			s.refs = append(s.refs, int64(n.ID))
-		}
-		if err := s.ways.Add(int64(o.ID), s.refs); err != nil {
-			return err
-		}
-		if len(o.Tags) == 0 || !s.keep("way", o.Tags) {
-			return nil
+		if !s.filtered {
+			if keep, err := s.fileWay(o); err != nil || !keep {
+				return err
+			}
 		}
 		obj := &Object{Type: "way", ID: int64(o.ID), Tags: o.Tags}
 		ls, missing := s.line(o.Nodes)
@@ -86,15 +168,10 @@ func (s *stream) object(o osm.Object, fn func(*Object) error) error {
 		}
 		return fn(obj)
 	case *osm.Relation:
-		s.stats.Relations++
-		if err := s.nodes.Freeze(); err != nil {
-			return err
-		}
-		if err := s.ways.Freeze(); err != nil {
-			return err
-		}
-		if len(o.Tags) == 0 || !s.keep("relation", o.Tags) {
-			return nil
+		if !s.filtered {
+			if keep, err := s.fileRelation(o); err != nil || !keep {
+				return err
+			}
 		}
 		return fn(s.relation(o))
 	}
