@@ -159,6 +159,20 @@ func TestShortLineIsLane(t *testing.T) {
 	}
 }
 
+// TestEveryArticleExplained: every article a finding can cite has its gist
+// in data/articles.tsv, to show the officer.
+func TestEveryArticleExplained(t *testing.T) {
+	for _, a := range []string{ArtMeaning, ArtScale, ArtChars, ArtPerson, ArtForeign, ArtBrand, ArtDuplicate,
+		ArtGeneric, ArtHistory, ArtProtected, ArtRevival, ArtProcedure} {
+		if ArticleText(a) == "" {
+			t.Errorf("no gist for %s in data/articles.tsv", a)
+		}
+	}
+	if got := ArticleText(ArtForeign + "；" + ArtChars); !strings.Contains(got, "外国") || !strings.Contains(got, "通用规范汉字表") {
+		t.Errorf("two articles: %q", got)
+	}
+}
+
 func TestListsLoad(t *testing.T) {
 	if CharLevel('一') != 1 || CharLevel('甪') != 3 || CharLevel('蘇') != 0 {
 		t.Errorf("levels: 一 %d 甪 %d 蘇 %d", CharLevel('一'), CharLevel('甪'), CharLevel('蘇'))

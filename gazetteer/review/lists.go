@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -36,6 +37,7 @@ type lists struct {
 	words    map[string][]Word   // list → words, longest first
 	level    map[rune]int        // 通用规范汉字表 level 1..3
 	generics map[string][]string // 子类/大类 → allowed 通名
+	articles map[string]string   // article as cited → its gist
 }
 
 var (
@@ -57,7 +59,7 @@ func data() *lists {
 }
 
 func parseLists() (*lists, error) {
-	l := &lists{words: map[string][]Word{}, level: map[rune]int{}, generics: map[string][]string{}}
+	l := &lists{words: map[string][]Word{}, level: map[rune]int{}, generics: map[string][]string{}, articles: map[string]string{}}
 	b, err := dataFS.ReadFile("data/hanzi8105.txt")
 	if err != nil {
 		return nil, err
@@ -105,6 +107,13 @@ func parseLists() (*lists, error) {
 		l.generics[f[0]] = strings.Fields(f[1])
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	err = eachTSV("data/articles.tsv", 2, func(f []string) error {
+		l.articles[f[0]] = f[1]
+		return nil
+	})
 	return l, err
 }
 
@@ -145,4 +154,26 @@ func Generics(c gazetteer.Category) ([]string, bool) {
 	}
 	g, ok := data().generics[c.Class]
 	return g, ok
+}
+
+// ArticleText returns the gist, in plain Chinese, of what the article(s) a
+// finding cites ask (data/articles.tsv); articles joined with "；" give their
+// gists one after another.
+func ArticleText(article string) string {
+	type hit struct {
+		at   int
+		text string
+	}
+	var hits []hit
+	for k, t := range data().articles {
+		if i := strings.Index(article, k); i >= 0 {
+			hits = append(hits, hit{i, t})
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool { return hits[i].at < hits[j].at })
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.text)
+	}
+	return strings.Join(out, "\n")
 }

@@ -8,7 +8,6 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,9 +16,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/paulmach/orb"
 
-	"wumen/data"
-	"wumen/gazetteer"
-	"wumen/gazetteer/account"
 	"wumen/site"
 	"wumen/site/officer"
 )
@@ -31,23 +27,8 @@ import (
 func siteWithOfficer(t *testing.T) (*httptest.Server, *officer.Handler) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := gazetteer.Open(filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Seed(ctx, data.FS, nil); err != nil {
-		t.Fatal(err)
-	}
+	st, off := shippedOfficer(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	off, err := officer.Open(st, officer.Options{Logger: quiet, PlaceURL: "/place/%d",
-		PasswordParams: &account.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := off.Accounts.AddUser(ctx, "rev1", account.RoleReviewer, "password-of-rev1"); err != nil {
-		t.Fatal(err)
-	}
 	s, err := site.New(ctx, site.Config{Store: st, Logger: quiet,
 		Mounts: map[string]http.Handler{"/officer/": off, "/notices": off, "/notices/": off}})
 	if err != nil {

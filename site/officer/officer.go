@@ -1,6 +1,7 @@
 // Package officer serves naming review (地名审核) to officers and the public
 // notices (公告) to everyone: server-rendered pages under /officer/ (login,
-// the queue with overdue flags, proposals with their check reports, decision
+// the queue with overdue flags, the quick check of a name typed the way
+// officers write it (check.go), proposals with their check reports, decision
 // forms, a printable review report, users and the audit log), a JSON API for
 // scripts under /officer/api/ with bearer tokens, and /notices.
 //
@@ -9,7 +10,7 @@
 // a synchronizer CSRF token tied to the session (the login form a
 // double-submit cookie); roles are checked on every route; every write is
 // audited. Pages carry a strict Content-Security-Policy: no script at all,
-// except the proposal form, page and report, which load MapLibre GL JS and
+// except the check page and the proposal form, page and report, which load MapLibre GL JS and
 // the officer's map script from this origin (never inline) to draw and show
 // a proposal's geometry. Every page works without script: the maps hide
 // themselves when MapLibre is not there and the location stays a text field.
@@ -149,6 +150,9 @@ func Open(store *gazetteer.Store, opts Options) (*Handler, error) {
 	return h, nil
 }
 
+// Store returns the gazetteer store the handler serves.
+func (h *Handler) Store() *gazetteer.Store { return h.store }
+
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
@@ -179,6 +183,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /officer/login", h.login)
 	m.HandleFunc("POST /officer/logout", h.page("", h.logout))
 	m.HandleFunc("GET /officer/queue", h.page("", h.queue))
+	m.HandleFunc("GET /officer/check", h.page("", h.checkPage))
 	m.HandleFunc("GET /officer/proposals/new", h.page(account.PermPropose, h.newProposal))
 	m.HandleFunc("POST /officer/proposals", h.page(account.PermPropose, h.createProposal))
 	m.HandleFunc("GET /officer/proposals/{id}", h.page("", h.proposal))

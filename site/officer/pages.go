@@ -34,6 +34,7 @@ func (h *Handler) parseTemplates() error {
 		"placeURL": func(id int64) string { return fmt.Sprintf(h.opts.PlaceURL, id) },
 		"mapURL":   func(p orb.Point) string { return fmt.Sprintf(h.opts.MapURL, p.Lat(), p.Lon()) },
 		"inc":      func(i int) int { return i + 1 },
+		"article":  review.ArticleText,
 		"kindZH": func(k review.Action) string {
 			return map[review.Action]string{review.Naming: "命名", review.Renaming: "更名", review.Cancel: "注销", review.Adjust: "起止点调整"}[k]
 		},
@@ -43,7 +44,7 @@ func (h *Handler) parseTemplates() error {
 		return err
 	}
 	h.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "queue", "form", "proposal", "report", "users", "audit", "notices", "notice", "error", "token"} {
+	for _, name := range []string{"login", "queue", "form", "proposal", "report", "users", "audit", "notices", "notice", "error", "token", "check"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return err
