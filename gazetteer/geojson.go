@@ -188,15 +188,19 @@ func (o GeoJSONOptions) properties(raw json.RawMessage, where string) (*Place, s
 	if c, ok := top["wumen_crs"]; ok {
 		json.Unmarshal(c, &declared)
 	}
-	if rec, ok := top["record"]; ok && len(rec) > 0 && rec[0] == '"' {
+	// The record column, as a JSON string or (GDAL reads its JSON subtype)
+	// as an object.
+	if rec, ok := top["record"]; ok && len(rec) > 0 && (rec[0] == '"' || rec[0] == '{') {
+		b := []byte(rec)
 		var s string
-		if err := json.Unmarshal(rec, &s); err == nil && s != "" {
-			q, _, err := decodeRecord([]byte(s))
-			if err != nil {
-				return nil, "", At(err, where+".record")
-			}
-			return q, declared, nil
+		if rec[0] == '"' && json.Unmarshal(rec, &s) == nil {
+			b = []byte(s)
 		}
+		q, _, err := decodeRecord(b)
+		if err != nil {
+			return nil, "", At(err, where+".record")
+		}
+		return q, declared, nil
 	}
 	if isFlat(top) {
 		q, err := flatProperties(top, o.Categories)

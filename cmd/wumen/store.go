@@ -14,6 +14,7 @@ import (
 	"wumen/data"
 	"wumen/gazetteer"
 	"wumen/gazetteer/census"
+	"wumen/gazetteer/export"
 	"wumen/geo"
 )
 
@@ -344,6 +345,9 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	}
 	if *out != "-" && !e.quiet {
 		fmt.Fprintf(e.stderr, "wrote %d places to %s\n", n, *out)
+	}
+	if note := export.LostNote(*format); note != "" {
+		fmt.Fprintln(e.stderr, "note: "+note)
 	}
 	return nil
 }

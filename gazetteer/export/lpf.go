@@ -181,6 +181,8 @@ func lpfHead(crs geo.CRS) []byte {
 		"attribution": gazetteer.Attribution,
 		"citation":    "Wumen (吴门) gazetteer of Suzhou place names, exported " + time.Now().UTC().Format("2006-01-02"),
 		"crs":         CRSLabel(crs),
+		"wumen_lost": "Linked Places cannot hold these fields of a Wumen record, so an import of this file does not give them back: " +
+			strings.Join(Lost["lpf"], ", ") + ". Use jsonl, geojson or gpkg for a lossless copy.",
 	}
 	b, _ := json.Marshal(head)
 	return append(b[1:len(b)-1], ',')

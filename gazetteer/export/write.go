@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"wumen/gazetteer"
 )
@@ -85,4 +86,31 @@ func WriteFile(ctx context.Context, s *gazetteer.Store, format, path string, o O
 		return n, fmt.Errorf("%s: %w", path, err)
 	}
 	return n, nil
+}
+
+// Lost lists, by format, the fields of a place record a format cannot hold:
+// what an import of the file cannot give back. Exports say it on stderr and
+// in the file's metadata where the format has room (cmd/wumen, the
+// round-trip test). A format not listed holds the whole record.
+var Lost = map[string][]string{
+	// Measured by the round-trip test: Linked Places holds names, title,
+	// category types, geometry and links; ReadLPF gives back no more.
+	"lpf": {"admin", "code", "coord", "description", "extra", "generic", "heritage", "history", "joined", "level", "license",
+		"links", "meaning", "names", "rank", "sign", "sources", "specific", "status"},
+	// CSV's columns (gazetteer.CSVHeader): one value a cell, no names or texts.
+	"csv": {"coord", "description", "events", "extra", "heritage", "history", "joined", "level", "links", "meaning", "names",
+		"rank", "relations", "sign", "sources"},
+	// Export only: no reader yet, so nothing of these comes back.
+	"kml":   {"every field (no KML reader)"},
+	"lptsv": {"every field (no LP-TSV reader)"},
+}
+
+// LostNote is the sentence an export prints about what format cannot
+// hold, or "" when it holds the whole record.
+func LostNote(format string) string {
+	l, ok := Lost[format]
+	if !ok {
+		return ""
+	}
+	return format + " cannot hold: " + strings.Join(l, ", ") + " (an import of the file does not give them back; jsonl, geojson, geojsonseq and gpkg are lossless)"
 }
