@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	bolterrors "go.etcd.io/bbolt/errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -576,6 +577,9 @@ type journalOp struct {
 	Entry *entry `json:"e,omitempty"`
 }
 
+// ErrBusy is returned by Open when another process has the index open.
+var ErrBusy = errors.New("search: the index is open in another process (a running server)")
+
 // Open opens an index built by Build, replaying the journal of changes made
 // since.
 func Open(dir string) (*Index, error) {
@@ -590,8 +594,12 @@ func open(dir string, b *built) (*Index, error) {
 	}
 	// The build's unsafe_batch is saved in the index config; Upsert and
 	// Delete must wait for persistence, so it is switched off here.
-	bi, err := bleve.OpenUsing(filepath.Join(dir, bleveDir), segmentConfig(map[string]interface{}{"unsafe_batch": false}))
-	if err != nil {
+	// Another process (a running server) holding the index is said as
+	// ErrBusy after a short wait, never waited on for ever.
+	bi, err := bleve.OpenUsing(filepath.Join(dir, bleveDir), segmentConfig(map[string]interface{}{"unsafe_batch": false, "bolt_timeout": "3s"}))
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, ErrBusy
+	} else if err != nil {
 		return nil, err
 	}
 	ix := &Index{dir: dir, bi: bi, codes: map[string]string{}, adminOf: map[string]adminRef{}}

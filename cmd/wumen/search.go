@@ -35,6 +35,9 @@ func indexDir(db, flagValue string) string {
 // is derived, so rebuilding loses nothing.
 func (e *env) openIndex(ctx context.Context, s *gazetteer.Store, dir string) (*search.Index, error) {
 	ix, err := search.Open(dir)
+	if errors.Is(err, search.ErrBusy) {
+		return nil, err // never rebuild an index a server is using
+	}
 	if err != nil {
 		if _, serr := os.Stat(dir); serr == nil {
 			return e.buildIndex(ctx, s, dir, "it cannot be read ("+err.Error()+")")

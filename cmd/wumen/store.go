@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"time"
+	"wumen/search"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -215,6 +217,12 @@ func (e *env) updateIndex(ctx context.Context, s *gazetteer.Store) error {
 		return nil
 	}
 	ix, err := e.openIndex(ctx, s, dir)
+	if errors.Is(err, search.ErrBusy) {
+		if !e.quiet {
+			fmt.Fprintln(e.stderr, "search index held by a running server: it follows the store and picks this change up")
+		}
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("updating the search index: %w", err)
 	}
