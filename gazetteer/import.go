@@ -36,15 +36,11 @@ func (s *Store) Import(ctx context.Context, recs Records, c Change, opt PutOptio
 	if c.Actor == "" {
 		return nil, Errorf(EInvalid, "a write needs an actor (who)")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	w, tx, end, err := s.begin(ctx, c, opt)
+	w, tx, done, err := s.begin(ctx, c, opt)
 	if err != nil {
 		return nil, err
 	}
-	defer end()
-	defer tx.Rollback()
-	defer w.close()
+	defer done()
 	var bad []string
 	nbad, n := 0, 0
 	// Reading, deriving and validating run beside the writer, a batch at a

@@ -117,15 +117,11 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 			return nil, At(err, r.Where)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	w, tx, end, err := s.begin(ctx, c, opt)
+	w, tx, done, err := s.begin(ctx, c, opt)
 	if err != nil {
 		return nil, err
 	}
-	defer end()
-	defer tx.Rollback()
-	defer w.close()
+	defer done()
 	for _, r := range in {
 		if err := ctx.Err(); err != nil {
 			return nil, interrupted(err) // SIGTERM: the transaction rolls back
@@ -141,9 +137,28 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 // cache and statement journals in memory for the length of it (the
 // multi-row INSERTs of a batch each keep a statement journal; on disk its
 // writes were a fifth of an import's time) and foreign keys checked by
-// construction rather than per row, and its batch writer. end
-// restores the connection's settings and returns it to the pool.
-func (s *Store) begin(ctx context.Context, c Change, opt PutOptions) (w *writer, tx *sql.Tx, end func(), err error) {
+// construction rather than per row, and its batch writer. It holds the
+// store's write lock until done, which closes the writer, rolls back what
+// was not committed, restores the connection's settings and returns it to
+// the pool.
+func (s *Store) begin(ctx context.Context, c Change, opt PutOptions) (w *writer, tx *sql.Tx, done func(), err error) {
+	s.mu.Lock()
+	w, tx, end, err := s.open(ctx, c, opt)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, nil, nil, err
+	}
+	return w, tx, func() {
+		w.close()
+		tx.Rollback()
+		end()
+		s.mu.Unlock()
+	}, nil
+}
+
+// open is begin without the lock: a connection set up for a bulk write, its
+// transaction and its writer; end gives the connection back.
+func (s *Store) open(ctx context.Context, c Change, opt PutOptions) (w *writer, tx *sql.Tx, end func(), err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, nil, nil, err
