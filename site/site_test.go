@@ -14,72 +14,33 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
-	"wumen/data"
 	"wumen/gazetteer"
 	"wumen/geo/pmtiles"
 	"wumen/search"
+	"wumen/site/internal/seeded"
 )
 
-// The fixture: one store seeded from the shipped dataset (data.FS) and its
-// search index, shared by the tests of this package (they only read, except
+// The fixture: one store seeded from the shipped dataset and its search
+// index, shared by the tests of this package (they only read, except
 // TestEscaping, which adds its own place).
-var (
-	fixOnce  sync.Once
-	fixStore *gazetteer.Store
-	fixIndex *search.Index
-	fixErr   error
-	fixDir   string
-)
+var fix seeded.Fixture
 
 // shantang is 山塘街 in the shipped dataset (data/heritage.jsonl).
 const shantang = 51
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if fixStore != nil {
-		fixStore.Close()
-	}
-	if fixIndex != nil {
-		fixIndex.Close()
-	}
-	if fixDir != "" {
-		os.RemoveAll(fixDir)
-	}
+	fix.Close()
 	os.Exit(code)
 }
 
-func fixture(t testing.TB) (*gazetteer.Store, *search.Index) {
-	t.Helper()
-	fixOnce.Do(func() {
-		ctx := context.Background()
-		if fixDir, fixErr = os.MkdirTemp("", "wumen-site-test-"); fixErr != nil {
-			return
-		}
-		if fixStore, fixErr = gazetteer.Open(filepath.Join(fixDir, "w.db")); fixErr != nil {
-			return
-		}
-		if _, fixErr = fixStore.Seed(ctx, data.FS, nil); fixErr != nil {
-			return
-		}
-		fixIndex, fixErr = search.Build(filepath.Join(fixDir, "index"), func(fn func(*gazetteer.Place) error) error {
-			return fixStore.Each(ctx, gazetteer.Filter{}, fn)
-		})
-		if fixErr == nil {
-			fixStore.Watch(func(p *gazetteer.Place) { fixIndex.Upsert(p) })
-		}
-	})
-	if fixErr != nil {
-		t.Fatal(fixErr)
-	}
-	return fixStore, fixIndex
-}
+func fixture(t testing.TB) (*gazetteer.Store, *search.Index) { return fix.Get(t) }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 

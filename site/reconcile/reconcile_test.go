@@ -10,62 +10,27 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"wumen/data"
 	"wumen/gazetteer"
 	"wumen/search"
+	"wumen/site/internal/seeded"
 )
 
 // The fixture: a store seeded from the shipped dataset and its search index,
-// shared by the tests of this package (they only read).
-var (
-	fixOnce  sync.Once
-	fixStore *gazetteer.Store
-	fixIndex *search.Index
-	fixErr   error
-	fixDir   string
-)
+// shared by the tests of this package (they only read, but for the one
+// admin unit TestAdminNamesFollowTheStore adds).
+var fix seeded.Fixture
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if fixIndex != nil {
-		fixIndex.Close()
-	}
-	if fixStore != nil {
-		fixStore.Close()
-	}
-	if fixDir != "" {
-		os.RemoveAll(fixDir)
-	}
+	fix.Close()
 	os.Exit(code)
 }
 
-func fixture(t testing.TB) (*gazetteer.Store, *search.Index) {
-	t.Helper()
-	fixOnce.Do(func() {
-		ctx := context.Background()
-		if fixDir, fixErr = os.MkdirTemp("", "wumen-reconcile-test-"); fixErr != nil {
-			return
-		}
-		if fixStore, fixErr = gazetteer.Open(filepath.Join(fixDir, "w.db")); fixErr != nil {
-			return
-		}
-		if _, fixErr = fixStore.Seed(ctx, data.FS, nil); fixErr != nil {
-			return
-		}
-		fixIndex, fixErr = search.Build(filepath.Join(fixDir, "index"), func(fn func(*gazetteer.Place) error) error {
-			return fixStore.Each(ctx, gazetteer.Filter{}, fn)
-		})
-	})
-	if fixErr != nil {
-		t.Fatal(fixErr)
-	}
-	return fixStore, fixIndex
-}
+func fixture(t testing.TB) (*gazetteer.Store, *search.Index) { return fix.Get(t) }
 
 func testServer(t testing.TB) *httptest.Server {
 	st, ix := fixture(t)
@@ -372,5 +337,35 @@ func TestNoIndex(t *testing.T) {
 	code, h, _ := fetch(t, http.MethodGet, srv.URL+"/reconcile", url.Values{"queries": {`{"q0":{"query":"平江路"}}`}})
 	if code != 503 || h.Get("Retry-After") == "" {
 		t.Errorf("queries without index: %d, Retry-After %q", code, h.Get("Retry-After"))
+	}
+}
+
+// TestAdminNamesFollowTheStore: the admin names the service keeps are read
+// again once the store changes, so a county added by an import is
+// understood by the next batch.
+func TestAdminNamesFollowTheStore(t *testing.T) {
+	st, ix := fixture(t)
+	s := New(st, ix, Options{}).(*service)
+	ctx := context.Background()
+	raw, _ := json.Marshal("测试新区")
+	q := map[string]Query{"q": {Query: "破楚门", Properties: []PropertyValue{{PID: "admin", V: raw}}}}
+	res, err := s.Reconcile(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res["q"].Result; len(got) == 0 || got[0].Match {
+		t.Fatalf("an unknown county: %+v, want candidates and no match", got)
+	}
+	p := &gazetteer.Place{ID: 990001, Name: "测试新区", Code: "320599", Level: "county", Status: gazetteer.StatusCurrent,
+		Category: gazetteer.Category{Class: "行政区域", Subclass: "市辖区"}, Admin: []string{"3205"}}
+	if _, err := st.PutAll(ctx, []gazetteer.Input{{Place: p}}, gazetteer.Change{Actor: "test"}, gazetteer.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err = s.Reconcile(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res["q"].Result; len(got) != 0 {
+		t.Errorf("破楚门 within the new county 测试新区: %+v, want none (it lies in 姑苏区)", got)
 	}
 }
