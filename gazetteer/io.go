@@ -22,9 +22,10 @@ import (
 )
 
 // Attribution is the notice every export carries for the data it holds
-// (ODbL 1.0 for OpenStreetMap-derived records, CC BY 4.0 for GeoNames).
+// (ODbL 1.0 for OpenStreetMap-derived records, CC BY 4.0 for GeoNames, LGPL
+// 3.0 or later for the GSHHG shapes of lakes, islands and rivers).
 const Attribution = "Wumen gazetteer. Contains data © OpenStreetMap contributors (ODbL 1.0, https://www.openstreetmap.org/copyright); " +
-	"contains data from GeoNames (https://www.geonames.org/), licensed under CC BY 4.0; administrative codes: National Bureau of Statistics of China (2023)."
+	"contains data from GeoNames (https://www.geonames.org/), licensed under CC BY 4.0; administrative codes: National Bureau of Statistics of China (2023); lake, island and river shapes: GSHHG 2.3.7, Wessel, P., and W. H. F. Smith (1996), J. Geophys. Res., 101(B4), 8741–8743, distributed under the GNU LGPL v3 or later (https://www.soest.hawaii.edu/pwessel/gshhg/)."
 
 // ReadJSONL reads the project's JSON Lines: one Place a line. Blank lines are
 // skipped. Errors name the file, line and field. A record that declares its

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"wumen/data"
 	"wumen/gazetteer"
@@ -103,7 +104,6 @@ func TestLocateOldCityEstimatesGusu(t *testing.T) {
 	s := shipped(t)
 	// Between 观前街 and 北寺塔, inside the old city moat.
 	loc := locate(t, s, 31.3170, 120.6220)
-	t.Logf("%+v", loc)
 	if loc.Method != gazetteer.LocateEstimated {
 		t.Fatalf("method %q, want estimated: %+v", loc.Method, loc)
 	}
@@ -134,5 +134,94 @@ func TestLocateRejectsBadPoint(t *testing.T) {
 	_, err := s.Locator().Locate(context.Background(), orb.Point{200, 31})
 	if gazetteer.ErrorCode(err) != gazetteer.EInvalid {
 		t.Fatalf("got %v, want an invalid-input error", err)
+	}
+}
+
+func TestShippedShapesAreCitedPolygonsAndLines(t *testing.T) {
+	s := shipped(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		id      int64
+		name    string
+		polygon bool
+	}{{1700, "太湖", true}, {1702, "阳澄湖", true}, {1706, "淀山湖", true}, {1817, "西山", true}, {1604, "京杭大运河", false}, {1607, "吴淞江", false}} {
+		p, err := s.Get(ctx, c.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Name != c.name {
+			t.Fatalf("%d is %s, want %s", c.id, p.Name, c.name)
+		}
+		switch p.Geometry.(type) {
+		case orb.Polygon, orb.MultiPolygon:
+			if !c.polygon {
+				t.Errorf("%s: a polygon, want a line", p.Name)
+			}
+			if !planar.PolygonContains(p.Geometry.(orb.Polygon), *p.Label) {
+				t.Errorf("%s: label %v is not inside its own polygon (off the holes)", p.Name, *p.Label)
+			}
+		case orb.LineString, orb.MultiLineString:
+			if c.polygon {
+				t.Errorf("%s: a line, want a polygon", p.Name)
+			}
+		default:
+			t.Errorf("%s: geometry %T", p.Name, p.Geometry)
+		}
+		if p.Coord == nil || p.Coord.Source != "gshhg" || p.Coord.AccuracyM < 500 || !strings.Contains(p.Coord.Note, "按") {
+			t.Errorf("%s: coord %+v does not cite GSHHG with an accuracy and how the name was assigned", p.Name, p.Coord)
+		}
+		if p.License != "LGPL-3.0-or-later" {
+			t.Errorf("%s: licence %q", p.Name, p.License)
+		}
+	}
+	// 太湖 keeps its islands as holes.
+	p, _ := s.Get(ctx, 1700)
+	if n := len(p.Geometry.(orb.Polygon)); n < 3 {
+		t.Errorf("太湖 has %d rings, want the outline and the holes of 西山 and 马山", n)
+	}
+}
+
+func TestReverseOpenWaterOfTaihu(t *testing.T) {
+	s := shipped(t)
+	// Open water between 西山 and 东山, 7 km from the nearest shore place.
+	r, err := s.Locator().Reverse(context.Background(), orb.Point{120.35, 31.15}, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Water) != 1 || r.Water[0].Name != "太湖" || r.Water[0].DistanceM != 0 {
+		t.Fatalf("water %+v, want 太湖", r.Water)
+	}
+	if r.Method != gazetteer.LocateEstimated || r.Code("county") != "320506" || len(r.Evidence) == 0 {
+		t.Fatalf("location %+v, want 吴中区 estimated with evidence", r.Location)
+	}
+	if r.RadiusM != gazetteer.DefaultReverseM {
+		t.Errorf("radius %v, want the default %v m", r.RadiusM, gazetteer.DefaultReverseM)
+	}
+	for _, n := range r.Nearby {
+		if n.DistanceM > r.RadiusM {
+			t.Errorf("%s at %.0f m is beyond the %v m radius", n.Name, n.DistanceM, r.RadiusM)
+		}
+	}
+	// On 西山, the island hole of the lake: no lake, the island itself.
+	r, err = s.Locator().Reverse(context.Background(), orb.Point{120.25, 31.10}, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Water) != 0 {
+		t.Errorf("on 西山 the point is in the water of %v: holes ignored", r.Water[0].Name)
+	}
+	if len(r.Nearby) == 0 || r.Nearby[0].Name != "西山" || r.Nearby[0].DistanceM != 0 {
+		t.Errorf("nearby on the island %+v, want 西山 at 0 m first", r.Nearby)
+	}
+}
+
+func TestReverseOutsideIsEmpty(t *testing.T) {
+	s := shipped(t)
+	r, err := s.Locator().Reverse(context.Background(), orb.Point{121.4737, 31.2304}, 50000, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Outside() || len(r.Nearby) != 0 || len(r.Water) != 0 || len(r.Admin) != 0 {
+		t.Fatalf("central Shanghai: %+v, want an empty answer outside coverage", r)
 	}
 }

@@ -48,7 +48,7 @@
 //
 // Geometry is not in bleve (a geopoint field made indexing about ten times
 // slower here): an in-memory quadtree of label points serves bbox and
-// distance filters, nearest places and reverse lookup (spatial.go).
+// distance filters and nearest places (spatial.go); reverse lookup is the store's (gazetteer.PlaceLocator).
 //
 // The 通名 → category table (generics.tsv) is a data file embedded in the
 // package; approximate name dates are read by gazetteer.ParsePeriod.

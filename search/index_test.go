@@ -185,21 +185,8 @@ func TestFeatureCollection(t *testing.T) {
 	}
 }
 
-func TestReverseAndNearby(t *testing.T) {
+func TestNearby(t *testing.T) {
 	ix := testIndex(t)
-	r := ix.Reverse(orb.Point{120.6246, 31.3260}, 3)
-	if len(r.Nearest) == 0 || r.Nearest[0].Name != "拙政园" || *r.Nearest[0].DistanceM > 100 {
-		t.Errorf("reverse nearest %v", names(r.Nearest))
-	}
-	for i := 1; i < len(r.Nearest); i++ {
-		if *r.Nearest[i].DistanceM < *r.Nearest[i-1].DistanceM {
-			t.Errorf("reverse not by distance: %v", r.Nearest)
-		}
-	}
-	// the shipped dataset has points only: admin comes from the nearest place
-	if !r.AdminFromNearest || len(r.Admin) == 0 || r.Admin[len(r.Admin)-1].Name != "姑苏区" {
-		t.Errorf("reverse admin %+v", r.Admin)
-	}
 	var id int64
 	for _, h := range search(t, ix, Query{Text: "拙政园", Size: 1}).Hits {
 		id = h.ID
@@ -235,10 +222,6 @@ func TestBuildUpsertDeleteReopen(t *testing.T) {
 	}
 	if got := names(search(t, ix, Query{Text: "长桥"}).Hits); len(got) != 1 || got[0] != "宝带桥" {
 		t.Fatalf("长桥: %v", got)
-	}
-	// reverse lookup inside the polygon of an admin unit
-	if r := ix.Reverse(orb.Point{120.6, 31.2}, 2); r.AdminFromNearest || len(r.Admin) != 1 || r.Admin[0].Code != "320506" {
-		t.Errorf("reverse in polygon: %+v", r.Admin)
 	}
 	// rename: the old name becomes historical
 	p := smallPlaces()[1]

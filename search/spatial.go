@@ -6,16 +6,14 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
-	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/quadtree"
 )
 
 // spatial is the in-memory spatial index: a quadtree of each place's point
-// (label point, or a representative point of its geometry) and the list of
-// places with polygon geometry for point-in-polygon reverse lookup.
+// (label point, or a representative point of its geometry). Reverse lookup
+// (containment, admin estimates) is the store's: gazetteer.PlaceLocator.
 type spatial struct {
-	tree  *quadtree.Quadtree
-	areas map[int64]*entry
+	tree *quadtree.Quadtree
 }
 
 type qpoint struct {
@@ -26,15 +24,12 @@ type qpoint struct {
 func (q qpoint) Point() orb.Point { return q.p }
 
 func newSpatial() *spatial {
-	return &spatial{tree: quadtree.New(orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}), areas: map[int64]*entry{}}
+	return &spatial{tree: quadtree.New(orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}})}
 }
 
 func (s *spatial) add(e *entry) {
 	if e.Point != nil && validPoint(*e.Point) {
 		s.tree.Add(qpoint{*e.Point, e})
-	}
-	if e.area != nil {
-		s.areas[e.ID] = e
 	}
 }
 
@@ -42,7 +37,6 @@ func (s *spatial) remove(e *entry) {
 	if e.Point != nil && validPoint(*e.Point) {
 		s.tree.Remove(qpoint{*e.Point, e}, func(p orb.Pointer) bool { return p.(qpoint).e.ID == e.ID })
 	}
-	delete(s.areas, e.ID)
 }
 
 func validPoint(p orb.Point) bool {
@@ -100,25 +94,4 @@ func (s *spatial) nearest(pt orb.Point, k int, skip int64) []*entry {
 		es = es[:k]
 	}
 	return es
-}
-
-// containing returns the places whose polygon geometry contains pt.
-func (s *spatial) containing(pt orb.Point) []*entry {
-	var out []*entry
-	for _, e := range s.areas {
-		if e.Bound != nil && !e.Bound.Contains(pt) {
-			continue
-		}
-		switch g := e.area.(type) {
-		case orb.Polygon:
-			if planar.PolygonContains(g, pt) {
-				out = append(out, e)
-			}
-		case orb.MultiPolygon:
-			if planar.MultiPolygonContains(g, pt) {
-				out = append(out, e)
-			}
-		}
-	}
-	return out
 }

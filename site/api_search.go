@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/paulmach/orb"
-
 	"wumen/gazetteer"
 	"wumen/search"
 )
@@ -120,37 +118,6 @@ func sizeParam(v url.Values) (int, error) {
 		return 0, &search.Error{Field: "size", Message: "must be between 1 and 100"}
 	}
 	return n, nil
-}
-
-// handleReverse answers /api/v1/reverse?point.lat=&point.lon=&size=: the
-// admin units at the point and the nearest places.
-func (s *Server) handleReverse(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Index == nil {
-		s.searchError(w, r, errNoIndex)
-		return
-	}
-	v := r.URL.Query()
-	lat, err1 := strconv.ParseFloat(v.Get("point.lat"), 64)
-	lon, err2 := strconv.ParseFloat(v.Get("point.lon"), 64)
-	if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 || lat != lat || lon != lon {
-		s.searchError(w, r, &search.Error{Field: "point", Message: "point.lat and point.lon must be WGS84 degrees"})
-		return
-	}
-	size, err := sizeParam(v)
-	if err != nil {
-		s.searchError(w, r, err)
-		return
-	}
-	res := s.cfg.Index.Reverse(orb.Point{lon, lat}, size)
-	fc := s.cfg.Index.FeatureCollection(res.Nearest, s.adminName)
-	fc.ExtraMembers = map[string]any{"admin": res.Admin, "admin_from_nearest": res.AdminFromNearest, "attribution": gazetteer.Attribution}
-	b, err := marshalJSON(fc)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	serveBytes(w, r, "application/geo+json", "public, max-age=300", b)
 }
 
 // handleNearby answers /api/v1/places/{id}/nearby?size=.

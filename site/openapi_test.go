@@ -186,6 +186,11 @@ func (o oaOp) companions(name string) []string {
 		if (name == "radius" || name == "boundary.circle.radius") && strings.HasPrefix(n, "point.") {
 			out = append(out, n)
 		}
+		// A reverse lookup needs its point: point.lat/lon, or lat with lon.
+		if o.path == "/api/v1/reverse" && (strings.HasPrefix(n, "point.") && name != "lat" && name != "lon" ||
+			name == "lat" && n == "lon" || name == "lon" && n == "lat") {
+			out = append(out, n)
+		}
 		if n == "text" && name != "q" {
 			out = append(out, n)
 		}
@@ -420,7 +425,7 @@ func TestOpenAPIParametersMatchHandlers(t *testing.T) {
 		"/api/v1/search":              paramNamesInSource(t, "../search/query.go", "ParseQuery"),
 		"/api/v1/autocomplete":        paramNamesInSource(t, "../search/query.go", "ParseQuery"),
 		"/api/v1/places":              union(paramNamesInSource(t, "api.go", "ParseFilter"), paramNamesInSource(t, "../gazetteer/filter.go", "ParseFilter")),
-		"/api/v1/reverse":             paramNamesInSource(t, "api_search.go", "handleReverse", "sizeParam"),
+		"/api/v1/reverse":             union(paramNamesInSource(t, "api_reverse.go", "handleReverse", "reversePoint"), paramNamesInSource(t, "api_search.go", "sizeParam")),
 		"/api/v1/places/{id}/nearby":  paramNamesInSource(t, "api_search.go", "handleNearby", "sizeParam"),
 		"/api/v1/export":              union(paramNamesInSource(t, "ogc/export.go", "export"), paramNamesInSource(t, "../gazetteer/filter.go", "ParseFilter")),
 		"/api/v1/places/{id}":         paramNamesInSource(t, "api.go", "handlePlace"),

@@ -138,6 +138,10 @@ func run(shared, dir string) error {
 	if err != nil {
 		return err
 	}
+	polys, lines, err := applyShapes(filepath.Join(dir, "src", "geography.tsv"), filepath.Join(shared, "geography"), heritage, culture)
+	if err != nil {
+		return err
+	}
 	all := map[int64]string{}
 	for _, set := range [][]gazetteer.Place{admin, heritage, culture} {
 		for _, p := range set {
@@ -168,7 +172,7 @@ func run(shared, dir string) error {
 	if err != nil {
 		return err
 	}
-	log.Printf("admin %d, heritage %d, culture %d, walks %d", len(admin), len(heritage), len(culture), n)
+	log.Printf("admin %d, heritage %d, culture %d, walks %d; shapes: %d polygons, %d lines", len(admin), len(heritage), len(culture), n, polys, lines)
 	return nil
 }
 
