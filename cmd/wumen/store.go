@@ -133,6 +133,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	reason := fs.String("reason", "import", "why (recorded in the revisions)")
 	match := fs.Bool("match-links", true, "a record without an id updates the place with the same OSM id, GeoNames id or statistical code")
 	of := bindOSMFlags(fs)
+	bo := boundaryFlags(fs)
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -183,9 +184,12 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintln(e.stderr, "reading "+in.note)
 		}
 	}
+	if bo.title != "" {
+		return e.importBoundaries(ctx, s, concat(ins), bo, gazetteer.Change{Actor: *actor, Reason: *reason}, *dry)
+	}
 	prog, done := e.progress(-1, "importing") // a stream: a running count
 	start := time.Now()
-	rep, err := s.Import(ctx, concat(ins), gazetteer.Change{Actor: *actor, Reason: *reason},
+	rep, err := s.Import(ctx, e.withAdminCheck(ctx, s, concat(ins)), gazetteer.Change{Actor: *actor, Reason: *reason},
 		gazetteer.PutOptions{DryRun: *dry, MatchLinks: *match, SkipInvalid: *skip, Progress: every(prog, 1000)})
 	done()
 	if err != nil {
