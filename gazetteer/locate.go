@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -128,6 +129,7 @@ type PlaceLocator struct {
 
 	s     *Store
 	cache *geomCache
+	stmts sync.Map // SQL text → *sql.Stmt
 }
 
 func newPlaceLocator(s *Store) *PlaceLocator {
@@ -334,7 +336,7 @@ func (l *PlaceLocator) refs(ctx context.Context, codes []string) ([]AdminRef, er
 		return nil, nil
 	}
 	ph := strings.TrimSuffix(strings.Repeat("?,", len(uniq)), ",")
-	rows, err := l.s.db.QueryContext(ctx, `SELECT id, code, name, level FROM places WHERE code IN (`+ph+`) AND status='current' ORDER BY length(code), id`, uniq...)
+	rows, err := l.queryPrepared(ctx, `SELECT id, code, name, level FROM places WHERE code IN (`+ph+`) AND code <> '' AND status='current' ORDER BY length(code), id`, uniq...)
 	if err != nil {
 		return nil, err
 	}
