@@ -105,6 +105,9 @@ func (imp *Importer) Import(ctx context.Context, s *gazetteer.Store, name string
 	if len(in) == 0 {
 		return rep, nil
 	}
+	if err := locate(ctx, s.Locator(), in, newAt); err != nil {
+		return nil, err
+	}
 	out, err := s.PutAll(ctx, in, c, gazetteer.PutOptions{DryRun: dryRun})
 	if err != nil {
 		return nil, err
@@ -164,4 +167,26 @@ func categoryName(c gazetteer.Category) string {
 		return c.Class
 	}
 	return c.Class + "/" + c.Subclass
+}
+
+// locate gives each new place the administrative units its geometry lies
+// in (所在行政区), as the store's Locator decides them: by an admin polygon
+// the store holds, else estimated from the places around it; nothing
+// outside the gazetteer's coverage. Only new places: a matched place keeps
+// its own, so a second import changes nothing.
+func locate(ctx context.Context, l gazetteer.Locator, in []gazetteer.Input, newAt []int) error {
+	for _, i := range newAt {
+		p := in[i].Place
+		if p.Geometry == nil || len(p.Admin) > 0 || p.Category.Class == "行政区域" {
+			continue
+		}
+		loc, err := l.Locate(ctx, p.Geometry)
+		if err != nil {
+			return err
+		}
+		if !loc.Outside() {
+			p.Admin = loc.Codes()
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -169,6 +170,12 @@ func TestImportOldCity(t *testing.T) {
 		t.Errorf("平江街道 %v", p.Geometry)
 	}
 
+	// The unit's polygon drives containment (the store's Locator).
+	loc, err := s.Locator().Locate(context.Background(), orb.Point{120.6300, 31.3190})
+	if err != nil || loc.Method != gazetteer.LocateContains || !slices.Contains(loc.Codes(), "320508018") {
+		t.Errorf("Locate in 平江街道: %+v %v", loc, err)
+	}
+
 	// New places carry names with kinds, the link and ODbL provenance.
 	lane := decision(rep.New, "way/2401")
 	if lane == nil || lane.Place == 0 {
@@ -178,6 +185,11 @@ func TestImportOldCity(t *testing.T) {
 	if p.Name != "菉葭巷" || p.Category.Subclass != "道路街巷" || p.License != License || p.Links.OSM != "way/2401" ||
 		p.Coord == nil || p.Coord.Method != "osm" || len(p.Sources) != 1 || p.Sources[0].ID != "osm" {
 		t.Errorf("菉葭巷 %+v", p)
+	}
+	// Its admin parents come from the Locator (estimated from the old-city
+	// places around it).
+	if len(p.Admin) < 2 || p.Admin[0] != "3205" || p.Admin[1] != "320508" {
+		t.Errorf("菉葭巷 admin %v, want 3205, 320508 …", p.Admin)
 	}
 	if !hasName(p, "绿葭巷", gazetteer.KindAlias, gazetteer.ScriptHans) || !hasName(p, "Lujia Lane", gazetteer.KindAlias, gazetteer.ScriptLatin) {
 		t.Errorf("菉葭巷 names %+v", p.Names)
@@ -326,5 +338,27 @@ func TestImportBrokenRelations(t *testing.T) {
 	}
 	if len(rep.New)+len(rep.Matched) != 0 {
 		t.Errorf("a broken relation was imported: %+v %+v", rep.New, rep.Matched)
+	}
+}
+
+func TestImportBoundaryByName(t *testing.T) {
+	s := seeded(t)
+	imp := &Importer{Mapping: mapping(t), AccuracyM: 30, TempDir: t.TempDir()}
+	// A county boundary without a code tag conflates onto the unit of that
+	// name (姑苏区, 100494), at any distance.
+	name := writeOSM(t, `
+<node id="1" lat="31.28" lon="120.57"/><node id="2" lat="31.28" lon="120.66"/>
+<node id="3" lat="31.36" lon="120.66"/><node id="4" lat="31.36" lon="120.57"/>
+<way id="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/></way>
+<way id="2"><nd ref="3"/><nd ref="4"/><nd ref="1"/></way>
+<relation id="5"><member type="way" ref="1" role="outer"/><member type="way" ref="2" role="outer"/>
+<tag k="type" v="boundary"/><tag k="boundary" v="administrative"/><tag k="admin_level" v="6"/><tag k="name" v="姑苏区"/><tag k="name:en" v="Gusu District"/></relation>`)
+	rep := importFile(t, s, imp, name, false)
+	if d := decision(rep.Matched, "relation/5"); d == nil || d.Place != 100494 || d.By != "name" {
+		t.Fatalf("姑苏区: %+v (new %+v, conflicts %+v)", d, rep.New, rep.Conflicts)
+	}
+	p := get(t, s, 100494)
+	if p.Geometry == nil || p.Geometry.GeoJSONType() != "Polygon" || p.Code != "320508" || p.Category.Subclass != "市辖区" {
+		t.Errorf("姑苏区 %v %+v", p.Geometry, p.Category)
 	}
 }
