@@ -100,6 +100,9 @@ func (c *Categories) Validate(p *Place) error {
 	if p.ID < 0 {
 		return invalid("id", "negative id %d", p.ID)
 	}
+	if p.Category.Class == "" && p.Category.Subclass == "" {
+		return invalid("category", "write the category (category: 桥梁, or class: 交通运输设施 with subclass: 桥梁)")
+	}
 	if !c.Known(p.Category.Class, p.Category.Subclass) {
 		return invalid("category", "unknown category %q/%q", p.Category.Class, p.Category.Subclass)
 	}
