@@ -70,6 +70,13 @@ const (
 	KindHistorical   = "historical"   // 历史地名/曾用名
 	KindColloquial   = "colloquial"   // 俗称
 	KindAbbreviation = "abbreviation" // 简称
+	// Names in another language (Lang set), each with its citation: the
+	// official name (the name of a UNESCO inscription, or an institution's
+	// own English name) and a conventional translation an official or
+	// reference source publishes (虎丘 Tiger Hill). A translation made here is
+	// never a name: it is a description (gazetteer/english).
+	KindOfficial     = "official"     // official name in another language
+	KindConventional = "conventional" // established (conventional) translation
 )
 
 // Name scripts.
@@ -90,6 +97,9 @@ type Name struct {
 	Start    string `json:"start,omitempty"`
 	End      string `json:"end,omitempty"`
 	Citation string `json:"citation,omitempty"`
+	// Lang is the BCP 47 language of a name in another language ("en");
+	// empty for Chinese names and their romanizations.
+	Lang string `json:"lang,omitempty"`
 }
 
 // Event types (地名管理条例: 命名, 更名, 注销; and 起止点调整 for roads).

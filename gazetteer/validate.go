@@ -71,7 +71,7 @@ func (c *Categories) Known(class, subclass string) bool {
 
 var (
 	validStatus  = map[Status]bool{StatusCurrent: true, StatusHistorical: true, StatusCancelled: true}
-	validKinds   = map[string]bool{KindStandard: true, KindAlias: true, KindHistorical: true, KindColloquial: true, KindAbbreviation: true}
+	validKinds   = map[string]bool{KindStandard: true, KindAlias: true, KindHistorical: true, KindColloquial: true, KindAbbreviation: true, KindOfficial: true, KindConventional: true}
 	validScripts = map[string]bool{"": true, ScriptHans: true, ScriptHant: true, ScriptPinyin: true, ScriptLatin: true}
 	validMethods = map[string]bool{"surveyed": true, "osm": true, "geonames": true, "digitized": true, "estimated": true}
 	validEvents  = map[string]bool{EventNaming: true, EventRenaming: true, EventCancel: true, EventAdjustEnds: true}
@@ -122,6 +122,9 @@ func (c *Categories) Validate(p *Place) error {
 		}
 		if !validScripts[n.Script] {
 			return invalid(f+".script", "unknown script %q", n.Script)
+		}
+		if err := validateLang(f, n); err != nil {
+			return err
 		}
 	}
 	for i, e := range p.Events {
@@ -372,4 +375,23 @@ func cross(a, b, c orb.Point) float64 {
 func onSegment(a, b, p orb.Point) bool {
 	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) &&
 		math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1])
+}
+
+// validateLang checks a name in another language: an official or
+// conventional name says its language and its source, and a language is
+// a BCP 47 primary tag (two or three lower-case letters).
+func validateLang(f string, n Name) error {
+	if (n.Kind == KindOfficial || n.Kind == KindConventional) && n.Lang == "" {
+		return invalid(f+".lang", "an %s name needs its language (lang, e.g. \"en\")", n.Kind)
+	}
+	if n.Lang == "" {
+		return nil
+	}
+	if len(n.Lang) < 2 || len(n.Lang) > 3 || strings.Trim(n.Lang, "abcdefghijklmnopqrstuvwxyz") != "" {
+		return invalid(f+".lang", "language %q is not a BCP 47 language tag such as \"en\"", n.Lang)
+	}
+	if strings.TrimSpace(n.Citation) == "" {
+		return invalid(f+".citation", "the %s name %q needs a citation (where it is published)", n.Lang, n.Text)
+	}
+	return nil
 }

@@ -91,6 +91,7 @@ var nameColumns = []gpkg.Column{
 	{Name: "start", Type: "TEXT"},
 	{Name: "end", Type: "TEXT"},
 	{Name: "citation", Type: "TEXT"},
+	{Name: "lang", Type: "TEXT"}, // BCP 47 language of a name in another language (en)
 }
 
 var eventColumns = []gpkg.Column{
@@ -233,7 +234,7 @@ func WriteGPKG(ctx context.Context, s *gazetteer.Store, path string, o gazetteer
 		}
 		for i, nm := range p.Names {
 			if err := w.Insert(TableNames, nil, []any{p.ID, i, nm.Text, nullable(nm.Script), nullable(nm.Kind),
-				nullable(nm.Start), nullable(nm.End), nullable(nm.Citation)}); err != nil {
+				nullable(nm.Start), nullable(nm.End), nullable(nm.Citation), nullable(nm.Lang)}); err != nil {
 				return err
 			}
 		}
@@ -489,7 +490,7 @@ func ReadGPKG(path string, crs geo.CRS) ([]gazetteer.Input, error) {
 			err = gpkg.Read(path, t, func(_ orb.Geometry, r map[string]any) error {
 				id := intOf(r["place_id"])
 				names[id] = append(names[id], gazetteer.Name{Text: str(r["text"]), Script: str(r["script"]), Kind: str(r["kind"]),
-					Start: str(r["start"]), End: str(r["end"]), Citation: str(r["citation"])})
+					Start: str(r["start"]), End: str(r["end"]), Citation: str(r["citation"]), Lang: str(r["lang"])})
 				return nil
 			})
 		case TableEvents:

@@ -57,7 +57,7 @@ func TestGPKGOpensInGDAL(t *testing.T) {
 					t.Errorf("ogrinfo lists no %s:\n%s", l, list)
 				}
 			}
-			for layer, want := range map[string]int{LayerPoint: 4, LayerLine: 1, LayerPolygon: 1, TableNoGeometry: 1, TableNames: 7, TableEvents: 1} {
+			for layer, want := range map[string]int{LayerPoint: 4, LayerLine: 1, LayerPolygon: 1, TableNoGeometry: 1, TableNames: 8, TableEvents: 1} {
 				got, info := featureCount(t, file, layer)
 				if got != want {
 					t.Errorf("%s: %d features, want %d", layer, got, want)

@@ -131,6 +131,9 @@ func (m *lpfMapper) feature(p *gazetteer.Place) lpf.Feature {
 	}
 	for _, n := range p.Names {
 		ln := lpf.Name{Toponym: n.Text, Lang: scriptLang[n.Script], When: whenOf(n.Start, n.End)}
+		if n.Lang != "" {
+			ln.Lang = n.Lang // a name in another language: Tiger Hill@en
+		}
 		if ln.Lang == "" {
 			ln.Lang = "zh"
 		}
@@ -357,6 +360,9 @@ func ReadLPF(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
 			}
 			if len(n.Citations) > 0 {
 				gn.Citation = n.Citations[0].Label
+				if l := n.Lang; len(l) >= 2 && len(l) <= 3 && !strings.HasPrefix(l, "zh") && l != "und" {
+					gn.Script, gn.Lang = gazetteer.ScriptLatin, l // Tiger Hill@en, with its citation
+				}
 			}
 			if n.When != nil {
 				if a, b, ok := strings.Cut(n.When.Label, " – "); ok {

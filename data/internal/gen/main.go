@@ -12,6 +12,7 @@
 //   - data/src/heritage.tsv, data/src/culture.tsv  curated place tables
 //   - data/src/admin_names.tsv                 extra names of admin units
 //   - data/src/walks.json                      walks (stops by place id)
+//   - data/src/english.tsv                     established English names (english.go)
 //
 // Ids are stable: curated rows carry their id in the table; admin units keep
 // the id already written in data/admin.jsonl for their NBS code, and a new
@@ -142,6 +143,10 @@ func run(shared, dir string) error {
 	if err != nil {
 		return err
 	}
+	nEnglish, err := addEnglish(dir, heritage, culture)
+	if err != nil {
+		return err
+	}
 	all := map[int64]string{}
 	for _, set := range [][]gazetteer.Place{admin, heritage, culture} {
 		for _, p := range set {
@@ -172,7 +177,7 @@ func run(shared, dir string) error {
 	if err != nil {
 		return err
 	}
-	log.Printf("admin %d, heritage %d, culture %d, walks %d; shapes: %d polygons, %d lines", len(admin), len(heritage), len(culture), n, polys, lines)
+	log.Printf("admin %d, heritage %d, culture %d, walks %d, English names %d; shapes: %d polygons, %d lines", len(admin), len(heritage), len(culture), n, nEnglish, polys, lines)
 	return nil
 }
 
