@@ -20,6 +20,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/english"
 )
 
 // Benchmarks. The default test run has none; run them with -bench:
@@ -86,18 +87,59 @@ func genPlaces(tb testing.TB, n int) []*gazetteer.Place {
 		}
 		ps[i] = p
 	}
+	addEnglishNames(tb, ps)
 	return ps
+}
+
+// addEnglishNames gives one place in 100 an English name (the share is
+// about that of the shipped dataset) made of words of the dataset's
+// English names and the GB/T 30240 word for its generic. A separate random
+// source leaves the Chinese names as they were before English names
+// existed, so figures stay comparable.
+func addEnglishNames(tb testing.TB, ps []*gazetteer.Place) {
+	var vocab []string
+	for _, p := range loadPlaces(tb) {
+		for _, n := range english.Names(p) {
+			for _, w := range strings.Fields(n.Text) {
+				if len(w) > 3 && !contains(vocab, w) {
+					vocab = append(vocab, w)
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(20261203, 16))
+	terms := english.Default()
+	for _, p := range ps {
+		if rng.IntN(100) != 0 {
+			continue
+		}
+		var ws []string
+		for range 1 + rng.IntN(3) {
+			ws = append(ws, vocab[rng.IntN(len(vocab))])
+		}
+		if g, ok := terms.Generic(p.Generic); ok {
+			ws = append(ws, strings.ToUpper(g[:1])+g[1:])
+		}
+		p.Names = append(p.Names, gazetteer.Name{Text: strings.Join(ws, " "), Script: gazetteer.ScriptLatin,
+			Kind: gazetteer.KindConventional, Lang: english.Lang, Citation: "generated for the benchmark"})
+	}
 }
 
 // benchQueries are the query kinds measured, each drawn from the names.
 type benchQueries struct {
 	sub3   []string            // 3-character substrings: what FTS5 trigram can answer
 	mixed  []string            // all the kinds below in turn
-	kinds  map[string][]string // exact, sub2, char, pinyin, spaced, initials, typo, trad
+	kinds  map[string][]string // exact, sub2, char, pinyin, spaced, initials, typo, trad; and englishKinds
 	prefix []string            // autocomplete: 1–4 character prefixes and pinyin prefixes
 }
 
 var mixedKinds = []string{"exact", "sub2", "char", "pinyin", "spaced", "initials", "typo", "trad"}
+
+// englishKinds are measured apart from the mixed load (which keeps its
+// figures comparable): an English name in lower case, two of its words in
+// reverse order, a word with a letter dropped, and pinyin with the English
+// word for the generic (shantang street).
+var englishKinds = []string{"english", "english-words", "english-typo", "english-mixed"}
 
 func makeQueries(ps []*gazetteer.Place, n int) benchQueries {
 	rng := rand.New(rand.NewPCG(99, 1))
@@ -156,7 +198,38 @@ func makeQueries(ps []*gazetteer.Place, n int) benchQueries {
 			q.prefix = append(q.prefix, string(r[:2]))
 		}
 	}
+	q.englishQueries(ps, n)
 	return q
+}
+
+func (q *benchQueries) englishQueries(ps []*gazetteer.Place, n int) {
+	rng := rand.New(rand.NewPCG(7, 16))
+	var named []*gazetteer.Place
+	for _, p := range ps {
+		if _, ok := english.Name(p); ok {
+			named = append(named, p)
+		}
+	}
+	terms := english.Default()
+	for i := 0; len(q.kinds["english-mixed"]) < n && len(named) > 0; i++ {
+		p := named[rng.IntN(len(named))]
+		en, _ := english.Name(p)
+		ws := strings.Fields(strings.ToLower(en.Text))
+		q.kinds["english"] = append(q.kinds["english"], strings.ToLower(en.Text))
+		if len(ws) >= 2 {
+			q.kinds["english-words"] = append(q.kinds["english-words"], ws[len(ws)-1]+" "+ws[0])
+		}
+		j := rng.IntN(len(ws))
+		if w := ws[j]; len(w) >= 5 {
+			k := 1 + rng.IntN(len(w)-1)
+			ws[j] = w[:k] + w[k+1:]
+		}
+		q.kinds["english-typo"] = append(q.kinds["english-typo"], strings.Join(ws, " "))
+		if g, ok := terms.Generic(p.Generic); ok {
+			spec := strings.Join(readingCombos(readingUnits(normalize(p.Specific)))[0], "")
+			q.kinds["english-mixed"] = append(q.kinds["english-mixed"], spec+" "+g)
+		}
+	}
 }
 
 func BenchmarkDataset(b *testing.B) {
@@ -314,8 +387,10 @@ func benchScale(b *testing.B, ps []*gazetteer.Place, fts bool) {
 		return err
 	}
 	b.Run("search-mixed", func(b *testing.B) { latencies(b, qs.mixed, search) })
-	for _, k := range mixedKinds {
-		b.Run("search-"+k, func(b *testing.B) { latencies(b, qs.kinds[k], search) })
+	for _, k := range append(mixedKinds[:len(mixedKinds):len(mixedKinds)], englishKinds...) {
+		if len(qs.kinds[k]) > 0 {
+			b.Run("search-"+k, func(b *testing.B) { latencies(b, qs.kinds[k], search) })
+		}
 	}
 	b.Run("search-sub3", func(b *testing.B) { latencies(b, qs.sub3, search) })
 	b.Run("autocomplete", func(b *testing.B) {

@@ -38,6 +38,9 @@ func (ix *Index) FeatureCollection(hits []Hit, adminName func(code string) strin
 		if h.Pinyin != "" {
 			p["pinyin"] = h.Pinyin
 		}
+		if h.English != "" {
+			p["english"] = h.English
+		}
 		p["score"] = h.Score
 		if h.DistanceM != nil {
 			p["distance"] = *h.DistanceM / 1000 // km, as Pelias

@@ -29,7 +29,7 @@ import (
 
 // indexFormat names the layout of an index directory (fields, files);
 // Open refuses another, and the caller rebuilds from the store.
-const indexFormat = "wumen-search 7\n"
+const indexFormat = "wumen-search 8\n"
 
 // Files inside an index directory.
 const (
@@ -134,6 +134,7 @@ type nameRec struct {
 	Kind  string `json:"k"`
 	Start string `json:"s,omitempty"`
 	End   string `json:"e,omitempty"`
+	Lang  string `json:"l,omitempty"` // "en" for an English name (english.go)
 }
 
 // newEntry extracts the compact record of p.
@@ -156,7 +157,7 @@ func newEntry(p *gazetteer.Place) *entry {
 			e.Names[0].Start, e.Names[0].End = n.Start, n.End
 			continue
 		}
-		r := nameRec{Text: n.Text, Kind: n.Kind, Start: n.Start, End: n.End}
+		r := nameRec{Text: n.Text, Kind: n.Kind, Start: n.Start, End: n.End, Lang: n.Lang}
 		if r.Kind == "" {
 			r.Kind = gazetteer.KindAlias
 		}
@@ -286,6 +287,9 @@ func (e *entry) tokens() []nameTokens {
 	nts := make([]nameTokens, len(e.Names))
 	for k, n := range e.Names {
 		nts[k] = tokenize(n.Text)
+		if n.isEnglish() {
+			nts[k].english = englishWords(n.Text)
+		}
 	}
 	return nts
 }
@@ -321,6 +325,7 @@ func (e *entry) documents(docs []*document.Document, nts []nameTokens, facets []
 			}
 		}
 		field(fText, textOpts, nts[k].text)
+		field(fEnglish, textOpts, nts[k].english)
 		f := filt
 		if from, to, dated := nameYears(n.Start, n.End); dated {
 			d.AddField(document.NewNumericFieldWithIndexingOptions(fYearFrom, nil, float64(from), textOpts))
@@ -343,7 +348,7 @@ func indexMapping() mapping.IndexMapping {
 	im.DocValuesDynamic = false
 	im.DefaultAnalyzer = keyword.Name
 	dm := bleve.NewDocumentStaticMapping()
-	for _, f := range []string{fText, fFilter} {
+	for _, f := range []string{fText, fEnglish, fFilter} {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = keyword.Name // never used: fields come pre-analysed (termField), queries are terms
 		fm.Store = false

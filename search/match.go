@@ -16,10 +16,11 @@ const (
 	howInitPrefix = "initials_prefix"
 	howScattered  = "characters" // every character pair present, not contiguous
 	howFuzzy      = "fuzzy"
+	howWords      = "words" // every English word of the query in an English name (english.go)
 )
 
 var howScore = map[string]float64{
-	howExact: 100, howGeneric: 91, howPrefix: 90, howInitials: 80, howContains: 70, howInitPrefix: 60, howScattered: 50, howFuzzy: 40,
+	howExact: 100, howGeneric: 91, howPrefix: 90, howInitials: 80, howContains: 70, howInitPrefix: 60, howWords: 75, howScattered: 50, howFuzzy: 40,
 }
 
 // nonStandardPenalty puts a non-standard name half a tier below the same
@@ -38,6 +39,7 @@ type qtext struct {
 	han    bool     // contains Han characters
 	latin  bool     // contains ASCII letters
 	combos []string // toneless pinyin of the whole query, per reading combination
+	words  []string // English words (bleve's en analyzer) of a Latin query (english.go)
 	runes  []rune
 }
 
@@ -56,6 +58,10 @@ func analyse(text string) qtext {
 			if j := strings.Join(c, ""); !contains(q.combos, j) {
 				q.combos = append(q.combos, j)
 			}
+		}
+		q.words = englishWords(text)
+		for _, c := range genericReadings(text) {
+			q.combos = add(q.combos, c) // Shantang street: shantangjie
 		}
 	}
 	return q

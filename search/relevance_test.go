@@ -30,6 +30,11 @@ var relevanceFloor = map[string]struct{ p1, r5 float64 }{
 	"prefix":      {0.85, 0.9},
 	"filter":      {0.85, 0.9},
 	"admin":       {0.9, 0.9},
+	// English names (english.go): as written or by their words; with a
+	// typo; pinyin with the English word for its 通名 (Shantang street)
+	"english":       {0.9, 0.95},
+	"english-typo":  {0.8, 0.85},
+	"english-mixed": {0.85, 0.9},
 }
 
 type relCase struct {

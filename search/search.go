@@ -42,7 +42,9 @@ type Hit struct {
 	Admin    []string         `json:"admin,omitempty"`
 	Heritage []string         `json:"heritage,omitempty"`
 	Pinyin   string           `json:"pinyin,omitempty"`
-	Point    *orb.Point       `json:"point,omitempty"`
+	// English is the place's English name (official first), when it has one.
+	English string     `json:"english,omitempty"`
+	Point   *orb.Point `json:"point,omitempty"`
 	// DistanceM is the great-circle distance in metres from Query.Near (or
 	// Focus), when one was given.
 	DistanceM *float64 `json:"distance_m,omitempty"`
@@ -197,6 +199,7 @@ func bigrams(rs []rune) []string {
 // list of this key; common tells how many names share a hot key.
 type textOptions struct {
 	prefixOnly bool
+	fuzzy      bool // English words within one edit (english.go)
 	hot        func(key string) bool
 	common     func(key string) int // names sharing a hot key, 0 if not hot
 }
@@ -247,6 +250,7 @@ func (ix *Index) textQuery(qt qtext, opt textOptions) query.Query {
 			add(c)
 		}
 	}
+	add(englishQuery(qt.words, opt.fuzzy)) // words of English names
 	return disjunction(qs)
 }
 
@@ -572,7 +576,9 @@ func (ix *Index) typoMatches(qt qtext, mf *memFilter, limit int) (cands []cand, 
 			if it.key != v {
 				return false
 			}
-			if it.kind == keyPinyin && (mf.none || mf.ok(it.e, it.e.Names[it.k])) {
+			// pinyin, or a Latin name's text (tigerhil: Tiger Hill); a
+			// variant of Latin letters never equals a key of characters
+			if it.kind != keyInitials && (mf.none || mf.ok(it.e, it.e.Names[it.k])) {
 				count++
 				top.add(cand{it.e, int(it.k), howScore[howFuzzy] + float64(it.tie)})
 			}
@@ -690,7 +696,7 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 	// Names containing the query, and browsing by filters: bleve.
 	var text query.Query
 	if qt.norm != "" {
-		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly, hot: hook,
+		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly, fuzzy: fuzzy, hot: hook,
 			common: func(key string) int {
 				if l := ix.hot[key]; l != nil {
 					return l.count
@@ -747,6 +753,11 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 		s := &scored{e: e, k: k, bleve: c.score, dist: -1}
 		n := e.Names[k]
 		s.m, s.ok = classify(normalize(n.Text), qt)
+		if n.isEnglish() && len(qt.words) > 0 && (!s.ok || s.m.score() < howScore[howWords]) {
+			if m, ok := classifyWords(n.Text, qt); ok && (!s.ok || m.score() > s.m.score()) {
+				s.m, s.ok = m, true // administrator garden: its words, in any order
+			}
+		}
 		s.score = rankScore(e, n, s.m, s.ok, qt)
 		if ref != nil && e.Point != nil {
 			s.dist = geo.DistanceHaversine(*ref, *e.Point)
@@ -857,6 +868,7 @@ func (s *scored) hit(qt qtext) Hit {
 	for _, x := range e.Heritage {
 		h.Heritage = append(h.Heritage, x.List)
 	}
+	h.English = e.english()
 	if s.dist >= 0 {
 		d := math.Round(s.dist*10) / 10
 		h.DistanceM = &d

@@ -150,6 +150,7 @@ type nameTokens struct {
 	pinyin   []string // whole-name readings, joined; the preferred one first
 	initials []string // initials per reading (names of two or more units)
 	runs     []string // runs of one or two whole syllables (hot keys only)
+	english  []string // English words of an English name (english.go)
 }
 
 // add appends s to set unless it is already there (sets are a few items).

@@ -136,6 +136,8 @@ func TestBrowser(t *testing.T) {
 		shot(t, ctx, art, "place.png")
 	})
 
+	t.Run("english visitor", func(t *testing.T) { visitInEnglish(t, ctx, live.URL, art) })
+
 	t.Run("map", func(t *testing.T) {
 		do(t, ctx, "map", chromedp.Navigate(live.URL+"/map"))
 		if err := waitJS(ctx, mapDrawn); err != nil {
@@ -198,4 +200,46 @@ func TestBrowser(t *testing.T) {
 			t.Error("static A–Z list is empty")
 		}
 	})
+}
+
+// visitInEnglish searches as an English-speaking visitor does: "tiger hill"
+// typed on the English home page suggests Tiger Hill by its English name;
+// its page leads with it, with 虎丘 and its pinyin beside; a misspelt
+// garden and "Shantang street" find their places; a walk marks what is in
+// Chinese only.
+func visitInEnglish(t *testing.T, ctx context.Context, base, art string) {
+	do(t, ctx, "autocomplete in English",
+		chromedp.Navigate(base+"/en/?stay=1"),
+		chromedp.WaitVisible(`#qhome`),
+		chromedp.SendKeys(`#qhome`, "tiger hill"),
+		chromedp.WaitVisible(`#qhome-list a`),
+	)
+	if first := strings.TrimSpace(text(t, ctx, `#qhome-list li:first-child .english-name`)); first != "Tiger Hill" {
+		t.Fatalf("first suggestion %q, want Tiger Hill", first)
+	}
+	do(t, ctx, "choose Tiger Hill", chromedp.Click(`#qhome-list li:first-child a`), chromedp.WaitVisible(`h1.english-name`))
+	if h, zh, py := text(t, ctx, `h1.english-name`), text(t, ctx, `.place-head .standard-name`), text(t, ctx, `.place-head .pinyin`); h != "Tiger Hill" || zh != "虎丘" || !strings.Contains(py, "Hǔqiū") {
+		t.Errorf("Tiger Hill's page leads with %q, characters %q, pinyin %q", h, zh, py)
+	}
+	if names := text(t, ctx, `#h-names + ol`); !strings.Contains(names, "established English name") || !strings.Contains(names, "china.org.cn") {
+		t.Errorf("names list without the English name's kind and citation: %q", names)
+	}
+	shot(t, ctx, art, "english-place.png")
+	for _, c := range []struct{ q, want string }{{"lingring garden", "Lingering Garden"}, {"humble adminstrator", "Humble Administrator's Garden"}} {
+		do(t, ctx, "search "+c.q, chromedp.Navigate(base+"/en/search?stay=1&q="+strings.ReplaceAll(c.q, " ", "+")), chromedp.WaitVisible(`ol.results li`))
+		if got := strings.TrimSpace(text(t, ctx, `ol.results li:first-child .english-name`)); got != c.want {
+			t.Errorf("%q: first result %q, want %q", c.q, got, c.want)
+		}
+	}
+	do(t, ctx, "Shantang street", chromedp.Navigate(base+"/en/search?stay=1&q=Shantang+street"), chromedp.WaitVisible(`ol.results li`))
+	if got := text(t, ctx, `ol.results li:first-child .name`); got != "山塘街" {
+		t.Errorf("Shantang street: first result %q, want 山塘街", got)
+	}
+	do(t, ctx, "walk in English", chromedp.Navigate(base+"/en/walk/qili-shantang?stay=1"), chromedp.WaitVisible(`ol.stops`))
+	if n := eval[int](t, ctx, `document.querySelectorAll("ol.stops .zh-only").length`); n == 0 {
+		t.Error("the English walk marks nothing as Chinese only")
+	}
+	if d := eval[string](t, ctx, `(document.querySelector("ol.stops .description") || {}).textContent || ""`); !strings.Contains(d, "(street)") && !strings.Contains(d, "(gate)") {
+		t.Errorf("the English walk describes no stop by GB/T 30240: %q", d)
+	}
 }

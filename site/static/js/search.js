@@ -29,6 +29,9 @@
     (fc.features || []).forEach(function (f) {
       var p = f.properties, li = document.createElement("li"), a = document.createElement("a");
       a.href = prefix + (p.path || "/place/" + p.id);
+      if (lang === "en" && p.english) { // the English name first on English pages
+        var en = document.createElement("span"); en.className = "english-name"; en.lang = "en"; en.textContent = p.english + " "; a.appendChild(en);
+      }
       var name = document.createElement("span"); name.className = "name"; name.lang = "zh-Hans";
       if (p.matched_name === p.name) window.wumenHighlight(name, p.name, p.matched_span); else name.textContent = p.name;
       a.appendChild(name);

@@ -72,12 +72,14 @@
         a.id = input.id + "-opt-" + i;
         a.setAttribute("role", "option");
         a.href = prefix + (p.path || "/place/" + p.id);
+        var en = lang === "en" && p.english; // the English name first on English pages
+        if (en) { var e = el("span", "english-name", p.english + " "); e.lang = "en"; a.appendChild(e); }
         var name = el("span", "name"); name.lang = "zh-Hans";
         if (p.matched_name && p.matched_name === p.name) highlight(name, p.name, p.matched_span);
         else name.textContent = p.name;
         a.appendChild(name);
         if (p.pinyin) a.appendChild(el("span", "pinyin", " " + p.pinyin));
-        if (p.matched_name && p.matched_name !== p.name) {
+        if (p.matched_name && p.matched_name !== p.name && !(en && p.matched_name === p.english)) {
           var m = el("span", "matched"); m.lang = "zh-Hans";
           m.appendChild(document.createTextNode(" ("));
           highlight(m, p.matched_name, p.matched_span);

@@ -1,0 +1,164 @@
+package search
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"wumen/gazetteer"
+	"wumen/gazetteer/english"
+)
+
+// English names (Name.Lang "en": Tiger Hill, Humble Administrator's Garden)
+// are names like any other in the name table, so "tiger hill" is an exact
+// match and "humble administrator" a prefix (normalize drops the spaces).
+// They also get a field of English words, analysed by bleve's English
+// analyzer (en: Unicode words, possessives dropped, lower case, English
+// stop words, Snowball stemming), so words in any order and form find them:
+// "administrator garden", "gardens of cultivation"; and, when nothing
+// matches, each word within one edit ("lingring garden"). Only English names
+// have the field: Chinese names and pinyin cost nothing more to index, and
+// a query adds one small term clause.
+//
+// A query ending in the English word for a 通名 (GB/T 30240, the table of
+// gazetteer/english) is also read as pinyin plus that generic: "Shantang
+// street" as shantangjie, which finds 山塘街 exactly.
+
+// fEnglish holds the English words of English names.
+const fEnglish = "e"
+
+var (
+	enOnce     sync.Once
+	enAnalyzer analysis.Analyzer
+)
+
+// englishAnalyzer is bleve's English analyzer.
+func englishAnalyzer() analysis.Analyzer {
+	enOnce.Do(func() {
+		a, err := registry.NewCache().AnalyzerNamed(en.AnalyzerName)
+		if err != nil {
+			panic("search: bleve's English analyzer: " + err.Error())
+		}
+		enAnalyzer = a
+	})
+	return enAnalyzer
+}
+
+// englishWords are the analysed words of text, each once.
+func englishWords(text string) []string {
+	var out []string
+	for _, t := range englishAnalyzer().Analyze([]byte(text)) {
+		out = add(out, string(t.Term))
+	}
+	return out
+}
+
+// isEnglish reports whether a name is an English name.
+func (n nameRec) isEnglish() bool { return n.Lang == english.Lang }
+
+// english is the entry's English name, an official one first.
+func (e *entry) english() string {
+	out := ""
+	for _, n := range e.Names {
+		if n.isEnglish() {
+			if n.Kind == gazetteer.KindOfficial {
+				return n.Text
+			}
+			if out == "" {
+				out = n.Text
+			}
+		}
+	}
+	return out
+}
+
+// englishQuery matches English names holding every word of the query, each
+// within one edit when fuzzy (words of four letters or more).
+func englishQuery(words []string, fuzzy bool) query.Query {
+	if len(words) == 0 {
+		return nil
+	}
+	cs := make([]query.Query, len(words))
+	for i, w := range words {
+		if fuzzy && len(w) >= 4 {
+			f := query.NewFuzzyQuery(w)
+			f.SetField(fEnglish)
+			f.SetFuzziness(1)
+			cs[i] = f
+			continue
+		}
+		cs[i] = termQuery(fEnglish, w, 1)
+	}
+	if len(cs) == 1 {
+		cs[0].(query.BoostableQuery).SetBoost(boostSub)
+		return cs[0]
+	}
+	c := query.NewConjunctionQuery(cs)
+	c.SetBoost(boostSub)
+	return c
+}
+
+// classifyWords is how an English name matched the query's English words:
+// all of them among the name's words (howWords), or each within one edit of
+// one of them (howFuzzy).
+func classifyWords(text string, q qtext) (match, bool) {
+	if len(q.words) == 0 {
+		return match{}, false
+	}
+	have := englishWords(text)
+	end := len([]rune(normalize(text)))
+	fuzzy := false
+	for _, w := range q.words {
+		if contains(have, w) {
+			continue
+		}
+		found := false
+		for _, h := range have {
+			if len(w) >= 4 && levenshtein1(h, w) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return match{}, false
+		}
+		fuzzy = true
+	}
+	if fuzzy {
+		return match{how: howFuzzy, end: end}, true
+	}
+	return match{how: howWords, end: end}, true
+}
+
+// genericReadings reads a query whose last word (or two) is the English
+// word for a 通名 as the rest in pinyin plus that generic's reading:
+// "Shantang street" → shantangjie, shantangdajie. Nil when it is not one.
+func genericReadings(text string) []string {
+	ws := strings.Fields(strings.ToLower(text))
+	if len(ws) < 2 {
+		return nil
+	}
+	terms := english.Default()
+	var out []string
+	for n := min(2, len(ws)-1); n >= 1; n-- {
+		norm := normalize(strings.Join(ws[:len(ws)-n], ""))
+		if norm == "" {
+			continue
+		}
+		rest := strings.Join(readingCombos(readingUnits(norm))[0], "") // 山塘 street: shantang
+		for _, g := range terms.Generics(strings.Join(ws[len(ws)-n:], " ")) {
+			for _, c := range readingCombos(readingUnits(normalize(g))) {
+				out = add(out, rest+strings.Join(c, ""))
+				break // the preferred reading of the generic
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
