@@ -14,6 +14,7 @@ type entry struct {
 	ID       int64
 	Name     string
 	Pinyin   string
+	English  string // the English name, official first (gazetteer/english)
 	Path     string
 	Class    string
 	Subclass string
@@ -70,7 +71,7 @@ func (s *Server) catalog(ctx context.Context) (*catalog, error) {
 	cat := &catalog{}
 	classes, subs, districts, heritage, letters := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	err := s.store.Each(ctx, gazetteer.Filter{}, func(p *gazetteer.Place) error {
-		e := &entry{ID: p.ID, Name: p.Name, Pinyin: p.Pinyin, Path: placePath(p), Class: p.Category.Class,
+		e := &entry{ID: p.ID, Name: p.Name, Pinyin: p.Pinyin, English: englishName(p), Path: placePath(p), Class: p.Category.Class,
 			Subclass: p.Category.Subclass, Code: p.Code, Admin: p.Admin, Status: p.Status}
 		for _, h := range p.Heritage {
 			e.Heritage = append(e.Heritage, h.List)

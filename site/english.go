@@ -16,6 +16,11 @@ func (p *page) EnName(pl *gazetteer.Place) string {
 	if !p.EN() || pl == nil {
 		return ""
 	}
+	return englishName(pl)
+}
+
+// englishName is pl's English name, "" when it has none.
+func englishName(pl *gazetteer.Place) string {
 	n, _ := english.Name(pl)
 	return n.Text
 }

@@ -270,6 +270,9 @@ func (s *Server) placePage(w http.ResponseWriter, r *http.Request, p *page) {
 	if pl.Pinyin != "" {
 		p.Title += " " + pl.Pinyin
 	}
+	if en := p.EnName(pl); en != "" {
+		p.Title = en + " · " + p.Title // the English name first on English pages
+	}
 	p.Description = describe(p, pl, v.Crumbs)
 	p.OGType = "article"
 	p.HasMap = v.Point != nil

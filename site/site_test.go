@@ -111,6 +111,8 @@ func TestPages(t *testing.T) {
 			`<span lang="zh-Hans" class="standard-name">拙政园</span>`, "Zhuōzhèng Yuán", "official English name",
 			"UNESCO World Heritage List 813", "World Heritage List: Classical Gardens of Suzhou"}},
 		{"/en/place/1001/liu-yuan", 200, []string{`<h1 lang="en" class="english-name">Lingering Garden</h1>`, `<span class="name" lang="zh-Hans">东园</span>`, "Ming dynasty"}},
+		{"/en/browse/category/%E5%85%AC%E5%9B%AD%E9%A3%8E%E6%99%AF%E5%8C%BA", 200, []string{
+			`<span class="english-name" lang="en">Lingering Garden</span> <span class="name" lang="zh-Hans">留园</span>`}},
 		{"/en/search?q=tiger+hill", 200, []string{`<span class="english-name" lang="en">Tiger Hill</span> <span class="name" lang="zh-Hans">虎丘</span>`}},
 		{"/en/search?q=Shantang+street", 200, []string{`href="/en/place/51/shantang-jie"`}},
 		{"/search?q=shantang", 200, []string{`<mark>山塘</mark>街`, `href="/place/51/shantang-jie"`}},
