@@ -20,8 +20,8 @@ import (
 func init() {
 	register(&command{name: "review", args: "check NAME [--category CATEGORY] [--near LAT,LON | --geometry GEOJSON|WKT|FILE] [--admin CODE] [--scale lane] [--json]",
 		help: "naming review (地名审核): check a proposed name (exit 3 when a block finding exists)", run: cmdReview})
-	register(&command{name: "user", args: "add NAME --role admin|reviewer|editor | token NAME [--label L] | list",
-		help: "officer accounts: add (password from stdin or --password-file; no default), API tokens, list", run: cmdUser})
+	register(&command{name: "user", args: userUsage,
+		help: "officer accounts: add (password from stdin or --password-file; no default), disable, enable, API tokens (list, new, revoke), list", run: cmdUser})
 }
 
 func cmdReview(ctx context.Context, e *env, args []string) error {
@@ -129,11 +129,24 @@ func printReport(w io.Writer, rep *review.Report) {
 	}
 }
 
+const userUsage = "add NAME --role admin|reviewer|editor | disable NAME | enable NAME | token NAME [--label L] | tokens NAME | revoke NAME TOKEN-ID | list"
+
+// userArgs is how many arguments each user subcommand takes.
+var userArgs = map[string]int{"add": 1, "disable": 1, "enable": 1, "token": 1, "tokens": 1, "revoke": 2, "list": 0}
+
 func cmdUser(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return usagef("usage: wumen user add NAME --role ROLE | token NAME | list")
+		return usagef("usage: wumen user %s", userUsage)
 	}
 	sub, args := args[0], args[1:]
+	if sub == "-h" || sub == "--help" || sub == "help" {
+		// Help never opens, let alone creates, a store.
+		fmt.Fprintf(e.stderr, "Usage: wumen user %s\n\nEvery subcommand takes --db PATH; 'wumen user SUBCOMMAND --help' lists its flags.\n", userUsage)
+		return nil
+	}
+	if _, ok := userArgs[sub]; !ok {
+		return usagef("unknown user command %q (usage: wumen user %s)", sub, userUsage)
+	}
 	c := &command{name: "user " + sub, args: "NAME", help: "officer accounts"}
 	fs := e.flags(c)
 	role := fs.String("role", "", "admin, reviewer or editor")
@@ -142,6 +155,9 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	if len(pos) != userArgs[sub] && sub != "add" {
+		return usagef("usage: wumen user %s", userUsage)
 	}
 	s, err := e.openStore(ctx)
 	if err != nil {
@@ -202,8 +218,58 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		for _, u := range us {
 			fmt.Fprintf(e.stdout, "%s\t%s\tdisabled=%v\t%s\n", u.Name, u.Role, u.Disabled, u.Created)
 		}
-	default:
-		return usagef("unknown user command %q (add, token, list)", sub)
+	case "disable", "enable":
+		return userEnable(ctx, e, as, pos[0], sub == "disable")
+	case "tokens":
+		ts, err := as.Tokens(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			state := "valid"
+			if t.Revoked {
+				state = "revoked"
+			} else if t.Expired(as.Now()) {
+				state = "expired"
+			}
+			fmt.Fprintf(e.stdout, "%d\t%s\t%s\tcreated %s\texpires %s\tlast used %s\n", t.ID, t.Label, state, t.Created, t.Expires, orNever(t.LastUsed))
+		}
+	case "revoke":
+		id, err := strconv.ParseInt(pos[1], 10, 64)
+		if err != nil {
+			return usagef("%q is not a token id (see wumen user tokens %s)", pos[1], pos[0])
+		}
+		actx := gazetteer.WithAudit(ctx, func() gazetteer.AuditEntry {
+			return gazetteer.AuditEntry{Actor: "cli", Action: "user.revoke", Object: "user " + pos[0], Why: "token " + pos[1]}
+		})
+		if err := as.RevokeToken(actx, pos[0], id); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "revoked token %d of %s\n", id, pos[0])
 	}
 	return nil
+}
+
+// userEnable disables or enables an account (disabling ends its sessions and
+// revokes its tokens), with its audit entry.
+func userEnable(ctx context.Context, e *env, as *account.Service, name string, disable bool) error {
+	actx := gazetteer.WithAudit(ctx, func() gazetteer.AuditEntry {
+		return gazetteer.AuditEntry{Actor: "cli", Action: "user.disable", Object: "user " + name, Why: fmt.Sprintf("disabled=%v", disable)}
+	})
+	if err := as.SetDisabled(actx, name, disable); err != nil {
+		return err
+	}
+	if disable {
+		fmt.Fprintf(e.stdout, "disabled %s: sessions ended, API tokens revoked\n", name)
+	} else {
+		fmt.Fprintf(e.stdout, "enabled %s (old API tokens stay revoked)\n", name)
+	}
+	return nil
+}
+
+func orNever(s string) string {
+	if s == "" {
+		return "never"
+	}
+	return s
 }

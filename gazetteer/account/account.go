@@ -17,7 +17,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"wumen/gazetteer"
 )
@@ -79,6 +78,8 @@ type Service struct {
 	SessionTTL time.Duration
 	// Limiter throttles failed logins.
 	Limiter *Limiter
+	// TokenTTL is how long a new API token works (90 days by default).
+	TokenTTL time.Duration
 }
 
 // MinPasswordLen is the shortest password accepted.
@@ -89,9 +90,9 @@ func Open(store *gazetteer.Store) (*Service, error) {
 	if err := store.Migrate("account", migrations, "migrations"); err != nil {
 		return nil, err
 	}
-	s := &Service{db: store.DB(), store: store, Now: time.Now, Params: DefaultParams, SessionTTL: 8 * time.Hour}
+	s := &Service{db: store.DB(), store: store, Now: time.Now, Params: DefaultParams, SessionTTL: 8 * time.Hour, TokenTTL: 90 * 24 * time.Hour}
 	store.SetAuditLog(func(ctx context.Context, tx *sql.Tx, e gazetteer.AuditEntry) error { return s.writeAudit(ctx, tx, e) })
-	s.Limiter = NewLimiter(5, 20, 15*time.Minute, func() time.Time { return s.Now() })
+	s.Limiter = NewLimiter(func() time.Time { return s.Now() })
 	return s, nil
 }
 
@@ -120,8 +121,8 @@ func (s *Service) AddUser(ctx context.Context, name, role, password string) (*Us
 	if !ValidRole(role) {
 		return nil, gazetteer.Errorf(gazetteer.EInvalid, "unknown role %q (admin, reviewer, editor)", role)
 	}
-	if utf8.RuneCountInString(password) < MinPasswordLen {
-		return nil, gazetteer.Errorf(gazetteer.EInvalid, "the password needs at least %d characters", MinPasswordLen)
+	if err := CheckPassword(password, name); err != nil {
+		return nil, err
 	}
 	hash, err := HashPassword(password, s.Params)
 	if err != nil {
@@ -147,8 +148,8 @@ func (s *Service) AddUser(ctx context.Context, name, role, password string) (*Us
 
 // SetPassword replaces a user's password and ends their sessions.
 func (s *Service) SetPassword(ctx context.Context, name, password string) error {
-	if utf8.RuneCountInString(password) < MinPasswordLen {
-		return gazetteer.Errorf(gazetteer.EInvalid, "the password needs at least %d characters", MinPasswordLen)
+	if err := CheckPassword(password, name); err != nil {
+		return err
 	}
 	u, err := s.User(ctx, name)
 	if err != nil {
@@ -179,7 +180,11 @@ func (s *Service) SetDisabled(ctx context.Context, name string, disabled bool) e
 			return err
 		}
 		if disabled {
-			_, err = tx.ExecContext(ctx, `DELETE FROM account_sessions WHERE user_id=?`, u.ID)
+			// Its sessions end and its tokens are revoked for good:
+			// enabling the account again does not revive them.
+			if _, err = tx.ExecContext(ctx, `DELETE FROM account_sessions WHERE user_id=?`, u.ID); err == nil {
+				_, err = tx.ExecContext(ctx, `UPDATE account_tokens SET revoked=1 WHERE user_id=?`, u.ID)
+			}
 		}
 		return err
 	})
@@ -243,8 +248,8 @@ func (s *Service) CountUsers(ctx context.Context) (int, error) {
 // session. It returns the cookie value (shown once, stored only hashed).
 // Every failure looks the same to the caller.
 func (s *Service) Login(ctx context.Context, name, password, ip string) (string, *Session, error) {
-	if !s.Limiter.Allow(ip, name) {
-		return "", nil, gazetteer.Errorf(gazetteer.ETooMany, "too many failed logins; try again later")
+	if wait := s.Limiter.Allow(ip, name); wait > 0 {
+		return "", nil, gazetteer.Errorf(gazetteer.ETooMany, "too many failed logins from this address; try again in %d seconds", int(wait.Seconds()+0.999))
 	}
 	var hash string
 	var disabled bool
@@ -258,6 +263,13 @@ func (s *Service) Login(ctx context.Context, name, password, ip string) (string,
 		VerifyPassword(password, dummyHash(s.Params))
 	}
 	if err == sql.ErrNoRows || !VerifyPassword(password, hash) || disabled {
+		account := name
+		if err == sql.ErrNoRows {
+			account = UnknownAccount
+		}
+		if err := s.countFailure(ctx, account, ip); err != nil {
+			return "", nil, err
+		}
 		return "", nil, gazetteer.Errorf(gazetteer.EUnauthorized, "wrong user name or password")
 	}
 	s.Limiter.Succeeded(ip, name)
@@ -273,6 +285,52 @@ func (s *Service) Login(ctx context.Context, name, password, ip string) (string,
 	}
 	sess.User, err = s.userWhere(ctx, `id=?`, id)
 	return token, sess, err
+}
+
+// UnknownAccount is how failed logins for names that are no account are
+// counted: one bucket, so submitted names cannot fill the store.
+const UnknownAccount = "(no such account)"
+
+// failureWindow is the span failed logins are counted over in the audit.
+const failureWindow = time.Hour
+
+// countFailure adds a failed login to the audit's count for the account
+// and the hour (OWASP ASVS 4.0 V7.1: log authentication failures without
+// letting them flood the log): one row per account and hour, however many
+// attempts, with the number of attempts and the last address.
+func (s *Service) countFailure(ctx context.Context, account, ip string) error {
+	now := s.Now().UTC()
+	_, err := s.db.ExecContext(ctx, `INSERT INTO account_login_failures(account, window_start, failures, last_ip, last_at) VALUES (?,?,1,?,?)
+		ON CONFLICT(account, window_start) DO UPDATE SET failures=failures+1, last_ip=excluded.last_ip, last_at=excluded.last_at`,
+		account, now.Truncate(failureWindow).Format(time.RFC3339), ip, now.Format(time.RFC3339))
+	return err
+}
+
+// LoginFailures are the failed logins of one account in one hour.
+type LoginFailures struct {
+	Account     string `json:"account"`
+	WindowStart string `json:"window_start"`
+	Failures    int    `json:"failures"`
+	LastIP      string `json:"last_ip"`
+	LastAt      string `json:"last_at"`
+}
+
+// FailedLogins returns the counts of failed logins, newest hour first.
+func (s *Service) FailedLogins(ctx context.Context, limit int) ([]LoginFailures, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT account, window_start, failures, last_ip, last_at FROM account_login_failures ORDER BY window_start DESC, failures DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []LoginFailures
+	for rows.Next() {
+		var f LoginFailures
+		if err := rows.Scan(&f.Account, &f.WindowStart, &f.Failures, &f.LastIP, &f.LastAt); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }
 
 var (
@@ -324,29 +382,100 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // TokenPrefix starts every API token, so leaked tokens are recognisable.
 const TokenPrefix = "wumen_"
 
-// NewToken creates an API token for a user; the token is returned once and
-// stored only as its hash.
+// NewToken creates an API token for a user, working for TokenTTL; the token
+// is returned once and stored only as its hash.
 func (s *Service) NewToken(ctx context.Context, name, label string) (string, error) {
 	u, err := s.User(ctx, name)
 	if err != nil {
 		return "", err
 	}
+	if u.Disabled {
+		return "", gazetteer.Errorf(gazetteer.EConflict, "the account %s is disabled", name)
+	}
 	tok := TokenPrefix + randomToken(32)
+	exp := s.Now().Add(s.TokenTTL).UTC().Format(time.RFC3339)
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO account_tokens(user_id,label,hash,created_at) VALUES (?,?,?,?)`, u.ID, label, digest(tok), s.now())
+		_, err := tx.ExecContext(ctx, `INSERT INTO account_tokens(user_id,label,hash,created_at,expires_at) VALUES (?,?,?,?,?)`, u.ID, label, digest(tok), s.now(), exp)
 		return err
 	})
 	return tok, err
 }
 
-// TokenUser returns the user of a bearer token.
+// Token describes an API token (never the token itself).
+type Token struct {
+	ID       int64  `json:"id"`
+	User     string `json:"user"`
+	Label    string `json:"label"`
+	Created  string `json:"created_at"`
+	Expires  string `json:"expires_at"`
+	LastUsed string `json:"last_used_at,omitempty"`
+	Revoked  bool   `json:"revoked"`
+}
+
+// Expired reports whether the token's lifetime is over at now.
+func (t Token) Expired(now time.Time) bool {
+	e, err := time.Parse(time.RFC3339, t.Expires)
+	return err != nil || !now.Before(e)
+}
+
+// Tokens lists a user's API tokens, newest first.
+func (s *Service) Tokens(ctx context.Context, name string) ([]Token, error) {
+	u, err := s.User(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, label, created_at, expires_at, last_used_at, revoked FROM account_tokens WHERE user_id=? ORDER BY id DESC`, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		t := Token{User: u.Name}
+		if err := rows.Scan(&t.ID, &t.Label, &t.Created, &t.Expires, &t.LastUsed, &t.Revoked); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken revokes one of a user's tokens, by its id.
+func (s *Service) RevokeToken(ctx context.Context, name string, id int64) error {
+	u, err := s.User(ctx, name)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE account_tokens SET revoked=1 WHERE id=? AND user_id=?`, id, u.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return gazetteer.Errorf(gazetteer.ENotFound, "%s has no token %d", name, id)
+		}
+		return nil
+	})
+}
+
+// lastUsedEvery is how often a token's last-used time is rewritten: often
+// enough to tell an unused token, seldom enough that reads stay reads.
+const lastUsedEvery = time.Minute
+
+// TokenUser returns the user of a bearer token that is neither revoked nor
+// expired, and records when it was used.
 func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
-	var uid int64
-	err := s.db.QueryRowContext(ctx, `SELECT user_id FROM account_tokens WHERE hash=? AND revoked=0`, digest(token)).Scan(&uid)
+	var id, uid int64
+	var exp, used string
+	err := s.db.QueryRowContext(ctx, `SELECT id, user_id, expires_at, last_used_at FROM account_tokens WHERE hash=? AND revoked=0`, digest(token)).Scan(&id, &uid, &exp, &used)
 	if err == sql.ErrNoRows || !strings.HasPrefix(token, TokenPrefix) {
 		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "invalid API token")
 	} else if err != nil {
 		return nil, err
+	}
+	now := s.Now()
+	if (Token{Expires: exp}).Expired(now) {
+		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "the API token has expired; ask an administrator for a new one")
 	}
 	u, err := s.userWhere(ctx, `id=?`, uid)
 	if err != nil {
@@ -354,6 +483,9 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
 	}
 	if u.Disabled {
 		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "the account is disabled")
+	}
+	if t, err := time.Parse(time.RFC3339, used); err != nil || now.Sub(t) >= lastUsedEvery {
+		s.db.ExecContext(ctx, `UPDATE account_tokens SET last_used_at=? WHERE id=?`, s.now(), id)
 	}
 	return u, nil
 }

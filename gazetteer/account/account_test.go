@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -85,22 +86,54 @@ func TestLoginSessionsTokensLimits(t *testing.T) {
 	if _, err := s.Session(ctx, tok); gazetteer.ErrorCode(err) != gazetteer.EUnauthorized {
 		t.Errorf("expired session: %v", err)
 	}
-	// Five failures lock the account, even from other addresses.
-	for i := 0; i < 5; i++ {
+	// Failures from one address slow that address down, progressively; the
+	// real officer logging in from a clean address is not held up.
+	for i := 0; i < 3; i++ {
 		if _, _, err := s.Login(ctx, "li", "wrong password!", "10.0.0.2"); gazetteer.ErrorCode(err) != gazetteer.EUnauthorized {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 	}
-	if _, _, err := s.Login(ctx, "li", "long enough pass", "10.0.0.3"); gazetteer.ErrorCode(err) != gazetteer.ETooMany {
-		t.Errorf("sixth attempt: %v, want too_many", err)
+	if _, _, err := s.Login(ctx, "li", "long enough pass", "10.0.0.2"); gazetteer.ErrorCode(err) != gazetteer.ETooMany {
+		t.Errorf("a fourth attempt at once from the failing address: %v, want too_many", err)
 	}
-	*now = now.Add(16 * time.Minute)
+	*now = now.Add(1100 * time.Millisecond)
+	if _, _, err := s.Login(ctx, "li", "wrong password!", "10.0.0.2"); gazetteer.ErrorCode(err) != gazetteer.EUnauthorized {
+		t.Errorf("after the first delay: %v", err)
+	}
+	*now = now.Add(1100 * time.Millisecond)
+	if _, _, err := s.Login(ctx, "li", "wrong password!", "10.0.0.2"); gazetteer.ErrorCode(err) != gazetteer.ETooMany {
+		t.Errorf("the delay doubles: %v, want too_many", err)
+	}
+	for i := 0; i < 40; i++ { // an attacker spreading guesses over many addresses
+		s.Login(ctx, "li", "wrong password!", "10.1.0."+strconv.Itoa(i))
+	}
 	if _, _, err := s.Login(ctx, "li", "long enough pass", "10.0.0.3"); err != nil {
-		t.Errorf("after the window: %v", err)
+		t.Errorf("the officer from a clean address after 44 failures elsewhere: %v", err)
 	}
-	// Twenty failures from one address lock that address for every account.
-	for i := 0; i < 20; i++ {
-		s.Login(ctx, "user"+string(rune('a'+i)), "whatever password", "10.9.9.9")
+	// Failures are counted per account and hour in the audit, not logged
+	// one row each; names that are no account share one count.
+	for i := 0; i < 30; i++ {
+		s.Login(ctx, "nobody"+strconv.Itoa(i), "whatever password", "10.8.0."+strconv.Itoa(i))
+	}
+	fails, err := s.FailedLogins(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, f := range fails {
+		got[f.Account] += f.Failures
+	}
+	if got["li"] != 44 || got[UnknownAccount] != 30 || len(fails) != 2 {
+		t.Errorf("failed logins counted %v in %d rows, want li 44 and %s 30 in 2", got, len(fails), UnknownAccount)
+	}
+	var rows int
+	s.db.QueryRow(`SELECT count(*) FROM account_audit`).Scan(&rows)
+	if rows != 0 {
+		t.Errorf("%d audit rows written for refused logins", rows)
+	}
+	// An address guessing across accounts is stopped for all of them.
+	for i := 0; i < 50; i++ {
+		s.Limiter.Allow("10.9.9.9", "user"+strconv.Itoa(i))
 	}
 	if _, _, err := s.Login(ctx, "li", "long enough pass", "10.9.9.9"); gazetteer.ErrorCode(err) != gazetteer.ETooMany {
 		t.Errorf("IP limit: %v", err)
@@ -115,9 +148,35 @@ func TestLoginSessionsTokensLimits(t *testing.T) {
 	if _, err := s.TokenUser(ctx, api+"x"); gazetteer.ErrorCode(err) != gazetteer.EUnauthorized {
 		t.Errorf("bad token: %v", err)
 	}
+	toks, err := s.Tokens(ctx, "li")
+	if err != nil || len(toks) != 1 || toks[0].LastUsed == "" || toks[0].Expires == "" || toks[0].Revoked {
+		t.Errorf("tokens after one use: %+v %v", toks, err)
+	}
 	s.SetDisabled(ctx, "li", true)
 	if _, err := s.TokenUser(ctx, api); gazetteer.ErrorCode(err) != gazetteer.EUnauthorized {
 		t.Errorf("disabled user's token: %v", err)
+	}
+	// Enabling the account again does not revive its tokens.
+	s.SetDisabled(ctx, "li", false)
+	if _, err := s.TokenUser(ctx, api); gazetteer.ErrorCode(err) != gazetteer.EUnauthorized {
+		t.Errorf("a token of a re-enabled account works again: %v", err)
+	}
+	// A new token expires after TokenTTL and can be revoked.
+	api2, _ := s.NewToken(ctx, "li", "script")
+	*now = now.Add(s.TokenTTL + time.Minute)
+	if _, err := s.TokenUser(ctx, api2); gazetteer.ErrorCode(err) != gazetteer.EUnauthorized {
+		t.Errorf("an expired token: %v", err)
+	}
+	api3, _ := s.NewToken(ctx, "li", "script")
+	if _, err := s.TokenUser(ctx, api3); err != nil {
+		t.Fatal(err)
+	}
+	toks, _ = s.Tokens(ctx, "li")
+	if err := s.RevokeToken(ctx, "li", toks[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TokenUser(ctx, api3); gazetteer.ErrorCode(err) != gazetteer.EUnauthorized {
+		t.Errorf("a revoked token: %v", err)
 	}
 	if err := s.Audit(ctx, "li", "approve", "proposal 1", "ok", "10.0.0.1"); err != nil {
 		t.Fatal(err)
@@ -132,25 +191,43 @@ func TestLoginSessionsTokensLimits(t *testing.T) {
 
 func TestLimiterCountsAttemptsBeforeTheCheck(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := NewLimiter(3, 100, 15*time.Minute, func() time.Time { return now })
-	// Parallel attempts: each Allow counts at once, so the fourth is refused
+	l := NewLimiter(func() time.Time { return now })
+	// Parallel attempts: each Allow counts at once, so the fourth is delayed
 	// although no password check has failed yet.
 	for i := 0; i < 3; i++ {
-		if !l.Allow("192.0.2.1", "li") {
+		if l.Allow("192.0.2.1", "li") != 0 {
 			t.Fatalf("attempt %d refused", i+1)
 		}
 	}
-	if l.Allow("192.0.2.1", "li") {
+	if l.Allow("192.0.2.1", "li") == 0 {
 		t.Fatal("a fourth parallel attempt passed")
 	}
+	if l.Allow("192.0.2.7", "li") != 0 {
+		t.Error("a clean address is delayed by another's failures")
+	}
 	l.Succeeded("192.0.2.1", "li")
-	if !l.Allow("192.0.2.1", "li") {
+	if l.Allow("192.0.2.1", "li") != 0 {
 		t.Error("a successful login did not give the account its attempts back")
 	}
 	now = now.Add(16 * time.Minute)
 	for i := 0; i < 3; i++ {
-		if !l.Allow("192.0.2.1", "wang") {
+		if l.Allow("192.0.2.1", "wang") != 0 {
 			t.Errorf("after the window: attempt %d refused", i+1)
+		}
+	}
+}
+
+// Passwords an attacker guesses first are refused, saying why.
+func TestCheckPassword(t *testing.T) {
+	for pw, why := range map[string]string{"          ": "white space", "1111111111": "repeats", "abababababab": "repeats",
+		"short": "at least", "password123": "easy to guess", "qwertyuiop": "easy to guess", "iloveyou2026": "easy to guess"} {
+		if err := CheckPassword(pw, "li"); err == nil || !strings.Contains(err.Error(), why) {
+			t.Errorf("%q: %v, want %q", pw, err, why)
+		}
+	}
+	for _, pw := range []string{"long enough pass", "correct horse battery", "桥下流水人家2026"} {
+		if err := CheckPassword(pw, "li"); err != nil {
+			t.Errorf("%q refused: %v", pw, err)
 		}
 	}
 }

@@ -62,9 +62,35 @@ func (h *Handler) apiGet(w http.ResponseWriter, r *http.Request, u *account.User
 	writeJSON(w, http.StatusOK, apiProposal{p, h.Reviews.Overdue(p)})
 }
 
+// proposalFields are the fields a client may give when it creates a
+// proposal: the applicant's. The workflow's own (state, approval_doc,
+// place_id, created_by …) are written only by transitions, so a body that
+// sets one is refused, naming it (no mass assignment: OWASP ASVS 4.0 V5.1.2).
+var proposalFields = map[string]bool{"kind": true, "name": true, "category": true, "category_text": true, "scale": true,
+	"target": true, "geometry": true, "admin": true, "applicant": true, "reasons": true, "protection": true, "start": true, "end": true}
+
+// decodeProposal reads a new proposal from the body, with only the fields
+// of proposalFields.
+func decodeProposal(r *http.Request, p *review.Proposal) error {
+	var fields map[string]json.RawMessage
+	if err := decode(r, &fields); err != nil {
+		return err
+	}
+	for k := range fields {
+		if !proposalFields[k] {
+			return gazetteer.Errorf(gazetteer.EInvalid, "the field %q cannot be set when a proposal is created (the workflow sets it)", k)
+		}
+	}
+	b, _ := json.Marshal(fields)
+	if err := json.Unmarshal(b, p); err != nil {
+		return gazetteer.Errorf(gazetteer.EInvalid, "the JSON body cannot be read: %v", err)
+	}
+	return nil
+}
+
 func (h *Handler) apiCreate(w http.ResponseWriter, r *http.Request, u *account.User) {
 	var p review.Proposal
-	if err := decode(r, &p); err != nil {
+	if err := decodeProposal(r, &p); err != nil {
 		h.apiError(w, r, err)
 		return
 	}

@@ -198,6 +198,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /officer/users", h.page(account.PermUsers, h.addUser))
 	m.HandleFunc("POST /officer/users/{name}/disable", h.page(account.PermUsers, h.disableUser))
 	m.HandleFunc("POST /officer/users/{name}/token", h.page(account.PermUsers, h.newToken))
+	m.HandleFunc("POST /officer/users/{name}/tokens/{id}/revoke", h.page(account.PermUsers, h.revokeToken))
 	m.HandleFunc("GET /officer/audit", h.page(account.PermUsers, h.audit))
 	m.HandleFunc("GET /notices", h.notices)
 	m.HandleFunc("GET /notices/{id}", h.notice)
@@ -287,12 +288,6 @@ func (h *Handler) audited(r *http.Request, actor, action string, what func() (ob
 	})
 }
 
-// auditEvent records an event that writes nothing else (a refused login).
-func (h *Handler) auditEvent(r *http.Request, actor, action, object, why string) {
-	if err := h.Accounts.Audit(r.Context(), actor, action, object, why, h.clientIP(r)); err != nil {
-		h.log.Error("audit", "err", err)
-	}
-}
 
 // fail shows an error page; internal details go to the log only.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, sess *account.Session, err error) {

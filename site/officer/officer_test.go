@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -238,6 +239,16 @@ func TestAPI(t *testing.T) {
 		"admin": "320508", "geometry": map[string]any{"type": "Point", "coordinates": []float64{120.599, 31.3205}}})
 	if code != 200 || rep["blocks"].(float64) < 1 {
 		t.Fatalf("check: %d %v", code, rep)
+	}
+	// A client cannot set the workflow's fields (no mass assignment).
+	for _, f := range []string{"approval_doc", "place_id", "state", "created_by"} {
+		body := map[string]any{"kind": "renaming", "target": 16, "name": "观前路", "applicant": "姑苏区民政局", f: "x"}
+		if f == "place_id" {
+			body[f] = 51
+		}
+		if code, out := call(edTok, "POST", "/officer/api/proposals", body); code != 400 || !strings.Contains(fmt.Sprint(out["error"]), f) {
+			t.Errorf("a draft with %s: %d %v", f, code, out)
+		}
 	}
 	code, p := call(edTok, "POST", "/officer/api/proposals", map[string]any{"kind": "renaming", "target": 16, "name": "观前路", "applicant": "姑苏区民政局", "reasons": "测试"})
 	if code != 201 {

@@ -89,7 +89,6 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	ctx := h.audited(r, name, "login", func() (string, string) { return "user " + name, "" })
 	tok, _, err := h.Accounts.Login(ctx, name, r.PostFormValue("password"), h.clientIP(r))
 	if err != nil {
-		h.auditEvent(r, name, "login.failed", "user "+name, gazetteer.ErrorMessage(err))
 		h.fail(w, r, nil, err)
 		return
 	}
@@ -440,11 +439,20 @@ func (h *Handler) transition(w http.ResponseWriter, r *http.Request, sess *accou
 
 func (h *Handler) users(w http.ResponseWriter, r *http.Request, sess *account.Session) {
 	us, err := h.Accounts.Users(r.Context())
+	var toks []account.Token
+	for _, u := range us {
+		if err != nil {
+			break
+		}
+		var ts []account.Token
+		ts, err = h.Accounts.Tokens(r.Context(), u.Name)
+		toks = append(toks, ts...)
+	}
 	if err != nil {
 		h.fail(w, r, sess, err)
 		return
 	}
-	h.render(w, "users", sess, map[string]any{"Title": "用户 Users", "Users": us})
+	h.render(w, "users", sess, map[string]any{"Title": "用户 Users", "Users": us, "Tokens": toks})
 }
 
 func (h *Handler) addUser(w http.ResponseWriter, r *http.Request, sess *account.Session) {
@@ -483,11 +491,29 @@ func (h *Handler) newToken(w http.ResponseWriter, r *http.Request, sess *account
 
 func (h *Handler) audit(w http.ResponseWriter, r *http.Request, sess *account.Session) {
 	log, err := h.Accounts.AuditLog(r.Context(), 500)
+	var fails []account.LoginFailures
+	if err == nil {
+		fails, err = h.Accounts.FailedLogins(r.Context(), 200)
+	}
 	if err != nil {
 		h.fail(w, r, sess, err)
 		return
 	}
-	h.render(w, "audit", sess, map[string]any{"Title": "审计日志 Audit log", "Log": log})
+	h.render(w, "audit", sess, map[string]any{"Title": "审计日志 Audit log", "Log": log, "Failures": fails})
+}
+
+func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request, sess *account.Session) {
+	name := r.PathValue("name")
+	id, err := pathID(r, "id")
+	if err == nil {
+		ctx := h.audited(r, sess.User.Name, "user.revoke", func() (string, string) { return "user " + name, fmt.Sprintf("token %d", id) })
+		err = h.Accounts.RevokeToken(ctx, name, id)
+	}
+	if err != nil {
+		h.fail(w, r, sess, err)
+		return
+	}
+	http.Redirect(w, r, "/officer/users", http.StatusSeeOther)
 }
 
 func (h *Handler) notices(w http.ResponseWriter, r *http.Request) {
