@@ -40,6 +40,7 @@ func ReadGeoJSONWith(r io.Reader, name string, o GeoJSONOptions) ([]Input, error
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	b = trimBOM(b)
 	if !utf8.Valid(b) {
 		return nil, &Error{Code: EInvalid, Where: name, Message: "invalid UTF-8"}
 	}
@@ -67,7 +68,11 @@ func ReadGeoJSONWith(r io.Reader, name string, o GeoJSONOptions) ([]Input, error
 	o.CRS = crs
 	var out []Input
 	for i, raw := range fc.Features {
-		in, err := o.feature(raw, fmt.Sprintf("%s: features[%d]", name, i))
+		where := fmt.Sprintf("%s: features[%d]", name, i)
+		if len(raw) > MaxRecordBytes {
+			return nil, tooLong(where, len(raw))
+		}
+		in, err := o.feature(raw, where)
 		if err != nil {
 			return nil, err
 		}
@@ -101,14 +106,19 @@ func ReadGeoJSONSeq(r io.Reader, name string, o GeoJSONOptions) ([]Input, error)
 }
 
 // eachLine calls fn with each non-blank line of r and where it is
-// (name:line), up to 64 MiB a line.
+// (name:line), up to MaxRecordBytes a line; a byte-order mark before the
+// first line is skipped.
 func eachLine(r io.Reader, name string, fn func(b []byte, where string) error) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	sc.Buffer(make([]byte, 1<<20), MaxRecordBytes)
 	line := 0
 	for sc.Scan() {
 		line++
-		b := bytes.TrimSpace(sc.Bytes())
+		b := sc.Bytes()
+		if line == 1 {
+			b = trimBOM(b)
+		}
+		b = bytes.TrimSpace(b)
 		if len(b) == 0 {
 			continue
 		}
@@ -116,7 +126,9 @@ func eachLine(r io.Reader, name string, fn func(b []byte, where string) error) e
 			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); err == bufio.ErrTooLong {
+		return tooLong(fmt.Sprintf("%s:%d", name, line+1), MaxRecordBytes)
+	} else if err != nil {
 		return fmt.Errorf("%s:%d: %w", name, line+1, err)
 	}
 	return nil

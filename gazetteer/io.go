@@ -69,7 +69,9 @@ func JSONLRecords(r io.Reader, name string, crs geo.CRS) Records {
 			}
 			return nil
 		})
-		if err != nil && err != errStop {
+		if e, ok := err.(*Error); ok {
+			yield(Input{Where: e.Where}, e)
+		} else if err != nil && err != errStop {
 			yield(Input{}, &Error{Code: EInvalid, Message: err.Error()})
 		}
 	}
@@ -181,7 +183,7 @@ func ReadCSV(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 		}
 		get := func(k string) string {
 			if i, ok := col[k]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
+				return SpreadsheetValue(strings.TrimSpace(rec[i]))
 			}
 			return ""
 		}
@@ -485,7 +487,9 @@ func marshalNoEscape(v any) ([]byte, error) {
 }
 
 // WriteCSV streams the selected places as CSV with lon/lat of the label point
-// and the geometry as WKT (UTF-8, optional BOM for Excel).
+// and the geometry as WKT (UTF-8, optional BOM for Excel). CSV is opened in
+// spreadsheets, so a cell that would start a formula is written with a
+// leading apostrophe (SpreadsheetCell); Wumen's CSV readers drop it again.
 func (s *Store) WriteCSV(ctx context.Context, w io.Writer, o ExportOptions) (int, error) {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	if o.BOM {
@@ -523,9 +527,13 @@ func (s *Store) WriteCSV(ctx context.Context, w io.Writer, o ExportOptions) (int
 		if o.Progress != nil {
 			o.Progress(n)
 		}
-		return cw.Write([]string{strconv.FormatInt(p.ID, 10), p.Name, p.Specific, p.Generic, p.Pinyin, p.Category.Class,
+		row := []string{strconv.FormatInt(p.ID, 10), p.Name, p.Specific, p.Generic, p.Pinyin, p.Category.Class,
 			p.Category.Subclass, string(p.Status), p.Code, strings.Join(p.Admin, "|"), strings.Join(her, "|"), lon, lat, wk, crs,
-			method, acc, p.Links.OSM, gn, p.Links.Wikidata, p.License, p.Updated})
+			method, acc, p.Links.OSM, gn, p.Links.Wikidata, p.License, p.Updated}
+		for i, c := range row {
+			row[i] = SpreadsheetCell(c)
+		}
+		return cw.Write(row)
 	})
 	if err != nil {
 		return n, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -150,6 +151,11 @@ func (c *Categories) Validate(p *Place) error {
 			return invalid(fmt.Sprintf("admin[%d]", i), "administrative code %q is not a statistical code", a)
 		}
 	}
+	for i, src := range p.Sources {
+		if err := ValidURL(fmt.Sprintf("sources[%d].url", i), src.URL); err != nil {
+			return err
+		}
+	}
 	for f, t := range map[string]*Text{"meaning": p.Meaning, "history": p.History} {
 		if t != nil && t.Text != "" && t.Source == "" {
 			return invalid(f+".source", "%s needs its source", f)
@@ -172,6 +178,21 @@ func (c *Categories) Validate(p *Place) error {
 		if err := validPoint("label", *p.Label); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// ValidURL checks a web address a record links to: empty, or an absolute
+// http or https URL with a host. Any other scheme (javascript:, data:,
+// file:) would run or open something other than a web page when a visitor
+// follows the link (OWASP ASVS 5.1.4).
+func ValidURL(field, s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return invalid(field, "%q is not a web address; write one that starts with https:// or http://", s)
 	}
 	return nil
 }

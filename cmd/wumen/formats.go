@@ -60,7 +60,7 @@ func importOther(name, format string, crs geo.CRS) ([]gazetteer.Input, error) {
 			return nil, gazetteer.Errorf(gazetteer.ENotFound, "%v", err)
 		}
 		defer f.Close()
-		return export.ReadLPF(f, filepath.Base(name), crs)
+		return export.ReadLPF(gazetteer.SkipBOM(f), filepath.Base(name), crs)
 	}
 	return nil, usagef("unknown import format %q (jsonl, geojson, csv, gpkg, lpf)", format)
 }

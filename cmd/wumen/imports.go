@@ -121,11 +121,12 @@ func openInput(ctx context.Context, s *gazetteer.Store, admin *gazetteer.AdminIn
 	return nil, usagef("unknown import format %q (jsonl, geojson, geojsonseq, csv, xlsx, shp, gpkg, lpf)", format)
 }
 
-// concat streams the records of several inputs one after another.
+// concat streams the records of several inputs one after another; an id
+// given twice in one file is an error naming both records.
 func concat(ins []*input) gazetteer.Records {
 	return func(yield func(gazetteer.Input, error) bool) {
 		for _, in := range ins {
-			for r, err := range in.recs {
+			for r, err := range gazetteer.UniqueIDs(in.recs) {
 				if !yield(r, err) {
 					return
 				}

@@ -100,6 +100,9 @@ func OpenCSV(r io.Reader, o Options) (*Table, error) {
 		if errors.As(err, &pe) {
 			return nil, pe.Line, fmt.Errorf("%s", pe.Err)
 		}
+		for i, c := range rec {
+			rec[i] = gazetteer.SpreadsheetValue(c) // a Wumen export's neutralised formula cell
+		}
 		return rec, line, err
 	}
 	return t, t.findHeader()

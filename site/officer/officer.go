@@ -288,7 +288,6 @@ func (h *Handler) audited(r *http.Request, actor, action string, what func() (ob
 	})
 }
 
-
 // fail shows an error page; internal details go to the log only.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, sess *account.Session, err error) {
 	code := gazetteer.ErrorCode(err)
