@@ -50,5 +50,9 @@ func (s *Store) Commit(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
 }

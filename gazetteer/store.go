@@ -39,6 +39,8 @@ type Store struct {
 
 	locOnce sync.Once
 	locator *PlaceLocator // see Locator (locate.go)
+
+	ver version // see Version (version.go)
 }
 
 // Open opens (creating if needed) the store at path, with WAL, foreign keys
@@ -54,7 +56,7 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(8)
+	db.SetMaxOpenConns(9) // 8 for queries and writes, one for Version's poll
 	s := &Store{db: db, path: path, cats: DefaultCategories(), now: time.Now}
 	if err := s.migrate(); err != nil {
 		db.Close()
@@ -64,7 +66,10 @@ func Open(path string) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.closeVersion()
+	return s.db.Close()
+}
 
 // DB returns the underlying database for packages of the domain that keep
 // their own tables (naming review). Writers must use the store's methods.

@@ -72,7 +72,7 @@ func (s *Store) PutWalks(ctx context.Context, walks []Walk) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	return s.Commit(ctx, tx)
 }
 
 // Walks returns every walk in order.

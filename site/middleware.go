@@ -25,9 +25,10 @@ const maxBody = 1 << 20
 
 // harden wraps h in the middleware every response passes through, outermost
 // first: recovery, logging and metrics, security headers, body limit, rate
-// limit on /api/, gzip.
+// limit on /api/, the response cache of place answers (cache.go), gzip.
 func (s *Server) harden(h http.Handler) http.Handler {
 	h = gzipHandler(h)
+	h = s.cache(h)
 	h = s.rateLimit(h)
 	h = openReads(h)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
