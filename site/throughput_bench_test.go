@@ -27,7 +27,7 @@ import (
 //	go test ./site -run '^$' -bench Throughput -benchtime 20000x
 func BenchmarkThroughput(b *testing.B) {
 	st, _ := fixture(b)
-	srv := httptest.NewServer(newServer(b, func(c *Config) { c.RateLimit, c.Burst = 1e9, 1 << 30 }).Handler())
+	srv := httptest.NewServer(newServer(b, func(c *Config) { c.RateLimit, c.Burst = 1e9, 1<<30 }).Handler())
 	defer srv.Close()
 	var pages, apis []string
 	st.Each(context.Background(), gazetteer.Filter{}, func(p *gazetteer.Place) error {
