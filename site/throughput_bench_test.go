@@ -24,7 +24,7 @@ import (
 // and the p50/p99 latency; the clients share the machine's cores with the
 // server, as a load generator on the same host does.
 //
-//	go test ./site -run '^$' -bench Throughput -benchtime 20000x
+//	go test ./site -run '^$' -bench Throughput -benchtime 30000x
 func BenchmarkThroughput(b *testing.B) {
 	st, _ := fixture(b)
 	srv := httptest.NewServer(newServer(b, func(c *Config) { c.RateLimit, c.Burst = 1e9, 1<<30 }).Handler())
