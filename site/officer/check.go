@@ -21,7 +21,7 @@ func (h *Handler) checkPage(w http.ResponseWriter, r *http.Request, sess *accoun
 	q := r.URL.Query()
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	form := map[string]string{"name": get("name"), "category": get("category"), "geometry": get("geometry"), "admin": get("admin")}
-	d := map[string]any{"Title": "名称检查 Check a name", "F": form}
+	d := map[string]any{"Title": "名称检查 Check a name", "F": form, "CheckPage": true}
 	h.mapSettings(d)
 	if form["name"] == "" {
 		h.render(w, "check", sess, d)
