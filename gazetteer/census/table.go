@@ -95,7 +95,10 @@ func OpenCSV(r io.Reader, o Options) (*Table, error) {
 	t := &Table{Encoding: enc, opts: o}
 	t.next = func() ([]string, int, error) {
 		rec, err := cr.Read()
-		line, _ := cr.FieldPos(0)
+		line := 0
+		if err == nil {
+			line, _ = cr.FieldPos(0) // FieldPos panics after an error or the end
+		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			return nil, pe.Line, fmt.Errorf("%s", pe.Err)
