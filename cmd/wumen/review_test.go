@@ -4,14 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/account"
 	"wumen/gazetteer/review"
 	"wumen/gazetteer/review/reviewtest"
+	"wumen/site/officer"
 )
 
 // checkJSON runs `wumen review check … --json` and decodes the report.
@@ -104,23 +109,25 @@ func TestReviewGeometryOption(t *testing.T) {
 }
 
 // TestReviewHeldCases runs the held set through the command line, typed as
-// an officer would: --category as written, --near LAT,LON, --geometry WKT.
+// an officer would — --category as written, --near LAT,LON, --geometry WKT —
+// and through POST /officer/api/check of the server `wumen serve` mounts,
+// over the same store: each report must meet the case's expectations, the
+// exit code must follow the verdict, and the API must give the same report
+// as the command line (verdict, category and county used and how, scope,
+// every finding with its article, messages and places).
 func TestReviewHeldCases(t *testing.T) {
 	db := seeded(t)
 	s, err := gazetteer.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer s.Close()
+	srv, tok := officerAPI(t, s)
 	cases, err := reviewtest.Cases()
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	type run struct {
-		hc   reviewtest.Case
-		args []string
-	}
-	var runs []run
 	for _, hc := range cases {
 		args := []string{hc.Name}
 		ll, err := hc.LatLon(ctx, s)
@@ -132,25 +139,53 @@ func TestReviewHeldCases(t *testing.T) {
 				args = append(args, kv[0], kv[1])
 			}
 		}
-		runs = append(runs, run{hc, args})
-	}
-	s.Close()
-	for _, r := range runs {
-		code, rep, stderr := checkJSON(t, db, r.args...)
-		var err error
+		code, rep, stderr := checkJSON(t, db, args...)
+		var cliErr error
 		if rep == nil {
-			err = errors.New(stderr)
+			cliErr = errors.New(stderr)
 		}
-		for _, msg := range r.hc.Verify(rep, err) {
-			t.Errorf("%s: wumen review check %s: %s", r.hc, strings.Join(r.args, " "), msg)
+		for _, msg := range hc.Verify(rep, cliErr) {
+			t.Errorf("%s: wumen review check %s: %s", hc, strings.Join(args, " "), msg)
 		}
 		want := 0
-		switch {
-		case err != nil || rep.Blocked():
+		if cliErr != nil || rep.Blocked() {
 			want = 3
 		}
 		if code != want {
-			t.Errorf("%s: exit %d, want %d", r.hc, code, want)
+			t.Errorf("%s: exit %d, want %d", hc, code, want)
+		}
+		pos, err := hc.Position(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		apiRep, refused, sent, err := hc.CheckOverHTTP(srv.URL, tok, pos)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, msg := range reviewtest.ViewOf(rep, cliErr).Diff(reviewtest.ViewOf(apiRep, refused)) {
+			t.Errorf("%s: POST /officer/api/check %s differs from wumen review check %s: %s", hc, sent, strings.Join(args, " "), msg)
 		}
 	}
+}
+
+// officerAPI serves the officer handler over s as `wumen serve` mounts it,
+// with a reviewer's API token.
+func officerAPI(t *testing.T, s *gazetteer.Store) (*httptest.Server, string) {
+	t.Helper()
+	off, err := officer.Open(s, officer.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		PasswordParams: &account.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := off.Accounts.AddUser(ctx, "rev1", account.RoleReviewer, "password-of-rev1"); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := off.Accounts.NewToken(ctx, "rev1", "held cases")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(off)
+	t.Cleanup(srv.Close)
+	return srv, tok
 }

@@ -221,3 +221,13 @@ func (c Case) Subject(ctx context.Context, s *gazetteer.Store) (review.Subject, 
 	}
 	return sub, nil
 }
+
+// Position returns the case's position as an officer types it: its WKT
+// geometry when it has one, else "lat,lon" (an @ID resolved on the store),
+// "" for none.
+func (c Case) Position(ctx context.Context, s *gazetteer.Store) (string, error) {
+	if c.Geometry != "" {
+		return c.Geometry, nil
+	}
+	return c.LatLon(ctx, s)
+}
