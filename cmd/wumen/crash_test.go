@@ -66,11 +66,12 @@ type process struct {
 var addrRE = regexp.MustCompile(`"addr":"(http://127\.0\.0\.1:\d+)"`)
 
 // startServer starts `wumen serve` on a free loopback port and waits until
-// it listens (after its index has caught up with the store).
-func startServer(t *testing.T, db string) *process {
+// it listens (after its index has caught up with the store); extra are
+// more serve flags.
+func startServer(t *testing.T, db string, extra ...string) *process {
 	t.Helper()
 	p := &process{stderr: &syncBuffer{}, exited: make(chan struct{})}
-	p.cmd = exec.Command(binary(t), "serve", "--quiet", "--db", db, "--addr", "127.0.0.1:0")
+	p.cmd = exec.Command(binary(t), append([]string{"serve", "--quiet", "--db", db, "--addr", "127.0.0.1:0"}, extra...)...)
 	p.cmd.Stderr = p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
