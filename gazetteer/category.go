@@ -194,6 +194,36 @@ func listMatches(ms []CategoryMatch, sep string) string {
 	return strings.Join(s, sep)
 }
 
+// Forms lists the ways cat may be written that read as cat alone: its 子类,
+// then its aliases, 通名, English words and codes in the order of
+// category_forms.tsv. A form that is ambiguous (村) or reads as another
+// category is left out. The officer check page offers them as the forms an
+// officer may type.
+func (c *Categories) Forms(cat Category) []CategoryMatch {
+	var out []CategoryMatch
+	seen := map[string]bool{}
+	try := func(form string) {
+		if seen[form] {
+			return
+		}
+		seen[form] = true
+		if ms, found := c.Lookup(form); found && len(ms) == 1 && ms[0].Category == cat {
+			m := ms[0]
+			m.Form = form
+			out = append(out, m)
+		}
+	}
+	if cat.Subclass != "" {
+		try(cat.Subclass)
+	}
+	for _, f := range categoryForms() {
+		if f.cat == cat {
+			try(f.form)
+		}
+	}
+	return out
+}
+
 // FromName infers the category of a name from its 通名 (宝带桥 → 桥梁, 山塘街 →
 // 道路街巷), the longest generic of category_forms.tsv the name ends in. The
 // first row of that generic is taken; alternatives are the other categories

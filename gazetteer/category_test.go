@@ -2,6 +2,7 @@ package gazetteer_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,4 +164,36 @@ func cats(ms []gazetteer.CategoryMatch) []string {
 		s = append(s, m.Category.String())
 	}
 	return s
+}
+
+// TestCategoryForms: the forms of a category are those that read as it
+// alone — the 子类, aliases, 通名, English and codes — and never an
+// ambiguous one (村, village).
+func TestCategoryForms(t *testing.T) {
+	c := shippedCategories(t)
+	forms := func(cat gazetteer.Category) []string {
+		var s []string
+		for _, m := range c.Forms(cat) {
+			s = append(s, m.Form)
+		}
+		return s
+	}
+	street := forms(gazetteer.Category{Class: "交通运输设施", Subclass: "道路街巷"})
+	for _, want := range []string{"道路街巷", "街巷", "街", "路", "巷", "street", "road"} {
+		if !slices.Contains(street, want) {
+			t.Errorf("道路街巷: forms %v, want %q among them", street, want)
+		}
+	}
+	if street[0] != "道路街巷" {
+		t.Errorf("道路街巷: the 子类 must come first: %v", street)
+	}
+	village := forms(gazetteer.Category{Class: "群众自治组织", Subclass: "村民委员会"})
+	if slices.Contains(village, "村") || slices.Contains(village, "village") || !slices.Contains(village, "村委会") {
+		t.Errorf("村民委员会: forms %v, want 村委会 and not the ambiguous 村 or village", village)
+	}
+	for _, f := range append(street, village...) {
+		if ms, found := c.Lookup(f); !found || len(ms) != 1 {
+			t.Errorf("form %q does not read as one category: %v", f, cats(ms))
+		}
+	}
 }

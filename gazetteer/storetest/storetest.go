@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"wumen/data"
 	"wumen/gazetteer"
 )
 
@@ -20,6 +21,17 @@ func Open(t testing.TB) *gazetteer.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Shipped returns a store in a temporary folder seeded with the shipped
+// dataset (data/), closed when t ends.
+func Shipped(t testing.TB) *gazetteer.Store {
+	t.Helper()
+	s := Open(t)
+	if _, err := s.Seed(context.Background(), data.FS, nil); err != nil {
+		t.Fatal(err)
+	}
 	return s
 }
 

@@ -51,6 +51,7 @@ func (h *Handler) checkPage(w http.ResponseWriter, r *http.Request, sess *accoun
 	d["Report"] = rep
 	h.mapData(r, d, p, rep)
 	d["Alternatives"] = alternativeLinks(q, rep.Category)
+	d["Forms"] = h.categoryForms(rep.Category)
 	if rep.Location != nil && rep.Location.By == review.AdminLocated && len(rep.Location.Admin) > 0 {
 		d["AdminFix"] = rep.Subject.Admin
 	}
@@ -92,6 +93,35 @@ func alternativeLinks(q url.Values, n *review.CategoryNote) []link {
 	var out []link
 	for _, a := range n.Alternatives {
 		out = append(out, link{Text: a.String(), URL: rerun(q, "category", a.String())})
+	}
+	return out
+}
+
+// maxForms is how many other written forms of the category the check page
+// shows.
+const maxForms = 8
+
+// categoryForms lists ways of writing the category the check used, one of
+// each kind first (道路街巷, 街巷, 街, street …), so an officer learns what
+// the check page accepts.
+func (h *Handler) categoryForms(n *review.CategoryNote) []string {
+	if n == nil || n.Category.Class == "" {
+		return nil
+	}
+	ms := h.store.Categories().Forms(n.Category)
+	var out []string
+	taken := make([]bool, len(ms))
+	kinds := map[string]bool{}
+	for _, firstOfKind := range []bool{true, false} {
+		for i, m := range ms {
+			if len(out) == maxForms {
+				return out
+			}
+			if !taken[i] && (!firstOfKind || !kinds[m.By]) {
+				taken[i], kinds[m.By] = true, true
+				out = append(out, m.Form)
+			}
+		}
 	}
 	return out
 }

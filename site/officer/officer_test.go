@@ -331,3 +331,30 @@ func apiCall(t testing.TB, srv *httptest.Server, tok, method, path string, body 
 	json.NewDecoder(res.Body).Decode(&out)
 	return res.StatusCode, out
 }
+
+// TestCheckPageTeachesTheForms: the check page, after checking a name with
+// no category, says which category its 通名 gave and the other ways the
+// officer may write it; an ambiguous category offers its readings as checks
+// to re-run.
+func TestCheckPageTeachesTheForms(t *testing.T) {
+	srv, _, _ := testServer(t)
+	c := newClient(t, srv)
+	c.login("ed1")
+	code, page := c.get("/officer/check?" + url.Values{"name": {"山塘街"}, "admin": {"320508"}}.Encode())
+	if code != 200 || !strings.Contains(page, `data-category="交通运输设施/道路街巷" data-by="inferred"`) {
+		t.Fatalf("check 山塘街: %d, want the category inferred from 街", code)
+	}
+	i := strings.Index(page, `id="category-forms"`)
+	forms := page[max(i, 0):]
+	forms, _, _ = strings.Cut(forms, "</span>")
+	for _, want := range []string{"道路街巷", "街巷", "street"} {
+		if i < 0 || !strings.Contains(forms, want) {
+			t.Errorf("the page must offer %q as a way to write the category: %q", want, forms)
+		}
+	}
+	code, page = c.get("/officer/check?" + url.Values{"name": {"新湖村"}, "category": {"村"}}.Encode())
+	if code != 400 || !strings.Contains(page, "多种可能") || !strings.Contains(page, `id="candidates"`) ||
+		!strings.Contains(page, "category="+url.QueryEscape("群众自治组织/村民委员会")) {
+		t.Errorf("an ambiguous category: %d, want its readings offered", code)
+	}
+}
