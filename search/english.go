@@ -26,7 +26,8 @@ import (
 //
 // A query ending in the English word for a 通名 (GB/T 30240, the table of
 // gazetteer/english) is also read as pinyin plus that generic: "Shantang
-// street" as shantangjie, which finds 山塘街 exactly.
+// street" as shantangjie, which finds 山塘街 exactly; and, when the pinyin
+// already ends in that generic, as the pinyin alone ("Qimen gate" → 齐门).
 
 // fEnglish holds the English words of English names.
 const fEnglish = "e"
@@ -152,7 +153,13 @@ func genericReadings(text string) []string {
 		rest := strings.Join(readingCombos(readingUnits(norm))[0], "") // 山塘 street: shantang
 		for _, g := range terms.Generics(strings.Join(ws[len(ws)-n:], " ")) {
 			for _, c := range readingCombos(readingUnits(normalize(g))) {
-				out = add(out, rest+strings.Join(c, ""))
+				gen := strings.Join(c, "")
+				out = add(out, rest+gen)
+				// the pinyin already ends in the generic, as the GB/T 30240
+				// description writes it: Qimen (gate), "qimen gate" → qimen
+				if len(rest) > len(gen) && strings.HasSuffix(rest, gen) {
+					out = add(out, rest)
+				}
 				break // the preferred reading of the generic
 			}
 		}

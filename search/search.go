@@ -847,11 +847,26 @@ func tieScore(e *entry, n nameRec) float64 {
 	}
 	s += math.Max(0, math.Min(1, e.Rank))
 	// The shorter of two names sharing a prefix is usually the one the
-	// longer is named after (金鸡湖 before 金鸡湖街道).
-	if l := utf8.RuneCountInString(n.Text); l < 8 {
+	// longer is named after (金鸡湖 before 金鸡湖街道, Tiger Hill before
+	// Tiger Hill Pagoda).
+	if l := nameLength(n.Text); l < 8 {
 		s += float64(8-max(l, 2)) / 4 // ≤ 1.5
 	}
 	return s
+}
+
+// nameLength is a name's length in characters, a Latin name's counted as
+// the characters it would take in Chinese: about one per four letters of
+// its normalized form (Tiger Hill 3, Tiger Hill Pagoda 4), so that Latin
+// names of different lengths are told apart as Chinese ones are.
+func nameLength(text string) int {
+	l := utf8.RuneCountInString(text)
+	for _, r := range text {
+		if isHan(r) {
+			return l
+		}
+	}
+	return (utf8.RuneCountInString(normalize(text)) + 3) / 4
 }
 
 // focusBonus favours places near the focus point: up to 8 points (most of a

@@ -44,6 +44,17 @@ type catalog struct {
 	byID       map[int64]*entry
 }
 
+// Has reports whether any place is of class: the map's legend links only
+// the classes that have a list page.
+func (c *catalog) Has(class string) bool {
+	for _, k := range c.Classes {
+		if k.Key == class && k.N > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 type catalogCache struct {
 	mu      sync.Mutex
 	cat     *catalog

@@ -1,6 +1,10 @@
 package site
 
 import (
+	"html/template"
+	"strings"
+	"unicode"
+
 	"wumen/gazetteer"
 	"wumen/gazetteer/english"
 )
@@ -57,3 +61,58 @@ func (p *page) Heritage(list string) string { return p.TOr("heritage."+list, lis
 // Date is an approximate date in the page's language: a named period
 // (明 → Ming dynasty, messages.json "period.<name>") or the date as written.
 func (p *page) Date(d string) string { return p.TOr("period."+d, d) }
+
+// Mixed is a text that may hold Chinese within another language (a
+// coordinate note "estimated from OSM … (平江路)", a cited title
+// "国家统计局 2023年统计用区划代码", the mark "待核实 unverified"): on an
+// English page each run of Chinese is marked lang="zh-Hans", so that it is
+// read (and hyphenated, and spoken) as Chinese and the rest as English
+// (WCAG 2.1 SC 3.1.2, language of parts). On a Chinese page it is the text
+// as it is.
+func (p *page) Mixed(s string) template.HTML {
+	if !p.EN() {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch zh := isChinese(r); {
+		case zh && !in:
+			b.WriteString(`<span lang="zh-Hans">`)
+			in = true
+		case !zh && in:
+			b.WriteString(`</span>`)
+			in = false
+		}
+		b.WriteString(template.HTMLEscapeString(string(r)))
+	}
+	if in {
+		b.WriteString(`</span>`)
+	}
+	return template.HTML(b.String())
+}
+
+// isChinese reports a Han character or CJK punctuation (。，、（） and the
+// other full-width forms).
+func isChinese(r rune) bool {
+	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef)
+}
+
+// ChineseOnly reports, on an English page, a text written mostly in
+// Chinese (more Han characters than Latin letters), which is shown with the
+// mark "Chinese only"; a note in English that quotes names is not.
+func (p *page) ChineseOnly(s string) bool {
+	if !p.EN() {
+		return false
+	}
+	han, latin := 0, 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+		case r < unicode.MaxASCII && unicode.IsLetter(r):
+			latin++
+		}
+	}
+	return han > latin
+}

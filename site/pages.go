@@ -16,6 +16,7 @@ import (
 	orbgeo "github.com/paulmach/orb/geo"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/english"
 	"wumen/geo"
 	"wumen/search"
 )
@@ -295,6 +296,18 @@ func describe(p *page, pl *gazetteer.Place, crumbs []crumb) string {
 	for i := len(crumbs) - 1; i >= 0 && i >= len(crumbs)-2; i-- {
 		parts = append(parts, crumbs[i].Name)
 	}
+	if p.EN() {
+		// An English description leads with the English name, or else the
+		// GB/T 30240 description, and leaves out the Chinese-only meaning.
+		lead := englishName(pl)
+		if lead == "" {
+			lead = english.Default().Describe(pl)
+		}
+		if lead != "" {
+			parts = append([]string{lead}, parts...)
+		}
+		return strings.Join(parts, " · ")
+	}
 	d := strings.Join(parts, " · ")
 	if pl.Meaning != nil && pl.Meaning.Text != "" {
 		m := []rune(pl.Meaning.Text)
@@ -407,7 +420,7 @@ func (s *Server) walkPage(w http.ResponseWriter, r *http.Request, p *page) {
 	p.Title, p.Description = wk.Title, wk.Summary
 	if p.EN() {
 		if wk.TitleEn != "" {
-			p.Title = wk.TitleEn + " · " + wk.Title
+			p.Title = wk.TitleEn // the Chinese title stands under it on the page
 		}
 		if wk.SummaryEn != "" {
 			p.Description = wk.SummaryEn
@@ -485,6 +498,7 @@ func (s *Server) browsePage(w http.ResponseWriter, r *http.Request, p *page) {
 // listView is a browse list: a heading and its places.
 type listView struct {
 	Heading string
+	Lang    string // of the heading, when it is not the page's: a district's name is Chinese
 	Kind    string
 	Entries []*entry
 	Catalog *catalog
@@ -508,7 +522,11 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, p *page, kind,
 	}
 	p.Title = heading + " · " + p.T("browse.title")
 	p.Description = fmt.Sprintf("%s: %d %s", heading, len(es), p.T("browse.count"))
-	p.Data = &listView{Heading: heading, Kind: kind, Entries: es, Catalog: cat}
+	v := &listView{Heading: heading, Kind: kind, Entries: es, Catalog: cat}
+	if kind == "district" && p.EN() {
+		v.Lang = "zh-Hans"
+	}
+	p.Data = v
 	s.render(w, r, http.StatusOK, "list", p)
 }
 
@@ -539,7 +557,7 @@ func (s *Server) districtPage(w http.ResponseWriter, r *http.Request, p *page) {
 
 func (s *Server) heritagePage(w http.ResponseWriter, r *http.Request, p *page) {
 	list := r.PathValue("list")
-	s.listPage(w, r, p, "heritage", list, func(e *entry) bool {
+	s.listPage(w, r, p, "heritage", p.Heritage(list), func(e *entry) bool {
 		for _, h := range e.Heritage {
 			if h == list {
 				return true

@@ -100,12 +100,15 @@ func TestPages(t *testing.T) {
 			"31.320102, 120.597450", "31.317922, 120.601622", "±30 m", "/place/51.geojson", "引用本条目",
 			`id="map"`, "maplibre-gl.js", `<link rel="canonical" href="http://example.com/place/51/shantang-jie">`,
 			`property="og:title"`, `name="description"`}},
-		{"/en/place/51/shantang-jie", 200, []string{`<html lang="en"`, "Names through time", "待核实 unverified", "(Chinese only)", "Shāntáng Jiē", "Shantang Jie (street)", "Described (GB/T 30240)"}},
+		{"/en/place/51/shantang-jie", 200, []string{`<html lang="en"`, "Names through time", `<span lang="zh-Hans">待核实</span> unverified`, "(Chinese only)", "Shāntáng Jiē",
+			`<h1 lang="en" class="english-name">Shantang Street</h1>`, "China Daily"}},
+		// a lane with no published English name: pinyin with its generic translated by GB/T 30240
+		{"/en/place/1404/niujia-xiang", 200, []string{`<html lang="en"`, "Niǔjiā Xiàng", "Niujia Xiang (lane)", "Described (GB/T 30240)"}},
 		{"/map", 200, []string{`data-tiles="/tiles/{z}/{x}/{y}.mvt"`, "maplibre-gl.js", "© OpenStreetMap contributors"}},
 		{"/walks", 200, []string{"七里山塘：从阊门到虎丘"}},
 		{"/walk/qili-shantang", 200, []string{`data-route="/walk/qili-shantang.geojson"`, "山塘街", `<ol class="stops">`}},
 		{"/en/walk/qili-shantang", 200, []string{"Stops", `<span class="english-name" lang="en">Tiger Hill</span> <span lang="zh-Hans">虎丘</span>`,
-			"Chinese only", `<span class="description" lang="en">Shantang Jie (street)</span>`}},
+			"Chinese only", `<span class="english-name" lang="en">Shantang Street</span>`, `<span class="description" lang="en">Wuren Mu (tomb)</span>`}},
 		// English pages: the English name first, the characters and the pinyin beside it
 		{"/en/place/1000/zhuozheng-yuan", 200, []string{`<h1 lang="en" class="english-name">Humble Administrator&#39;s Garden</h1>`,
 			`<span lang="zh-Hans" class="standard-name">拙政园</span>`, "Zhuōzhèng Yuán", "official English name",

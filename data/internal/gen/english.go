@@ -11,12 +11,17 @@ import (
 // englishSources are the publishers of the established English names in
 // src/english.tsv (its source column).
 var englishSources = map[string]gazetteer.Source{
-	"whc813":       {ID: "whc813", Title: "UNESCO World Heritage List: Classical Gardens of Suzhou (813)", URL: "https://whc.unesco.org/en/list/813/"},
-	"whc1443":      {ID: "whc1443", Title: "UNESCO World Heritage List: The Grand Canal (1443)", URL: "https://whc.unesco.org/en/list/1443/"},
-	"suzhougov":    {ID: "suzhougov", Title: "Suzhou Municipal Government, English site", URL: "http://english.suzhou.gov.cn/"},
-	"chinaculture": {ID: "chinaculture", Title: "Ministry of Culture of the PRC, en.chinaculture.org", URL: "http://en.chinaculture.org/"},
-	"chinaorg":     {ID: "chinaorg", Title: "China Internet Information Center, china.org.cn", URL: "http://www.china.org.cn/"},
-	"wikipedia":    {ID: "wikipedia", Title: "Wikipedia (English)", URL: "https://en.wikipedia.org/"},
+	"whc813":        {ID: "whc813", Title: "UNESCO World Heritage List: Classical Gardens of Suzhou (813)", URL: "https://whc.unesco.org/en/list/813/"},
+	"whc1443":       {ID: "whc1443", Title: "UNESCO World Heritage List: The Grand Canal (1443)", URL: "https://whc.unesco.org/en/list/1443/"},
+	"suzhougov":     {ID: "suzhougov", Title: "Suzhou Municipal Government, English site", URL: "http://english.suzhou.gov.cn/"},
+	"chinaculture":  {ID: "chinaculture", Title: "Ministry of Culture of the PRC, en.chinaculture.org", URL: "http://en.chinaculture.org/"},
+	"chinaorg":      {ID: "chinaorg", Title: "China Internet Information Center, china.org.cn", URL: "http://www.china.org.cn/"},
+	"wikipedia":     {ID: "wikipedia", Title: "Wikipedia (English)", URL: "https://en.wikipedia.org/"},
+	"chinadaily":    {ID: "chinadaily", Title: "China Daily (English; its Jiangsu and Zhouzhuang channels)", URL: "https://www.chinadaily.com.cn/"},
+	"shanghaidaily": {ID: "shanghaidaily", Title: "Shanghai Daily", URL: "https://www.shine.cn/"},
+	"jschina":       {ID: "jschina", Title: "Xinhua Daily Media Group, Jiangsu news portal (English)", URL: "http://english.jschina.com.cn/"},
+	"panmen":        {ID: "panmen", Title: "Panmen Scenic Area, English site", URL: "https://en.panmen.com.cn/"},
+	"tongli":        {ID: "tongli", Title: "Tongli Ancient Town Protection and Administration Committee, English site", URL: "http://tongli.net/index_en.php"},
 }
 
 // addEnglish adds the established English names of src/english.tsv to the
