@@ -53,6 +53,25 @@ func NewAdminIndex(names map[string]string) *AdminIndex {
 	return a
 }
 
+// With returns an index that also knows the given units (code → name):
+// those a file being imported defines itself, so that its other records may
+// name them before the store holds them.
+func (a *AdminIndex) With(units map[string]string) *AdminIndex {
+	if len(units) == 0 {
+		return a
+	}
+	all := make(map[string]string, len(a.name)+len(units))
+	for c, n := range a.name {
+		all[c] = n
+	}
+	for c, n := range units {
+		if _, held := all[c]; !held {
+			all[c] = n
+		}
+	}
+	return NewAdminIndex(all)
+}
+
 // adminParent returns the statistical code of a unit's parent: a village
 // (12 digits) lies in a township (9), a township in a county (6), a county
 // in a prefecture (4).

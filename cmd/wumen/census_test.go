@@ -60,3 +60,29 @@ func TestImportShapefile(t *testing.T) {
 		t.Fatalf("import: %d %s %s", code, out, stderr)
 	}
 }
+
+// TestCensusTableDefinesItsUnits: a census table that lists a community
+// (with its statistical code) and, above it, a bridge in that community
+// imports in one go: the table's own units are read first, so 所在行政区 may
+// name them before the store holds them. The community and its code are
+// made up for the test (no such unit exists).
+func TestCensusTableDefinesItsUnits(t *testing.T) {
+	db := seeded(t)
+	text := "标准名称,地名类别,统计用区划代码,所在行政区\n" +
+		"测试桥,桥梁,,苏州市姑苏区白洋湾街道测试社区\n" +
+		"测试社区,社区居民委员会,320508017999,苏州市姑苏区白洋湾街道\n"
+	f := filepath.Join(t.TempDir(), "township.csv")
+	os.WriteFile(f, []byte(text), 0o644)
+	if code, out, errs := wumen(t, "import", "--db", db, f); code != 0 || !strings.Contains(out, "2 created") {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	_, out, _ := wumen(t, "export", "--db", db, "--admin", "320508017999")
+	if !strings.Contains(out, `"name":"测试桥"`) {
+		t.Errorf("the bridge is not in the community the table defines: %s", out)
+	}
+	// A unit the table does not define is still an error naming the row.
+	os.WriteFile(f, []byte("标准名称,地名类别,所在行政区\n另一桥,桥梁,苏州市姑苏区白洋湾街道无此社区\n"), 0o644)
+	if code, _, errs := wumen(t, "import", "--db", db, f); code != 3 || !strings.Contains(errs, "row 2: 所在行政区") {
+		t.Errorf("an unknown unit: exit %d %s", code, errs)
+	}
+}

@@ -66,27 +66,23 @@ func openInput(ctx context.Context, s *gazetteer.Store, admin *gazetteer.AdminIn
 	crs := o.crs
 	co := census.Options{Name: base, CRS: crs, Columns: o.columns, Categories: s.Categories(), Admin: admin}
 	switch format {
-	case "csv":
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, gazetteer.Errorf(gazetteer.ENotFound, "%v", err)
-		}
-		t, err := census.OpenCSV(f, co)
-		if err != nil {
-			f.Close()
-			return nil, err
-		}
-		return &input{recs: t.Records(), note: t.Describe(), close: f.Close}, nil
-	case "xlsx", "shp":
-		open := census.OpenXLSX
-		if format == "shp" {
-			open = census.OpenShapefile
-		}
-		t, err := open(name, co)
+	case "csv", "xlsx", "shp":
+		t, closeT, err := openTable(name, format, co)
 		if err != nil {
 			return nil, err
 		}
-		return &input{recs: t.Records(), note: t.Describe(), close: t.Close}, nil
+		if admin != nil && t.DefinesUnits() {
+			// A table that defines administrative units (a township's
+			// villages, a Wumen CSV export's counties) may name them in
+			// 所在行政区 before the store holds them: read them first.
+			units := t.Units()
+			closeT()
+			co.Admin = admin.With(units)
+			if t, closeT, err = openTable(name, format, co); err != nil {
+				return nil, err
+			}
+		}
+		return &input{recs: t.Records(), note: t.Describe(), close: closeT}, nil
 	case "jsonl":
 		f, err := os.Open(name)
 		if err != nil {
@@ -119,6 +115,31 @@ func openInput(ctx context.Context, s *gazetteer.Store, admin *gazetteer.AdminIn
 		return &input{recs: gazetteer.Slice(in), close: func() error { return nil }}, nil
 	}
 	return nil, usagef("unknown import format %q (jsonl, geojson, geojsonseq, csv, xlsx, shp, gpkg, lpf)", format)
+}
+
+// openTable opens a census table: CSV, .xlsx or a Shapefile.
+func openTable(name, format string, co census.Options) (*census.Table, func() error, error) {
+	if format != "csv" {
+		open := census.OpenXLSX
+		if format == "shp" {
+			open = census.OpenShapefile
+		}
+		t, err := open(name, co)
+		if err != nil {
+			return nil, nil, err
+		}
+		return t, t.Close, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, gazetteer.Errorf(gazetteer.ENotFound, "%v", err)
+	}
+	t, err := census.OpenCSV(f, co)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return t, f.Close, nil
 }
 
 // concat streams the records of several inputs one after another; an id

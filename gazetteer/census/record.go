@@ -33,6 +33,7 @@ type Options struct {
 	CoordMethod string
 
 	encoding string // as detected, for messages
+	noAdmin  bool   // leave 所在行政区 unread (Table.Units' pass)
 }
 
 // Values that census tables write for a coordinate method, a status and a CRS.
@@ -108,7 +109,7 @@ func (o *Options) place(r row, g orb.Geometry, crs geo.CRS) (*gazetteer.Place, e
 	if err := o.status(r, p); err != nil {
 		return nil, err
 	}
-	if s := r.get("admin"); s != "" {
+	if s := r.get("admin"); s != "" && !o.noAdmin {
 		admin, err := o.admin(s)
 		if err != nil {
 			return nil, r.at("admin", err)

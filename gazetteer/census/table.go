@@ -248,6 +248,30 @@ func (t *Table) Records() iter.Seq2[gazetteer.Input, error] {
 	}
 }
 
+// DefinesUnits reports whether the table has a statistical-code column, so
+// that its rows may define administrative units (see Units).
+func (t *Table) DefinesUnits() bool {
+	_, ok := t.h.col["code"]
+	return ok
+}
+
+// Units reads the whole table for the administrative units it defines —
+// rows with a statistical code, as a census table of a township lists its
+// villages, or a Wumen CSV export its counties — and returns them (code →
+// name). It consumes the table: open the file again to import it with an
+// AdminIndex that knows them (gazetteer.AdminIndex.With). Rows that cannot
+// be read are left for the import to report.
+func (t *Table) Units() map[string]string {
+	t.opts.noAdmin = true
+	units := map[string]string{}
+	for r, err := range t.Records() {
+		if err == nil && r.Place.Code != "" {
+			units[r.Place.Code] = r.Place.Name
+		}
+	}
+	return units
+}
+
 func blank(rec []string) bool {
 	for _, c := range rec {
 		if strings.TrimSpace(c) != "" {
