@@ -68,8 +68,7 @@ func TestBrowserProposalToPublication(t *testing.T) {
 		t.Errorf("without MapLibre the drawing map must stay hidden (%v)", err)
 	}
 	step(chromedp.SendKeys(chromedp.CSS("#name"), "桃坞巷"),
-		chromedp.SendKeys(chromedp.CSS("#class"), "交通运输设施"),
-		chromedp.SendKeys(chromedp.CSS("#subclass"), "道路街巷"),
+		chromedp.SendKeys(chromedp.CSS("#category"), "街巷"),
 		chromedp.SendKeys(chromedp.CSS("#geometry"), "LINESTRING (120.6000 31.3200, 120.6010 31.3205)"),
 		chromedp.SendKeys(chromedp.CSS("#admin"), "320508022"),
 		chromedp.SendKeys(chromedp.CSS("#applicant"), "姑苏区民政局"),
@@ -112,6 +111,9 @@ func TestBrowserProposalToPublication(t *testing.T) {
 	pl, err := st.Get(context.Background(), p.PlaceID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if pl.Category.String() != "交通运输设施/道路街巷" {
+		t.Errorf("the category typed 街巷 is applied as %q, want 交通运输设施/道路街巷", pl.Category)
 	}
 	if pl.Name != "桃坞巷" || len(pl.Events) != 1 || pl.Events[0].Type != "naming" || pl.Events[0].Document != "苏府地名函〔2025〕21号" || pl.Events[0].Proposal != 1 {
 		t.Errorf("place %s events %+v", pl.Name, pl.Events)

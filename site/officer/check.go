@@ -125,3 +125,14 @@ func (h *Handler) categoryForms(n *review.CategoryNote) []string {
 	}
 	return out
 }
+
+// formCategory reads the category of the proposal form: one field written in
+// any form (街巷, 街, street, the path …), resolved when the proposal is
+// stored; a client posting the older class and subclass fields instead is
+// read as before.
+func formCategory(r *http.Request) (gazetteer.Category, string) {
+	if _, ok := r.PostForm["category"]; ok || r.PostFormValue("class") == "" && r.PostFormValue("subclass") == "" {
+		return gazetteer.Category{}, strings.TrimSpace(r.PostFormValue("category"))
+	}
+	return gazetteer.Category{Class: strings.TrimSpace(r.PostFormValue("class")), Subclass: strings.TrimSpace(r.PostFormValue("subclass"))}, ""
+}

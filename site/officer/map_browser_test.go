@@ -147,8 +147,7 @@ func TestBrowserDrawProposal(t *testing.T) {
 	wait("a point in the field", `document.getElementById("geometry").value.indexOf("Point") > 0`)
 	do("fill in and save",
 		chromedp.SendKeys(chromedp.CSS("#name"), "山塘街"),
-		chromedp.SendKeys(chromedp.CSS("#class"), "交通运输设施"),
-		chromedp.SendKeys(chromedp.CSS("#subclass"), "道路街巷"),
+		chromedp.SendKeys(chromedp.CSS("#category"), "street"),
 		chromedp.SendKeys(chromedp.CSS("#admin"), "320508"),
 		chromedp.SendKeys(chromedp.CSS("#applicant"), "姑苏区民政局"),
 		chromedp.SendKeys(chromedp.CSS("#reasons"), "测试：在地图上点选位置"),

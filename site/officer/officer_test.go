@@ -109,7 +109,7 @@ func form(csrf string, kv ...string) url.Values {
 }
 
 func TestRolesAndCSRF(t *testing.T) {
-	srv, _, _ := testServer(t)
+	srv, h, _ := testServer(t)
 	anon := newClient(t, srv)
 	if st, _ := anon.get("/officer/queue"); st != http.StatusSeeOther {
 		t.Errorf("anonymous queue: %d, want a redirect to login", st)
@@ -124,7 +124,7 @@ func TestRolesAndCSRF(t *testing.T) {
 
 	ed := newClient(t, srv)
 	ed.login("ed1")
-	create := form(ed.csrf, "kind", "naming", "name", "桃坞巷", "class", "交通运输设施", "subclass", "道路街巷", "scale", "lane",
+	create := form(ed.csrf, "kind", "naming", "name", "桃坞巷", "category", "街巷", "scale", "lane",
 		"geometry", "31.3200,120.6000", "admin", "320508", "applicant", "姑苏区民政局", "reasons", "新建巷道")
 	bad := url.Values{}
 	for k, v := range create {
@@ -141,6 +141,17 @@ func TestRolesAndCSRF(t *testing.T) {
 	st, _ := ed.post("/officer/proposals", create)
 	if st != http.StatusSeeOther {
 		t.Fatalf("editor creates: %d", st)
+	}
+	if p, err := h.Reviews.Get(context.Background(), 1); err != nil || p.Category.String() != "交通运输设施/道路街巷" {
+		t.Errorf("the category typed 街巷 is stored as %+v (%v)", p, err)
+	}
+	if _, page := ed.get("/officer/proposals/1/edit"); !strings.Contains(page, `name="category" value="交通运输设施/道路街巷"`) {
+		t.Error("the edit form must show the stored category")
+	}
+	ambiguous := form(ed.csrf, "kind", "naming", "name", "新湖村", "category", "村", "applicant", "吴中区民政局", "reasons", "新建")
+	if st, page := ed.post("/officer/proposals", ambiguous); st != http.StatusBadRequest || !strings.Contains(page, "多种可能") ||
+		!strings.Contains(page, `name="category" value="村"`) {
+		t.Errorf("an ambiguous category on the form: %d, want 400 naming the readings, the field kept", st)
 	}
 	if st, _ := ed.post("/officer/proposals/1/transition", form(ed.csrf, "action", "submit")); st != http.StatusSeeOther {
 		t.Fatalf("editor submits: %d", st)

@@ -161,7 +161,7 @@ func (h *Handler) fillProposal(r *http.Request, p *review.Proposal) error {
 	}
 	p.Name, p.Scale, p.Admin, p.Applicant, p.Reasons, p.Protection, p.Start, p.End =
 		f("name"), f("scale"), f("admin"), f("applicant"), f("reasons"), f("protection"), f("start"), f("end")
-	p.Category = gazetteer.Category{Class: f("class"), Subclass: f("subclass")}
+	p.Category, p.CategoryText = formCategory(r)
 	p.Target = 0
 	if t := f("target"); t != "" {
 		id, err := strconv.ParseInt(t, 10, 64)
