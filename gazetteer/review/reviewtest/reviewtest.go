@@ -149,6 +149,13 @@ func verifyOne(rep *review.Report, e string) string {
 		case f.Article == "" || f.Message == "" || f.MessageEN == "":
 			return rule + ": a finding without its article or messages"
 		}
+		if place != 0 {
+			for _, p := range f.Places {
+				if p.ID == place && (p.County == "" || p.URL == "" || p.Name == "") {
+					return fmt.Sprintf("%s: the evidence #%d lacks its name, county or link: %+v", rule, place, p)
+				}
+			}
+		}
 	}
 	return ""
 }
