@@ -242,4 +242,19 @@ func visitInEnglish(t *testing.T, ctx context.Context, base, art string) {
 	if d := eval[string](t, ctx, `(document.querySelector("ol.stops .description") || {}).textContent || ""`); !strings.Contains(d, "(river)") && !strings.Contains(d, "(tomb)") {
 		t.Errorf("the English walk describes no stop by GB/T 30240: %q", d)
 	}
+	// The English map: a click on Tiger Hill opens a card that leads with
+	// its English name, the characters beside it.
+	do(t, ctx, "English map", chromedp.Navigate(base+"/en/map?stay=1&lat=31.332118&lon=120.5751805"), chromedp.WaitVisible(`#map`))
+	if err := waitJS(ctx, mapDrawn); err != nil {
+		t.Fatalf("the English map never drew a feature: %v", err)
+	}
+	xy := eval[[]float64](t, ctx, `(function () { var m = window.wumenMap, r = m.getCanvas().getBoundingClientRect(), p = m.project([120.5751805, 31.332118]);
+		return [r.left + p.x, r.top + p.y]; })()`)
+	do(t, ctx, "click Tiger Hill", chromedp.MouseClickXY(xy[0], xy[1]), chromedp.WaitVisible(`#map-card`))
+	card := eval[[]string](t, ctx, `(function () { var c = document.getElementById("map-card");
+		return [(c.querySelector(".english-name") || {}).textContent || "", (c.querySelector(".name") || {}).textContent || ""]; })()`)
+	if len(card) != 2 || card[0] != "Tiger Hill" || card[1] != "虎丘" {
+		t.Errorf("the English map's card for Tiger Hill reads %q, want Tiger Hill and 虎丘", card)
+	}
+	shot(t, ctx, art, "english-map.png")
 }

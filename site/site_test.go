@@ -407,6 +407,22 @@ func TestTiles(t *testing.T) {
 	if !found {
 		t.Errorf("山塘街 not in its tile's 交通运输设施 layer")
 	}
+	// A place with an established English name carries it, for the English
+	// map's labels and cards.
+	tl = maptile.At(orb.Point{120.5751805, 31.332118}, 15)
+	r = get(t, h, "/tiles/15/"+itoa(tl.X)+"/"+itoa(tl.Y)+".mvt")
+	if layers, err = mvt.Unmarshal([]byte(r.body)); err != nil {
+		t.Fatal(err)
+	}
+	en := map[any]any{}
+	for _, l := range layers {
+		for _, f := range l.Features {
+			en[f.Properties["name"]] = f.Properties["en"]
+		}
+	}
+	if en["虎丘"] != "Tiger Hill" || en["五人墓"] != nil {
+		t.Errorf("Tiger Hill's tile gives English names %v", en)
+	}
 	low := maptile.At(orb.Point{120.62, 31.31}, 8)
 	r = get(t, h, "/tiles/8/"+itoa(low.X)+"/"+itoa(low.Y)+".mvt")
 	layers, err = mvt.Unmarshal([]byte(r.body))

@@ -84,6 +84,9 @@ func buildTiles(ctx context.Context, store *gazetteer.Store) (*tileIndex, error)
 		if p.Category.Subclass != "" {
 			props["subclass"] = p.Category.Subclass
 		}
+		if en := englishName(p); en != "" {
+			props["en"] = en // the English map labels and cards lead with it
+		}
 		if len(p.Heritage) > 0 {
 			props["heritage"] = 1
 		}

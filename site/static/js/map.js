@@ -8,6 +8,7 @@
   var el = document.getElementById("map");
   if (!el || !window.maplibregl) return;
   var d = el.dataset;
+  var en = d.lang === "en"; // the English map: English names where published
   var palette = JSON.parse(d.palette || "[]");
   var tiles = d.tiles;
   var source;
@@ -47,16 +48,18 @@
   classes.forEach(function (c) {
     style.layers.push({ id: "label-" + c, type: "symbol", source: "wumen", "source-layer": c, minzoom: 13,
       filter: ["==", ["geometry-type"], "Point"],
-      layout: { "text-field": ["get", "name"], "text-font": ["wumen"], "text-size": 15, "text-anchor": "top",
+      layout: { "text-field": en ? ["coalesce", ["get", "en"], ["get", "name"]] : ["get", "name"], "text-font": ["wumen"], "text-size": 15, "text-anchor": "top",
         "text-offset": [0, 0.9], "text-max-width": 8, "text-optional": true },
       paint: { "text-color": "#1d1d1b", "text-halo-color": "#ffffff", "text-halo-width": 2 } });
   });
   style.layers.push({ id: "clusters", type: "circle", source: "wumen", "source-layer": "clusters", maxzoom: 12,
     paint: { "circle-color": "#7a1f1f", "circle-opacity": 0.85, "circle-stroke-color": "#ffffff", "circle-stroke-width": 2,
       "circle-radius": ["interpolate", ["linear"], ["get", "count"], 1, 6, 10, 12, 100, 20, 1000, 30] } });
-  // A group is named after its best-known place: "虎丘等" (虎丘 and others).
+  // A group is named after its best-known place: "虎丘等" (虎丘 and others);
+  // on the English map "虎丘 +11".
+  var others = en ? ["concat", ["get", "name"], " +", ["to-string", ["-", ["get", "count"], 1]]] : ["concat", ["get", "name"], "等"];
   style.layers.push({ id: "clusters-label", type: "symbol", source: "wumen", "source-layer": "clusters", maxzoom: 12,
-    layout: { "text-field": ["case", [">", ["get", "count"], 1], ["concat", ["get", "name"], "等"], ["get", "name"]],
+    layout: { "text-field": ["case", [">", ["get", "count"], 1], others, ["get", "name"]],
       "text-font": ["wumen"], "text-size": 14, "text-anchor": "top", "text-offset": [0, 1.1], "text-optional": true },
     paint: { "text-color": "#1d1d1b", "text-halo-color": "#ffffff", "text-halo-width": 2 } });
   var highlight = d.highlight ? Number(d.highlight) : null;
@@ -86,6 +89,10 @@
   function showCard(props) {
     if (!card) { location.href = d.base + props.path; return; }
     card.textContent = "";
+    if (en && props.en) {
+      var eng = document.createElement("p"); eng.className = "english-name"; eng.lang = "en"; eng.textContent = props.en;
+      card.appendChild(eng);
+    }
     var name = document.createElement("p"); name.className = "name"; name.lang = "zh-Hans"; name.textContent = props.name;
     card.appendChild(name);
     if (props.pinyin) { var py = document.createElement("p"); py.className = "pinyin"; py.textContent = props.pinyin; card.appendChild(py); }
