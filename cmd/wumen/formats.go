@@ -54,13 +54,15 @@ func importOther(name, format string, crs geo.CRS) ([]gazetteer.Input, error) {
 			crs = fc
 		}
 		return export.ReadGPKG(name, crs)
-	case "lpf":
+	case "lpf", "kml", "lptsv":
 		f, err := os.Open(name)
 		if err != nil {
 			return nil, gazetteer.Errorf(gazetteer.ENotFound, "%v", err)
 		}
 		defer f.Close()
-		return export.ReadLPF(gazetteer.SkipBOM(f), filepath.Base(name), crs)
+		read := map[string]func(io.Reader, string, geo.CRS) ([]gazetteer.Input, error){
+			"lpf": export.ReadLPF, "kml": export.ReadKML, "lptsv": export.ReadLPTSV}[format]
+		return read(gazetteer.SkipBOM(f), filepath.Base(name), crs)
 	}
-	return nil, usagef("unknown import format %q (jsonl, geojson, csv, gpkg, lpf)", format)
+	return nil, usagef("unknown import format %q (jsonl, geojson, csv, gpkg, lpf, kml, lptsv)", format)
 }

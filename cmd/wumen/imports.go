@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,6 +52,8 @@ func formatOf(name, format string) (string, error) {
 		return "gpkg", nil
 	case ".jsonld":
 		return "lpf", nil
+	case ".kml":
+		return "kml", nil
 	}
 	return "", usagef("%s: cannot tell the format from the extension; use --format", name)
 }
@@ -61,6 +64,9 @@ func openInput(ctx context.Context, s *gazetteer.Store, admin *gazetteer.AdminIn
 	format, err := formatOf(name, o.format)
 	if err != nil {
 		return nil, err
+	}
+	if format == "csv" && o.format == "" && isLPTSV(name) {
+		format = "lptsv"
 	}
 	base := filepath.Base(name)
 	crs := o.crs
@@ -107,14 +113,31 @@ func openInput(ctx context.Context, s *gazetteer.Store, admin *gazetteer.AdminIn
 			return nil, err
 		}
 		return &input{recs: gazetteer.Slice(in), close: func() error { return nil }}, nil
-	case "gpkg", "lpf":
+	case "gpkg", "lpf", "kml", "lptsv":
 		in, err := importOther(name, format, crs)
 		if err != nil {
 			return nil, err
 		}
 		return &input{recs: gazetteer.Slice(in), close: func() error { return nil }}, nil
 	}
-	return nil, usagef("unknown import format %q (jsonl, geojson, geojsonseq, csv, xlsx, shp, gpkg, lpf)", format)
+	return nil, usagef("unknown import format %q (jsonl, geojson, geojsonseq, csv, xlsx, shp, gpkg, lpf, kml, lptsv)", format)
+}
+
+// isLPTSV reports whether a .tsv file is LP-TSV (the World Historical
+// Gazetteer's upload format, as `wumen export --format lptsv` writes it):
+// its header begins with id, title and title_source.
+func isLPTSV(name string) bool {
+	if !strings.EqualFold(filepath.Ext(name), ".tsv") {
+		return false
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 64)
+	n, _ := io.ReadFull(gazetteer.SkipBOM(f), head)
+	return strings.HasPrefix(string(head[:n]), "id\ttitle\ttitle_source")
 }
 
 // openTable opens a census table: CSV, .xlsx or a Shapefile.

@@ -26,7 +26,7 @@ func TestRoundTripEveryFormat(t *testing.T) {
 	db := seeded(t)
 	dir := t.TempDir()
 	want := records(t, db)
-	for _, format := range []string{"jsonl", "geojson", "geojsonseq", "csv", "gpkg", "lpf"} {
+	for _, format := range []string{"jsonl", "geojson", "geojsonseq", "csv", "gpkg", "kml", "lpf", "lptsv"} {
 		t.Run(format, func(t *testing.T) {
 			out := filepath.Join(dir, "all"+export.FormatInfos[format].Ext)
 			code, _, errs := wumen(t, "export", "--db", db, "--format", format, "-o", out)
@@ -73,6 +73,25 @@ func TestRoundTripEveryFormat(t *testing.T) {
 		// Names and events live in the related tables place_names and
 		// place_events, which a one-layer GeoJSON does not carry.
 		compareRecords(t, sub, got, []string{"names", "events"})
+		// To KML with ogr2ogr (SchemaData/SimpleData, no Wumen record):
+		// every point imports with its name, category and position.
+		kmlOut := filepath.Join(dir, "points.kml")
+		gdaltest.Run(t, "ogr2ogr", "-f", "KML", kmlOut, gp, "places_point")
+		freshKML := filepath.Join(dir, "ogr-kml.db")
+		wumen(t, "init", "--empty", "--db", freshKML)
+		if code, _, errs := wumen(t, "import", "--db", freshKML, kmlOut); code != 0 {
+			t.Fatalf("import the KML ogr2ogr wrote: %d %s", code, errs)
+		}
+		fromKML := records(t, freshKML)
+		if len(fromKML) != len(got) {
+			t.Errorf("%d placemarks read back from ogr2ogr's KML, the layer has %d points", len(fromKML), len(got))
+		}
+		for id, r := range fromKML {
+			if w := want[id]; w == nil || r["name"] != w["name"] || !reflect.DeepEqual(r["category"], w["category"]) || !reflect.DeepEqual(r["geometry"], w["geometry"]) {
+				t.Errorf("place %s from ogr2ogr's KML: %v, want %v", id, r, w)
+				break
+			}
+		}
 		// And to CSV and Shapefile, every point a row.
 		csvOut := filepath.Join(dir, "points.csv")
 		gdaltest.Run(t, "ogr2ogr", "-f", "CSV", csvOut, gp, "places_point", "-lco", "GEOMETRY=AS_XY")

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -139,13 +140,28 @@ func placemark(p *gazetteer.Place, crs geo.CRS) kml.Placemark {
 	}
 	add("wikidata", p.Links.Wikidata)
 	add("license", p.License)
+	rec := *p
+	rec.Geometry, rec.Label = nil, nil
+	b, _ := json.Marshal(&rec)
 	return kml.Placemark{ID: "p" + strconv.FormatInt(p.ID, 10), Name: p.Name, Description: d.String(), Data: data,
-		Geometry: project(p.Geometry, crs)}
+		Extensions: []kml.Extension{{Name: kmlRecord, Text: string(b)}}, Geometry: project(p.Geometry, crs)}
 }
 
-// nameLabel writes a name with its kind and dates: 七里山塘 (colloquial, 唐–).
+// kmlRecord is the element, of Wumen's own namespace inside ExtendedData,
+// that holds a placemark's whole record as JSON (without the geometry, which
+// the placemark has): viewers show only the Data pairs, and ReadKML gives the
+// record back without loss; the Data pairs win over it, so edits made in a
+// GIS are kept.
+var kmlRecord = xml.Name{Space: "urn:wumen:record:1", Local: "record"}
+
+// nameLabel writes a name with its kind, its language when it is not
+// Chinese, and its dates: 七里山塘 (colloquial, 唐–), Tiger Hill
+// (conventional, en).
 func nameLabel(n gazetteer.Name) string {
 	s := n.Text + " (" + n.Kind
+	if n.Lang != "" {
+		s += ", " + n.Lang
+	}
 	if n.Start != "" || n.End != "" {
 		s += ", " + n.Start + "–" + n.End
 	}
@@ -182,4 +198,117 @@ func (iw *injectWriter) Write(b []byte) (int, error) {
 		return 0, err
 	}
 	return len(b), nil
+}
+
+// ReadKML reads the Placemarks of a KML file as places: the record Wumen
+// keeps in ExtendedData (kmlRecord, or the record column of a Wumen
+// GeoPackage that ogr2ogr turned into KML), then the name, the Data pairs WriteKML
+// writes (id, pinyin, class, subclass, status, code, admin, heritage, names,
+// coord_method, accuracy_m, osm, geonames, wikidata, license) over it, and
+// the geometry, in crs (KML itself is WGS84). A placemark made elsewhere,
+// with no coordinate method, gets "digitized": someone drew it on a map.
+func ReadKML(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
+	var out []gazetteer.Input
+	i := 0
+	err := kml.Read(r, func(pm kml.Placemark) error {
+		i++
+		where := fmt.Sprintf("%s: placemark %d", name, i)
+		d := map[string]string{}
+		for _, x := range pm.Data {
+			d[x.Name] = strings.TrimSpace(x.Value)
+		}
+		p := &gazetteer.Place{Status: gazetteer.StatusCurrent}
+		rec := d["record"] // a Wumen GeoPackage's record column, through ogr2ogr
+		for _, x := range pm.Extensions {
+			if x.Name == kmlRecord {
+				rec = x.Text
+			}
+		}
+		if rec != "" {
+			if err := json.Unmarshal([]byte(rec), p); err != nil {
+				return at(gazetteer.Errorf(gazetteer.EInvalid, "the Wumen record in ExtendedData cannot be read: %v", err), where)
+			}
+		}
+		p.Name = firstOf(pm.Name, p.Name)
+		set := func(k string, dst *string) {
+			if v, ok := d[k]; ok {
+				*dst = v
+			}
+		}
+		set("pinyin", &p.Pinyin)
+		set("code", &p.Code)
+		set("license", &p.License)
+		set("class", &p.Category.Class)
+		set("subclass", &p.Category.Subclass)
+		set("osm", &p.Links.OSM)
+		set("wikidata", &p.Links.Wikidata)
+		if v, ok := d["status"]; ok {
+			p.Status = gazetteer.Status(v)
+		}
+		if v, ok := d["admin"]; ok {
+			p.Admin = splitList(v)
+		}
+		if s := firstOf(d["id"], d["place_id"]); s != "" {
+			id, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				return at(gazetteer.Errorf(gazetteer.EInvalid, "ExtendedData id %q is not a place id", s), where)
+			}
+			p.ID = id
+		}
+		if s := d["geonames"]; s != "" {
+			p.Links.GeoNames, _ = strconv.ParseInt(s, 10, 64)
+		}
+		if p.Heritage == nil {
+			for _, h := range splitList(d["heritage"]) {
+				p.Heritage = append(p.Heritage, gazetteer.Heritage{List: h})
+			}
+		}
+		if p.Names == nil {
+			for _, l := range splitList(d["names"]) {
+				p.Names = append(p.Names, parseNameLabel(l))
+			}
+		}
+		if pm.Geometry != nil {
+			if err := gazetteer.ValidGeometry(pm.Geometry); err != nil {
+				return at(err, where)
+			}
+			p.Geometry = unproject(pm.Geometry, crs)
+			if p.Coord == nil {
+				p.Coord = &gazetteer.Coord{}
+			}
+			p.Coord.Method = firstOf(d["coord_method"], p.Coord.Method, "digitized")
+			if s := d["accuracy_m"]; s != "" {
+				p.Coord.AccuracyM, _ = strconv.ParseFloat(s, 64)
+			}
+		}
+		out = append(out, gazetteer.Input{Place: p, Where: where})
+		return nil
+	})
+	if err != nil {
+		if ge, ok := err.(*gazetteer.Error); ok {
+			return nil, ge
+		}
+		return nil, &gazetteer.Error{Code: gazetteer.EInvalid, Where: name, Message: err.Error()}
+	}
+	return out, nil
+}
+
+// parseNameLabel reads what nameLabel writes: 七里山塘 (colloquial, 唐–).
+// The script of a Chinese name and the citation are not written, so not
+// read (Lost).
+func parseNameLabel(s string) gazetteer.Name {
+	text, rest, ok := strings.Cut(s, " (")
+	if !ok || !strings.HasSuffix(rest, ")") {
+		return gazetteer.Name{Text: s, Kind: gazetteer.KindAlias}
+	}
+	parts := strings.Split(strings.TrimSuffix(rest, ")"), ", ")
+	n := gazetteer.Name{Text: text, Kind: parts[0]}
+	for _, x := range parts[1:] {
+		if a, b, ok := strings.Cut(x, "–"); ok {
+			n.Start, n.End = a, b
+		} else {
+			n.Lang, n.Script = x, gazetteer.ScriptLatin
+		}
+	}
+	return n
 }

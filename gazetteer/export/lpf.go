@@ -455,3 +455,84 @@ func isoYear(y int) string {
 	}
 	return fmt.Sprintf("%04d", y)
 }
+
+// ReadLPTSV reads LP-TSV back into records as ReadLPF reads Linked Places:
+// the id column as the id, title as the standard name, types as the class
+// and subclass, the first zh-Latn variant as the pinyin (WriteLPTSV writes
+// it first) and the others as names in their script, matches as links,
+// lon/lat or geowkt as the geometry (marked estimated at 1 km: LP-TSV does
+// not say how it was obtained), description as the description.
+// Coordinates are in crs (zero: WGS84).
+func ReadLPTSV(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
+	langScript := map[string]string{"zh-Latn": gazetteer.ScriptPinyin}
+	for s, l := range scriptLang {
+		langScript[l] = s
+	}
+	var out []gazetteer.Input
+	err := lpf.ReadTSV(r, func(line int, row lpf.TSVRow) error {
+		where := fmt.Sprintf("%s:%d", name, line)
+		p := &gazetteer.Place{Name: row.Title, Status: gazetteer.StatusCurrent}
+		if m := trailingID.FindStringSubmatch(row.ID); m != nil {
+			p.ID, _ = strconv.ParseInt(m[1], 10, 64)
+		}
+		if len(row.Types) > 0 {
+			p.Category.Class = row.Types[0]
+		}
+		if len(row.Types) > 1 {
+			p.Category.Subclass = row.Types[1]
+		}
+		for i, v := range row.Variants {
+			text, lang, _ := strings.Cut(v, "@")
+			if i == 0 && lang == "zh-Latn" {
+				p.Pinyin = text
+				continue
+			}
+			n := gazetteer.Name{Text: text, Kind: gazetteer.KindAlias, Script: langScript[lang]}
+			if lang != "" && langScript[lang] == "" && !strings.HasPrefix(lang, "zh") {
+				n.Script, n.Lang = gazetteer.ScriptLatin, lang
+			}
+			p.Names = append(p.Names, n)
+		}
+		for _, m := range row.Matches {
+			switch {
+			case strings.HasPrefix(m, "gn:"):
+				p.Links.GeoNames, _ = strconv.ParseInt(strings.TrimPrefix(m, "gn:"), 10, 64)
+			case strings.HasPrefix(m, "wd:"):
+				p.Links.Wikidata = strings.TrimPrefix(m, "wd:")
+			case strings.Contains(m, "openstreetmap.org/"):
+				p.Links.OSM = m[strings.Index(m, "openstreetmap.org/")+len("openstreetmap.org/"):]
+			}
+		}
+		var g orb.Geometry
+		switch {
+		case row.GeoWKT != "":
+			w, err := wkt.Unmarshal(row.GeoWKT)
+			if err != nil {
+				return at(gazetteer.Errorf(gazetteer.EInvalid, "geowkt: %v", err), where)
+			}
+			g = w
+		case row.Lon != nil:
+			g = orb.Point{*row.Lon, *row.Lat}
+		}
+		if g != nil {
+			if err := gazetteer.ValidGeometry(g); err != nil {
+				return at(err, where)
+			}
+			p.Geometry = unproject(g, crs)
+			p.Coord = &gazetteer.Coord{Method: "estimated", AccuracyM: 1000, Source: row.GeoSource,
+				Note: "imported from LP-TSV, which does not state how the position was obtained"}
+		}
+		if row.Description != "" {
+			p.Desc = &gazetteer.Text{Text: row.Description}
+		}
+		out = append(out, gazetteer.Input{Place: p, Where: where})
+		return nil
+	})
+	if err != nil {
+		if ge, ok := err.(*gazetteer.Error); ok {
+			return nil, ge
+		}
+		return nil, &gazetteer.Error{Code: gazetteer.EInvalid, Where: name, Message: err.Error()}
+	}
+	return out, nil
+}

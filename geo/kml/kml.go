@@ -34,8 +34,18 @@ type Placemark struct {
 	Description string
 	// Data are the ExtendedData name/value pairs, written in order.
 	Data []Data
+	// Extensions are elements of other namespaces inside ExtendedData (KML
+	// 2.2 §9.3: arbitrary XML there is allowed and left alone by viewers,
+	// which show only Data), for what an application keeps for itself.
+	Extensions []Extension
 	// Geometry in WGS84 lon/lat; nil writes a Placemark without geometry.
 	Geometry orb.Geometry
+}
+
+// Extension is one element of another namespace with text content.
+type Extension struct {
+	Name xml.Name // Space is the namespace URI
+	Text string
 }
 
 // Data is an ExtendedData <Data name="..."><value>...</value></Data> pair.
@@ -122,12 +132,17 @@ func (w *Writer) Write(p Placemark) error {
 	if p.Description != "" {
 		w.text("description", p.Description)
 	}
-	if len(p.Data) > 0 {
+	if len(p.Data) > 0 || len(p.Extensions) > 0 {
 		w.start("ExtendedData")
 		for _, d := range p.Data {
 			w.start("Data", xml.Attr{Name: xml.Name{Local: "name"}, Value: d.Name})
 			w.text("value", d.Value)
 			w.end("Data")
+		}
+		for _, x := range p.Extensions {
+			w.token(xml.StartElement{Name: xml.Name{Local: x.Name.Local}, Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: x.Name.Space}}})
+			w.token(xml.CharData(x.Text))
+			w.token(xml.EndElement{Name: xml.Name{Local: x.Name.Local}})
 		}
 		w.end("ExtendedData")
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // TSVHeader is the LP-TSV column order (WHG's delimited upload format).
@@ -100,4 +101,77 @@ func (r TSVRow) record() ([]string, error) {
 func (w *TSVWriter) Flush() error {
 	w.cw.Flush()
 	return w.cw.Error()
+}
+
+// ReadTSV reads LP-TSV with its header line (columns found by name, in any
+// order; id and title required), calling fn for each row. Multi-valued
+// cells are split on ";". Errors name the line and column.
+func ReadTSV(r io.Reader, fn func(line int, row TSVRow) error) error {
+	cr := csv.NewReader(r)
+	cr.Comma = '\t'
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	head, err := cr.Read()
+	if err != nil {
+		return fmt.Errorf("lp-tsv: line 1: cannot read the header: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	for _, req := range []string{"id", "title"} {
+		if _, ok := col[req]; !ok {
+			return fmt.Errorf("lp-tsv: line 1: no %s column (LP-TSV needs id and title)", req)
+		}
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("lp-tsv: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		get := func(k string) string {
+			if i, ok := col[k]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		list := func(k string) []string {
+			var out []string
+			for _, v := range strings.Split(get(k), ";") {
+				if v = strings.TrimSpace(v); v != "" {
+					out = append(out, v)
+				}
+			}
+			return out
+		}
+		row := TSVRow{ID: get("id"), Title: get("title"), TitleSource: get("title_source"), Start: get("start"), End: get("end"),
+			TitleURI: get("title_uri"), CCodes: list("ccodes"), Matches: list("matches"), Variants: list("variants"),
+			Types: list("types"), AATTypes: list("aat_types"), ParentName: get("parent_name"), ParentID: get("parent_id"),
+			GeoWKT: get("geowkt"), GeoSource: get("geo_source"), GeoID: get("geo_id"), Description: get("description")}
+		if row.ID == "" || row.Title == "" {
+			return fmt.Errorf("lp-tsv: line %d: id and title are required", line)
+		}
+		for _, c := range []struct {
+			name string
+			dst  **float64
+		}{{"lon", &row.Lon}, {"lat", &row.Lat}} {
+			if s := get(c.name); s != "" {
+				v, err := strconv.ParseFloat(s, 64)
+				if err != nil {
+					return fmt.Errorf("lp-tsv: line %d: %s: %q is not a number", line, c.name, s)
+				}
+				*c.dst = &v
+			}
+		}
+		if (row.Lon == nil) != (row.Lat == nil) {
+			return fmt.Errorf("lp-tsv: line %d: lon and lat must be given together", line)
+		}
+		if err := fn(line, row); err != nil {
+			return err
+		}
+	}
 }
