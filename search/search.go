@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -860,13 +861,16 @@ func tieScore(e *entry, n nameRec) float64 {
 // its normalized form (Tiger Hill 3, Tiger Hill Pagoda 4), so that Latin
 // names of different lengths are told apart as Chinese ones are.
 func nameLength(text string) int {
-	l := utf8.RuneCountInString(text)
+	letters := 0
 	for _, r := range text {
 		if isHan(r) {
-			return l
+			return utf8.RuneCountInString(text)
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			letters++ // what normalize keeps of a Latin name, without building it
 		}
 	}
-	return (utf8.RuneCountInString(normalize(text)) + 3) / 4
+	return (letters + 3) / 4
 }
 
 // focusBonus favours places near the focus point: up to 8 points (most of a
