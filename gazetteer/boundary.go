@@ -113,6 +113,8 @@ type AdminFinding struct {
 	Location Location `json:"location"`
 	// Filled: the record gave no admin parents and got Location's.
 	Filled bool `json:"filled,omitempty"`
+	// Outside: the geometry lies outside the gazetteer's coverage.
+	Outside bool `json:"outside,omitempty"`
 }
 
 // String describes the finding for the import report.
@@ -123,6 +125,9 @@ func (f AdminFinding) String() string {
 	}
 	if f.Filled {
 		return fmt.Sprintf("%s: %s: admin filled from its geometry: %s (%s)", f.Where, f.Name, strings.Join(at, " › "), f.Location.Method)
+	}
+	if f.Outside {
+		return fmt.Sprintf("%s: %s: the geometry lies outside the gazetteer's coverage (%s)", f.Where, f.Name, f.Location.Note)
 	}
 	return fmt.Sprintf("%s: %s: stated admin %s, but its geometry lies in %s (%s: %s)", f.Where, f.Name,
 		strings.Join(f.Stated, ","), strings.Join(at, " › "), f.Location.Method, f.Location.Note)
@@ -146,7 +151,11 @@ func (l *PlaceLocator) CheckAdmin(ctx context.Context, in []Input) ([]AdminFindi
 		if err != nil {
 			return nil, At(err, r.Where)
 		}
-		f := AdminFinding{Where: r.Where, ID: p.ID, Name: p.Name, Stated: p.Admin, Location: loc}
+		f := AdminFinding{Where: r.Where, ID: p.ID, Name: p.Name, Stated: p.Admin, Location: loc, Outside: loc.Outside()}
+		if f.Outside {
+			out = append(out, f)
+			continue
+		}
 		if len(p.Admin) == 0 {
 			if loc.Method == LocateContains {
 				p.Admin = loc.Codes()

@@ -299,8 +299,8 @@ func AllNames(p *Place) []Name {
 }
 
 // Derive fills the derived fields of a record that its author may leave out:
-// the 专名/通名 split, the standard pinyin and sign form (DOMAIN.md §4), and a
-// label point for a geometry. Values already present are kept: a reviewed
+// the 专名/通名 split, the standard pinyin and sign form (DOMAIN.md §4), polygon
+// rings in RFC 7946's orientation, and a label point for a geometry. Values already present are kept: a reviewed
 // romanization in the record overrides the generated one.
 func Derive(p *Place) {
 	if p.Specific == "" && p.Generic == "" && p.Name != "" {
@@ -314,6 +314,9 @@ func Derive(p *Place) {
 	}
 	if p.Status == "" {
 		p.Status = StatusCurrent
+	}
+	if p.Geometry != nil {
+		p.Geometry = wgeo.OrientRings(p.Geometry) // RFC 7946 orientation, whatever the file had
 	}
 	if p.Label == nil && p.Geometry != nil {
 		l := LabelPoint(p.Geometry)

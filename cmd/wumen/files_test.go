@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -156,5 +157,61 @@ func TestSourceURLMustBeAWebAddress(t *testing.T) {
 	os.WriteFile(in, []byte(`{"id":900800,"name":"好桥","category":{"class":"交通运输设施","subclass":"桥梁"},"status":"current","sources":[{"id":"s","url":"https://example.org/a?b=1"}]}`+"\n"), 0o644)
 	if code, _, errs := wumen(t, "import", "--db", db, in); code != 0 {
 		t.Errorf("an https source url: exit %d, %s", code, errs)
+	}
+}
+
+// TestImportRefusesPositionsOutsideCoverage: into a store that covers
+// Suzhou, a record placed in Beijing (a mistyped or mis-projected
+// coordinate, as far as a Suzhou gazetteer can tell) is refused naming the
+// line and the way out; --allow-outside imports it.
+func TestImportRefusesPositionsOutsideCoverage(t *testing.T) {
+	db := seeded(t)
+	in := filepath.Join(t.TempDir(), "far.jsonl")
+	os.WriteFile(in, []byte(`{"id":900901,"name":"远桥","category":{"class":"交通运输设施","subclass":"桥梁"},"status":"current",`+
+		`"geometry":{"type":"Point","coordinates":[116.3975,39.9087]},"coord":{"method":"digitized"}}`+"\n"), 0o644)
+	code, _, errs := wumen(t, "import", "--db", db, in)
+	if code != 3 || !strings.Contains(errs, "far.jsonl:1: geometry") || !strings.Contains(errs, "--allow-outside") {
+		t.Errorf("a position in Beijing: exit %d %s", code, errs)
+	}
+	if code, out, errs := wumen(t, "import", "--db", db, "--allow-outside", in); code != 0 || !strings.Contains(out, "1 created") {
+		t.Errorf("with --allow-outside: exit %d %s %s", code, out, errs)
+	}
+}
+
+// TestImportOrientsRings: a polygon drawn clockwise, with a counterclockwise
+// hole (as Shapefiles and some tools write them), is stored and exported as
+// RFC 7946 asks: outside counterclockwise, holes clockwise. The square is a
+// test shape, not a real place.
+func TestImportOrientsRings(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	wumen(t, "init", "--empty", "--db", db)
+	in := filepath.Join(dir, "cw.geojson")
+	os.WriteFile(in, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"测试塘","category":"湖泊","coord_method":"digitized"},`+
+		`"geometry":{"type":"Polygon","coordinates":[[[120.60,31.30],[120.60,31.31],[120.61,31.31],[120.61,31.30],[120.60,31.30]],`+
+		`[[120.602,31.302],[120.604,31.302],[120.604,31.304],[120.602,31.304],[120.602,31.302]]]}}]}`), 0o644)
+	if code, _, errs := wumen(t, "import", "--db", db, in); code != 0 {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	_, out, _ := wumen(t, "export", "--db", db, "--format", "geojson")
+	var fc struct {
+		Features []struct {
+			Geometry struct {
+				Coordinates [][][2]float64 `json:"coordinates"`
+			} `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(out), &fc); err != nil || len(fc.Features) != 1 {
+		t.Fatalf("export: %v %s", err, out)
+	}
+	area := func(r [][2]float64) (a float64) { // twice the signed area: > 0 counterclockwise
+		for i := 0; i+1 < len(r); i++ {
+			a += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
+		}
+		return a
+	}
+	rings := fc.Features[0].Geometry.Coordinates
+	if len(rings) != 2 || area(rings[0]) <= 0 || area(rings[1]) >= 0 {
+		t.Errorf("exported rings %v: want the outside counterclockwise and the hole clockwise", rings)
 	}
 }

@@ -127,6 +127,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	format := fs.String("format", "", "jsonl, geojson, geojsonseq, csv, xlsx, shp, gpkg, lpf or osm (default: from the file extension; .osm.pbf, .osm, .osm.bz2, .osm.gz and Overpass .json are osm)")
 	crsName := fs.String("crs", "", "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09 (default: what the file says, else WGS84; CGCS2000 for census tables)")
 	columns := fs.String("columns", "", "a JSON file mapping the file's column names to fields (see README)")
+	outside := fs.Bool("allow-outside", false, "import records whose position lies outside the gazetteer's coverage (10 km around the positioned places)")
 	skip := fs.Bool("skip-invalid", false, "import the valid records of a file with bad ones, and report what was skipped")
 	dry := fs.Bool("dry-run", false, "show what would change, write nothing")
 	actor := fs.String("actor", defaultActor(), "who makes the change (recorded in the revisions)")
@@ -189,7 +190,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	}
 	prog, done := e.progress(-1, "importing") // a stream: a running count
 	start := time.Now()
-	rep, err := s.Import(ctx, e.withAdminCheck(ctx, s, concat(ins)), gazetteer.Change{Actor: *actor, Reason: *reason},
+	rep, err := s.Import(ctx, e.withAdminCheck(ctx, s, concat(ins), *outside), gazetteer.Change{Actor: *actor, Reason: *reason},
 		gazetteer.PutOptions{DryRun: *dry, MatchLinks: *match, SkipInvalid: *skip, Progress: every(prog, 1000)})
 	done()
 	if err != nil {
