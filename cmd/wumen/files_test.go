@@ -11,6 +11,17 @@ import (
 	"wumen/gazetteer"
 )
 
+// emptyStore makes a store with no places in a new folder and returns both.
+func emptyStore(t *testing.T) (dir, db string) {
+	t.Helper()
+	dir = t.TempDir()
+	db = filepath.Join(dir, "w.db")
+	if code, _, errs := wumen(t, "init", "--empty", "--db", db); code != 0 {
+		t.Fatalf("init --empty: %d %s", code, errs)
+	}
+	return dir, db
+}
+
 // bridge is a JSON Lines record of a new bridge with the given id and name.
 func bridge(id, name string) string {
 	return `{"id":` + id + `,"name":"` + name + `","category":{"class":"交通运输设施","subclass":"桥梁"},"status":"current"}`
@@ -50,9 +61,7 @@ func TestImportAcceptsAByteOrderMark(t *testing.T) {
 // (exit 3, nothing written), naming both lines; the same id in two files
 // is an update, as before.
 func TestDuplicateIDInOneFile(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "w.db")
-	wumen(t, "init", "--empty", "--db", db)
+	dir, db := emptyStore(t)
 	dup := filepath.Join(dir, "dup.jsonl")
 	os.WriteFile(dup, []byte(bridge("900201", "甲桥")+"\n"+bridge("900202", "乙桥")+"\n"+bridge("900201", "丙桥")+"\n"), 0o644)
 	code, out, errs := wumen(t, "import", "--db", db, dup)
@@ -78,9 +87,7 @@ func TestDuplicateIDInOneFile(t *testing.T) {
 // TestOversizedRecord: a line longer than gazetteer.MaxRecordBytes is
 // refused with exit 3, its line and the limit named.
 func TestOversizedRecord(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "w.db")
-	wumen(t, "init", "--empty", "--db", db)
+	dir, db := emptyStore(t)
 	big := filepath.Join(dir, "big.jsonl")
 	long := `{"id":900501,"name":"长桥","category":{"class":"交通运输设施","subclass":"桥梁"},"status":"current","history":{"source":"x","text":"` +
 		strings.Repeat("长", gazetteer.MaxRecordBytes/3+1) + `"}}`
@@ -99,9 +106,7 @@ func TestOversizedRecord(t *testing.T) {
 // rule), numbers are left as numbers, and the CSV imports back to the
 // original name.
 func TestCSVExportNeutralisesFormulas(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "w.db")
-	wumen(t, "init", "--empty", "--db", db)
+	dir, db := emptyStore(t)
 	in := filepath.Join(dir, "f.jsonl")
 	evil := `=HYPERLINK(\"https://example.org\",\"桥\")`
 	rec := `{"id":900601,"name":"` + evil + `","category":{"class":"交通运输设施","subclass":"桥梁"},"status":"current","geometry":{"type":"Point","coordinates":[120.62,31.3]},"coord":{"method":"digitized"}}`
@@ -142,9 +147,7 @@ func TestCSVExportNeutralisesFormulas(t *testing.T) {
 // TestSourceURLMustBeAWebAddress: a source whose url is not http or https
 // (javascript:, data:, a bare word) is refused naming the field.
 func TestSourceURLMustBeAWebAddress(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "w.db")
-	wumen(t, "init", "--empty", "--db", db)
+	dir, db := emptyStore(t)
 	for i, u := range []string{"javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "JaVaScRiPt:alert(1)", "www.example.org", "//example.org/x"} {
 		in := filepath.Join(dir, "u.jsonl")
 		rec := `{"id":90070` + string(rune('0'+i)) + `,"name":"源桥","category":{"class":"交通运输设施","subclass":"桥梁"},"status":"current","sources":[{"id":"s","url":"` + strings.ReplaceAll(u, `"`, `\"`) + `"}]}`
@@ -183,9 +186,7 @@ func TestImportRefusesPositionsOutsideCoverage(t *testing.T) {
 // RFC 7946 asks: outside counterclockwise, holes clockwise. The square is a
 // test shape, not a real place.
 func TestImportOrientsRings(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "w.db")
-	wumen(t, "init", "--empty", "--db", db)
+	dir, db := emptyStore(t)
 	in := filepath.Join(dir, "cw.geojson")
 	os.WriteFile(in, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"测试塘","category":"湖泊","coord_method":"digitized"},`+
 		`"geometry":{"type":"Polygon","coordinates":[[[120.60,31.30],[120.60,31.31],[120.61,31.31],[120.61,31.30],[120.60,31.30]],`+

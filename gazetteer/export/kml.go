@@ -284,13 +284,7 @@ func ReadKML(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
 		out = append(out, gazetteer.Input{Place: p, Where: where})
 		return nil
 	})
-	if err != nil {
-		if ge, ok := err.(*gazetteer.Error); ok {
-			return nil, ge
-		}
-		return nil, &gazetteer.Error{Code: gazetteer.EInvalid, Where: name, Message: err.Error()}
-	}
-	return out, nil
+	return out, readError(err, name)
 }
 
 // parseNameLabel reads what nameLabel writes: 七里山塘 (colloquial, 唐–).

@@ -381,15 +381,7 @@ func ReadLPF(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
 			p.Names = append(p.Names, gn)
 		}
 		for _, l := range f.Links {
-			id := l.Identifier
-			switch {
-			case strings.HasPrefix(id, "gn:"):
-				p.Links.GeoNames, _ = strconv.ParseInt(strings.TrimPrefix(id, "gn:"), 10, 64)
-			case strings.HasPrefix(id, "wd:"):
-				p.Links.Wikidata = strings.TrimPrefix(id, "wd:")
-			case strings.Contains(id, "openstreetmap.org/"):
-				p.Links.OSM = id[strings.Index(id, "openstreetmap.org/")+len("openstreetmap.org/"):]
-			}
+			linkFrom(p, l.Identifier)
 		}
 		for _, rel := range f.Relations {
 			m := trailingID.FindStringSubmatch(rel.RelationTo)
@@ -426,13 +418,32 @@ func ReadLPF(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
 		out = append(out, gazetteer.Input{Place: p, Where: where})
 		return nil
 	})
-	if err != nil {
-		if ge, ok := err.(*gazetteer.Error); ok {
-			return nil, ge
-		}
-		return nil, &gazetteer.Error{Code: gazetteer.EInvalid, Where: name, Message: err.Error()}
+	return out, readError(err, name)
+}
+
+// linkFrom reads one match or link as lpfMatches writes it (gn:…, wd:…, an
+// OpenStreetMap URL) into the place's links.
+func linkFrom(p *gazetteer.Place, id string) {
+	switch {
+	case strings.HasPrefix(id, "gn:"):
+		p.Links.GeoNames, _ = strconv.ParseInt(strings.TrimPrefix(id, "gn:"), 10, 64)
+	case strings.HasPrefix(id, "wd:"):
+		p.Links.Wikidata = strings.TrimPrefix(id, "wd:")
+	case strings.Contains(id, "openstreetmap.org/"):
+		p.Links.OSM = id[strings.Index(id, "openstreetmap.org/")+len("openstreetmap.org/"):]
 	}
-	return out, nil
+}
+
+// readError is a reader's error as the import reports it: a *gazetteer.Error
+// as it is, any other an invalid-input error at the file (nil stays nil).
+func readError(err error, name string) error {
+	if err == nil {
+		return nil
+	}
+	if ge, ok := err.(*gazetteer.Error); ok {
+		return ge
+	}
+	return &gazetteer.Error{Code: gazetteer.EInvalid, Where: name, Message: err.Error()}
 }
 
 func firstOf(xs ...string) string {
@@ -494,14 +505,7 @@ func ReadLPTSV(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error)
 			p.Names = append(p.Names, n)
 		}
 		for _, m := range row.Matches {
-			switch {
-			case strings.HasPrefix(m, "gn:"):
-				p.Links.GeoNames, _ = strconv.ParseInt(strings.TrimPrefix(m, "gn:"), 10, 64)
-			case strings.HasPrefix(m, "wd:"):
-				p.Links.Wikidata = strings.TrimPrefix(m, "wd:")
-			case strings.Contains(m, "openstreetmap.org/"):
-				p.Links.OSM = m[strings.Index(m, "openstreetmap.org/")+len("openstreetmap.org/"):]
-			}
+			linkFrom(p, m)
 		}
 		var g orb.Geometry
 		switch {
@@ -528,11 +532,5 @@ func ReadLPTSV(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error)
 		out = append(out, gazetteer.Input{Place: p, Where: where})
 		return nil
 	})
-	if err != nil {
-		if ge, ok := err.(*gazetteer.Error); ok {
-			return nil, ge
-		}
-		return nil, &gazetteer.Error{Code: gazetteer.EInvalid, Where: name, Message: err.Error()}
-	}
-	return out, nil
+	return out, readError(err, name)
 }
