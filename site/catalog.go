@@ -28,6 +28,7 @@ type entry struct {
 // count is a named group with the number of places in it.
 type count struct {
 	Key, Name string
+	Pinyin    string // a district's, shown beside its name on English pages
 	N         int
 }
 
@@ -81,7 +82,11 @@ func (s *Server) catalog(ctx context.Context) (*catalog, error) {
 	}
 	cat := &catalog{}
 	classes, subs, districts, heritage, letters := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	pinyin := map[string]string{} // statistical code → the unit's pinyin
 	err := s.store.Each(ctx, gazetteer.Filter{}, func(p *gazetteer.Place) error {
+		if p.Code != "" {
+			pinyin[p.Code] = p.Pinyin
+		}
 		e := &entry{ID: p.ID, Name: p.Name, Pinyin: p.Pinyin, English: englishName(p), Path: placePath(p), Class: p.Category.Class,
 			Subclass: p.Category.Subclass, Code: p.Code, Admin: p.Admin, Status: p.Status}
 		for _, h := range p.Heritage {
@@ -145,6 +150,9 @@ func (s *Server) catalog(ctx context.Context) (*catalog, error) {
 		return k
 	})
 	sort.Slice(cat.Districts, func(i, j int) bool { return cat.Districts[i].Key < cat.Districts[j].Key })
+	for i := range cat.Districts {
+		cat.Districts[i].Pinyin = pinyin[cat.Districts[i].Key]
+	}
 	for l := 'A'; l <= 'Z'; l++ {
 		if n := letters[string(l)]; n > 0 {
 			cat.Letters = append(cat.Letters, count{Key: string(l), Name: string(l), N: n})

@@ -499,6 +499,7 @@ func (s *Server) browsePage(w http.ResponseWriter, r *http.Request, p *page) {
 type listView struct {
 	Heading string
 	Lang    string // of the heading, when it is not the page's: a district's name is Chinese
+	Pinyin  string // beside a Chinese heading on an English page
 	Kind    string
 	Entries []*entry
 	Catalog *catalog
@@ -525,6 +526,11 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, p *page, kind,
 	v := &listView{Heading: heading, Kind: kind, Entries: es, Catalog: cat}
 	if kind == "district" && p.EN() {
 		v.Lang = "zh-Hans"
+		for _, d := range cat.Districts {
+			if d.Name == heading {
+				v.Pinyin = d.Pinyin
+			}
+		}
 	}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "list", p)

@@ -102,6 +102,10 @@ func TestPages(t *testing.T) {
 			`property="og:title"`, `name="description"`}},
 		{"/en/place/51/shantang-jie", 200, []string{`<html lang="en"`, "Names through time", `<span lang="zh-Hans">待核实</span> unverified`, "(Chinese only)", "Shāntáng Jiē",
 			`<h1 lang="en" class="english-name">Shantang Street</h1>`, "China Daily"}},
+		// a district reads in pinyin beside its characters on the English pages
+		{"/en/browse/district/320508", 200, []string{`<h1><span lang="zh-Hans">姑苏区</span> <span class="pinyin" lang="zh-Latn-pinyin">Gūsū Qū</span></h1>`}},
+		{"/en/browse", 200, []string{`<span lang="zh-Hans">姑苏区</span> <span class="pinyin" lang="zh-Latn-pinyin">Gūsū Qū</span>`,
+			"Jiangsu list of place-name cultural heritage: historic towns"}},
 		// a lane with no published English name: pinyin with its generic translated by GB/T 30240
 		{"/en/place/1404/niujia-xiang", 200, []string{`<html lang="en"`, "Niǔjiā Xiàng", "Niujia Xiang (lane)", "Described (GB/T 30240)"}},
 		{"/map", 200, []string{`data-tiles="/tiles/{z}/{x}/{y}.mvt"`, "maplibre-gl.js", "© OpenStreetMap contributors"}},
