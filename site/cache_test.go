@@ -136,3 +136,23 @@ func TestCachedAnswersFollowTheStore(t *testing.T) {
 		t.Errorf("after a write the place page is still the old one")
 	}
 }
+
+// TestRequestBudget: a request that needs more than its time budget is
+// stopped — the store's queries and the search honour the deadline — and
+// answered 503 with what to do, as JSON on the API and as text on a page.
+// (A budget of a nanosecond is spent before any handler starts.)
+func TestRequestBudget(t *testing.T) {
+	h := newServer(t, func(c *Config) { c.Budget = time.Nanosecond }).Handler()
+	for _, path := range []string{"/api/v1/search?text=shantang", "/api/v1/places?limit=5", "/api/v1/reverse?lat=31.3&lon=120.62", "/place/51/shantang-jie"} {
+		r := get(t, h, path)
+		if r.code != http.StatusServiceUnavailable || r.h.Get("Retry-After") == "" || !strings.Contains(r.body, "narrow it") {
+			t.Errorf("%s over its budget: %d %q", path, r.code, r.body)
+		}
+		if strings.HasPrefix(path, "/api/") && !strings.Contains(r.body, `"code":"timeout"`) {
+			t.Errorf("%s: not a JSON timeout error: %s", path, r.body)
+		}
+	}
+	if r := get(t, newServer(t, nil).Handler(), "/api/v1/search?text=shantang"); r.code != http.StatusOK {
+		t.Errorf("with the default budget: %d", r.code)
+	}
+}

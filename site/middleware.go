@@ -3,8 +3,10 @@ package site
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -56,6 +58,9 @@ func (s *Server) harden(h http.Handler) http.Handler {
 				"bytes", rec.bytes, "dur_ms", float64(d.Microseconds())/1000, "ip", s.clientIP(r))
 		}()
 		securityHeaders(rec.Header(), s.cfg.Basemap)
+		ctx, cancel := context.WithTimeout(r.Context(), s.budget(r.URL.Path))
+		defer cancel()
+		r = r.WithContext(ctx)
 		// The officer pages take report uploads and cap their own bodies
 		// (site/officer's MaxUpload); everything else gets maxBody.
 		if r.Body != nil && !strings.HasPrefix(r.URL.Path, "/officer/") {
@@ -63,6 +68,32 @@ func (s *Server) harden(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(rec, r)
 	})
+}
+
+// DefaultBudget is how long one request may work; BulkBudget that of a
+// bulk export or an OGC items page (as long as the server's write timeout).
+// A page, a search or a reverse lookup takes milliseconds; a request that
+// needs more is a query too wide for one answer, and stopping it keeps the
+// server answering everyone else (OWASP ASVS 11.1.4, resource limits).
+const (
+	DefaultBudget = 10 * time.Second
+	BulkBudget    = 60 * time.Second
+)
+
+// budgetMessage is what a client over its budget is told.
+const budgetMessage = "the request needed more time than one request may take; narrow it (a smaller bbox, fewer ids, a page of results) and try again"
+
+// budget is how long a request to path may work.
+func (s *Server) budget(path string) time.Duration {
+	if path == "/api/v1/export" || strings.HasPrefix(path, "/ogc/") || strings.HasPrefix(path, "/officer/") {
+		return max(s.cfg.Budget, BulkBudget)
+	}
+	return s.cfg.Budget
+}
+
+// overBudget reports whether the request's time budget ran out.
+func overBudget(r *http.Request) bool {
+	return errors.Is(r.Context().Err(), context.DeadlineExceeded)
 }
 
 // openReads makes the public read interfaces (/api/, /ogc, /tiles/) open to

@@ -60,6 +60,11 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, p *page, err 
 		s.notFound(w, r, p)
 		return
 	}
+	if overBudget(r) {
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, budgetMessage, http.StatusServiceUnavailable)
+		return
+	}
 	s.log.Error("page", "path", r.URL.Path, "err", err)
 	http.Error(w, "internal error", http.StatusInternalServerError)
 }

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 	"wumen/site/jsonapi"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -62,6 +63,10 @@ type Config struct {
 	// Registry receives the HTTP metrics; nil makes a new one. /metrics
 	// serves it.
 	Registry *prometheus.Registry
+	// Budget is how long one request may work (default DefaultBudget;
+	// bulk exports and OGC items get BulkBudget): past it the store's
+	// queries and the search stop and the client gets 503 with what to do.
+	Budget time.Duration
 
 	// static renders pages for the static build (set by Build).
 	static bool
@@ -105,6 +110,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if cfg.Burst <= 0 {
 		cfg.Burst = 40
+	}
+	if cfg.Budget <= 0 {
+		cfg.Budget = DefaultBudget
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
@@ -200,6 +208,11 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 // writeError answers {"error": {"code", "message"}}; internal errors are
 // logged with their detail and shown to the user only as "internal error".
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if overBudget(r) {
+		w.Header().Set("Retry-After", "5")
+		jsonapi.Write(w, http.StatusServiceUnavailable, "", jsonapi.Body("timeout", budgetMessage))
+		return
+	}
 	if jsonapi.Error(w, err) {
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
