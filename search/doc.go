@@ -50,6 +50,13 @@
 // slower here): an in-memory quadtree of label points serves bbox and
 // distance filters and nearest places (spatial.go); reverse lookup is the store's (gazetteer.PlaceLocator).
 //
+// A query runs by job, a file each: search.go runs it (Search,
+// Autocomplete, run) and merges the two sides; bleveq.go builds the bleve
+// queries (text, pinyin inside names, the filters as terms); filter.go is
+// the same filters for the name table (memFilter); table.go gathers the
+// name table's candidates (exact, prefix, typo); rank.go orders them
+// (rankScore, the tie-breakers) and makes the hits; facets.go counts them.
+//
 // The 通名 → category table (generics.tsv) is a data file embedded in the
 // package; approximate name dates are read by gazetteer.ParsePeriod.
 package search

@@ -1,0 +1,110 @@
+package search
+
+import (
+	"math"
+	"unicode"
+	"unicode/utf8"
+
+	"wumen/gazetteer"
+)
+
+// rankScore orders hits: the kind of match (exact, prefix, …), half a tier
+// lower for a non-standard name, then heritage, importance (Place.Rank),
+// shortness and, for a one-character generic, the category it names, as
+// tie-breakers (together at most 5, half a tier).
+func rankScore(e *entry, n nameRec, m match, ok bool, qt qtext) float64 {
+	s := 0.0
+	if ok {
+		s = m.score()
+	} else if qt.norm != "" {
+		s = 30 // found by bleve (e.g. a reading combination) but not placed
+	}
+	s += tieScore(e, n)
+	// A one-character 通名 query prefers what that generic names.
+	if len(qt.runes) == 1 && m.how == howGeneric {
+		for _, sc := range genericSubclasses[qt.norm] {
+			if sc == e.Subclass {
+				s += 2.5
+				break
+			}
+		}
+	}
+	return s
+}
+
+// tieScore is the part of rankScore that depends on the name only: half a
+// tier off a non-standard name, heritage, importance and shortness.
+func tieScore(e *entry, n nameRec) float64 {
+	s := 0.0
+	if n.Kind != gazetteer.KindStandard {
+		s -= nonStandardPenalty
+	}
+	if len(e.Heritage) > 0 {
+		s += 1.5
+	}
+	s += math.Max(0, math.Min(1, e.Rank))
+	// The shorter of two names sharing a prefix is usually the one the
+	// longer is named after (金鸡湖 before 金鸡湖街道, Tiger Hill before
+	// Tiger Hill Pagoda).
+	if l := nameLength(n.Text); l < 8 {
+		s += float64(8-max(l, 2)) / 4 // ≤ 1.5
+	}
+	return s
+}
+
+// nameLength is a name's length in characters, a Latin name's counted as
+// the characters it would take in Chinese: about one per four letters of
+// its normalized form (Tiger Hill 3, Tiger Hill Pagoda 4), so that Latin
+// names of different lengths are told apart as Chinese ones are.
+func nameLength(text string) int {
+	letters := 0
+	for _, r := range text {
+		if isHan(r) {
+			return utf8.RuneCountInString(text)
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			letters++ // what normalize keeps of a Latin name, without building it
+		}
+	}
+	return (letters + 3) / 4
+}
+
+// focusBonus favours places near the focus point: up to 8 points (most of a
+// tier) at the point, half at 5 km.
+func focusBonus(d float64) float64 { return 8 / (1 + d/5000) }
+
+func (s *scored) hit(qt qtext) Hit {
+	e, n := s.e, s.e.Names[s.k]
+	h := Hit{
+		ID: e.ID, Score: math.Round(s.score*1000) / 1000, Name: e.Names[0].Text,
+		Matched: Matched{Text: n.Text, Kind: n.Kind, Start: n.Start, End: n.End, How: s.m.how},
+		Class:   e.Class, Subclass: e.Subclass, Status: e.Status, Admin: e.Admin, Pinyin: e.Pinyin, Point: e.Point,
+	}
+	for _, x := range e.Heritage {
+		h.Heritage = append(h.Heritage, x.List)
+	}
+	h.English = e.english()
+	if s.dist >= 0 {
+		d := math.Round(s.dist*10) / 10
+		h.DistanceM = &d
+	}
+	if s.ok {
+		norm, idx := normMap(n.Text)
+		if m, ok := classify(norm, qt); ok && m.end > m.start && m.end <= len(idx) {
+			rs, re := idx[m.start], idx[m.end-1]+1
+			h.Matched.Span = Span{RuneStart: rs, RuneEnd: re, Start: byteOffset(n.Text, rs), End: byteOffset(n.Text, re)}
+		}
+	}
+	return h
+}
+
+func byteOffset(s string, runeIdx int) int {
+	i := 0
+	for b := range s {
+		if i == runeIdx {
+			return b
+		}
+		i++
+	}
+	return len(s)
+}
