@@ -1,6 +1,7 @@
 package search
 
 import (
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/paulmach/orb/geo"
 )
 
@@ -61,4 +62,25 @@ func (f *memFilter) ok(e *entry, n nameRec) bool {
 		}
 	}
 	return true
+}
+
+// regionFilter is the spatial filter of q: as a bleve query of the names'
+// document ids when the region holds at most maxRegionPlaces places (region
+// nil), otherwise the region's places, applied to the best candidates
+// (inRegion nil). Both are nil without a bbox or a point.
+func (ix *Index) regionFilter(q Query) (region map[int64]*entry, inRegion query.Query) {
+	if q.BBox == nil && q.Near == nil {
+		return nil, nil
+	}
+	region = ix.spatial.inRegion(q.BBox, q.Near, q.RadiusM)
+	if len(region) > maxRegionPlaces {
+		return region, nil
+	}
+	ids := make([]string, 0, len(region)*2)
+	for _, e := range region {
+		for k := range e.Names {
+			ids = append(ids, docID(e.ID, k))
+		}
+	}
+	return nil, query.NewDocIDQuery(ids)
 }

@@ -2,8 +2,11 @@ package search
 
 import (
 	"math"
+	"sort"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/paulmach/orb/geo"
 
 	"wumen/gazetteer"
 )
@@ -107,4 +110,59 @@ func byteOffset(s string, runeIdx int) int {
 		i++
 	}
 	return len(s)
+}
+
+// rankCands scores every candidate (classify, rankScore, the focus bonus),
+// keeps each place's best-scoring name, drops places outside region (when
+// the spatial filter is applied here), and orders them: by distance when
+// there is no text and a point, else by score, bleve's score and id.
+func rankCands(cands []cand, qt qtext, q Query, region map[int64]*entry) []*scored {
+	ref := q.Near
+	if ref == nil {
+		ref = q.Focus
+	}
+	best := map[int64]*scored{}
+	for _, c := range cands {
+		e, k := c.e, c.k
+		if region != nil && region[e.ID] == nil {
+			continue
+		}
+		s := &scored{e: e, k: k, bleve: c.score, dist: -1}
+		n := e.Names[k]
+		s.m, s.ok = classify(normalize(n.Text), qt)
+		if n.isEnglish() && len(qt.words) > 0 && (!s.ok || s.m.score() < howScore[howWords]) {
+			if m, ok := classifyWords(n.Text, qt); ok && (!s.ok || m.score() > s.m.score()) {
+				s.m, s.ok = m, true // administrator garden: its words, in any order
+			}
+		}
+		s.score = rankScore(e, n, s.m, s.ok, qt)
+		if ref != nil && e.Point != nil {
+			s.dist = geo.DistanceHaversine(*ref, *e.Point)
+			if q.Focus != nil {
+				s.score += focusBonus(s.dist)
+			}
+		}
+		if b := best[e.ID]; b == nil || s.score > b.score || s.score == b.score && s.k < b.k {
+			best[e.ID] = s
+		}
+	}
+	list := make([]*scored, 0, len(best))
+	for _, s := range best {
+		list = append(list, s)
+	}
+	byDistance := qt.norm == "" && ref != nil
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if byDistance && a.dist != b.dist {
+			return a.dist < b.dist
+		}
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		if a.bleve != b.bleve {
+			return a.bleve > b.bleve
+		}
+		return a.e.ID < b.e.ID
+	})
+	return list
 }

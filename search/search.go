@@ -2,13 +2,11 @@ package search
 
 import (
 	"context"
-	"sort"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geo"
 
 	"wumen/gazetteer"
 )
@@ -200,25 +198,10 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 			tab, tabCount = append(tab, typos...), tabCount+n
 		}
 	}
-	// A spatial filter: by document id when the region is small enough,
-	// otherwise applied to the best candidates.
-	var region map[int64]*entry
-	var inRegion query.Query
-	if q.BBox != nil || q.Near != nil {
-		region = ix.spatial.inRegion(q.BBox, q.Near, q.RadiusM)
-		if len(region) <= maxRegionPlaces {
-			ids := make([]string, 0, len(region)*2)
-			for _, e := range region {
-				for k := range e.Names {
-					ids = append(ids, docID(e.ID, k))
-				}
-			}
-			inRegion = query.NewDocIDQuery(ids)
-			region = nil
-		} else {
-			window = max(window, 1000)
-			approx = true
-		}
+	region, inRegion := ix.regionFilter(q)
+	if region != nil {
+		window = max(window, 1000)
+		approx = true
 	}
 	// Names containing the query, and browsing by filters: bleve.
 	var text query.Query
@@ -267,53 +250,7 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 			cands = append(cands, cand{it.e, int(it.k), 0})
 		}
 	}
-	ref := q.Near
-	if ref == nil {
-		ref = q.Focus
-	}
-	best := map[int64]*scored{}
-	for _, c := range cands {
-		e, k := c.e, c.k
-		if region != nil && region[e.ID] == nil {
-			continue
-		}
-		s := &scored{e: e, k: k, bleve: c.score, dist: -1}
-		n := e.Names[k]
-		s.m, s.ok = classify(normalize(n.Text), qt)
-		if n.isEnglish() && len(qt.words) > 0 && (!s.ok || s.m.score() < howScore[howWords]) {
-			if m, ok := classifyWords(n.Text, qt); ok && (!s.ok || m.score() > s.m.score()) {
-				s.m, s.ok = m, true // administrator garden: its words, in any order
-			}
-		}
-		s.score = rankScore(e, n, s.m, s.ok, qt)
-		if ref != nil && e.Point != nil {
-			s.dist = geo.DistanceHaversine(*ref, *e.Point)
-			if q.Focus != nil {
-				s.score += focusBonus(s.dist)
-			}
-		}
-		if b := best[e.ID]; b == nil || s.score > b.score || s.score == b.score && s.k < b.k {
-			best[e.ID] = s
-		}
-	}
-	list := make([]*scored, 0, len(best))
-	for _, s := range best {
-		list = append(list, s)
-	}
-	byDistance := qt.norm == "" && ref != nil
-	sort.Slice(list, func(i, j int) bool {
-		a, b := list[i], list[j]
-		if byDistance && a.dist != b.dist {
-			return a.dist < b.dist
-		}
-		if a.score != b.score {
-			return a.score > b.score
-		}
-		if a.bleve != b.bleve {
-			return a.bleve > b.bleve
-		}
-		return a.e.ID < b.e.ID
-	})
+	list := rankCands(cands, qt, q, region)
 	out := &Result{Total: total, TotalApprox: approx}
 	if region != nil {
 		out.Total = uint64(len(list))
