@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -112,15 +111,9 @@ func findShantang(t *testing.T, ctx context.Context, base string) {
 }
 
 func TestBrowser(t *testing.T) {
-	st, _ := fixture(t)
 	live := httptest.NewServer(newServer(t, nil).Handler())
 	defer live.Close()
-	dir := t.TempDir()
-	if _, err := Build(context.Background(), Config{Store: st, Logger: quietLog(), APIBase: live.URL}, dir, BuildOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	static := httptest.NewServer(http.FileServer(http.Dir(dir)))
-	defer static.Close()
+	static := staticSite(t)
 	art := artifactDir(t)
 	ctx, cancel := browser(t)
 	defer cancel()

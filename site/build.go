@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io/fs"
@@ -15,9 +16,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/paulmach/orb/maptile"
-
-	"wumen/gazetteer"
+	"wumen/gazetteer/tileset"
 	"wumen/geo/pmtiles"
 )
 
@@ -277,10 +276,8 @@ func Build(ctx context.Context, cfg Config, dir string, opt BuildOptions) (*Buil
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range glyphRanges() {
-		if err := write("/fonts/wumen/"+r, nil); err != nil {
-			return nil, err
-		}
+	if err := s.writeMapFiles(ctx, dir, get, write); err != nil {
+		return nil, err
 	}
 	n, err := s.writePMTiles(ctx, filepath.Join(dir, "tiles.pmtiles"))
 	if err != nil {
@@ -291,28 +288,36 @@ func Build(ctx context.Context, cfg Config, dir string, opt BuildOptions) (*Buil
 	return st, nil
 }
 
-// writePMTiles writes every non-empty tile into one PMTiles archive.
-func (s *Server) writePMTiles(ctx context.Context, file string) (int, error) {
-	ti, err := s.tileIndex(ctx)
-	if err != nil {
-		return 0, err
-	}
-	var layers []pmtiles.VectorLayer
-	for _, l := range tileLayers() {
-		layers = append(layers, pmtiles.VectorLayer{ID: l, MinZoom: 0, MaxZoom: tileMaxZoom,
-			Fields: map[string]string{"id": "Number", "name": "String", "pinyin": "String", "class": "String", "path": "String"}})
-	}
-	pw := pmtiles.NewWriter(pmtiles.Options{Metadata: pmtiles.Metadata{
-		Name: "wumen", Description: "Suzhou place names (吴门地名录)", Attribution: gazetteer.Attribution,
-		Type: "overlay", VectorLayers: layers,
-	}})
-	err = ti.each(func(z maptile.Zoom, x, y uint32, mvt []byte) error {
-		gz, err := pmtiles.GzipBytes(mvt)
+// writeMapFiles writes the map's style documents (/styles/*.json) and a
+// TileJSON (/tiles.json) whose tiles template reads the PMTiles archive
+// through the pmtiles:// protocol (pmtiles://…/tiles.pmtiles/{z}/{x}/{y}),
+// the form MapLibre with the PMTiles plugin, as the map uses it, reads.
+func (s *Server) writeMapFiles(ctx context.Context, dir string, get func(string) ([]byte, error), write func(string, []byte) error) error {
+	for _, name := range mapStyleNames {
+		b, err := get("/styles/" + name + ".json")
 		if err != nil {
 			return err
 		}
-		return pw.Add(uint8(z), x, y, gz)
-	})
+		if err := write("/styles/"+name+".json", b); err != nil {
+			return err
+		}
+	}
+	ti, err := s.tileIndex(ctx)
+	if err != nil {
+		return err
+	}
+	tj := tileset.Schema().TileJSON([]string{"pmtiles://" + s.cfg.BaseURL + "/tiles.pmtiles/{z}/{x}/{y}"}, ti.set.Bounds, ti.set.Center(), 11)
+	tj.Name, tj.Description, tj.Attribution, tj.Version = "Wumen 吴门", "Suzhou place names (地名) over a basemap of land and water", tileset.Attribution, "2.0.0"
+	b, err := json.Marshal(tj)
+	if err != nil {
+		return err
+	}
+	return write("/tiles.json", b)
+}
+
+// writePMTiles writes every non-empty tile into one PMTiles archive.
+func (s *Server) writePMTiles(ctx context.Context, file string) (int, error) {
+	ti, err := s.tileIndex(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -320,9 +325,11 @@ func (s *Server) writePMTiles(ctx context.Context, file string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := pw.WriteTo(f); err != nil {
+	n, err := ti.set.WritePMTiles(f, tileset.MinZoom, tileset.MaxZoom, pmtiles.Metadata{
+		Name: "wumen", Description: "Suzhou place names (吴门地名录) over a basemap of land and water", Type: "baselayer", Version: "2"})
+	if err != nil {
 		f.Close()
 		return 0, err
 	}
-	return pw.Len(), f.Close()
+	return n, f.Close()
 }

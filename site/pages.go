@@ -17,6 +17,7 @@ import (
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/english"
+	"wumen/gazetteer/tileset"
 	"wumen/geo"
 	"wumen/search"
 )
@@ -589,7 +590,7 @@ func (s *Server) azPage(w http.ResponseWriter, r *http.Request, p *page) {
 
 func (s *Server) aboutPage(w http.ResponseWriter, r *http.Request, p *page) {
 	p.Title, p.Description = p.T("about.title"), p.T("about.lead")
-	p.Data = gazetteer.Attribution
+	p.Data = tileset.Attribution // the gazetteer's sources and the basemap's
 	s.render(w, r, http.StatusOK, "about", p)
 }
 

@@ -150,6 +150,8 @@ func (s *Server) routes() {
 	s.searchRoutes()
 
 	s.mux.HandleFunc("GET /tiles/{z}/{x}/{y}", s.handleTile)
+	s.mux.HandleFunc("GET /tiles.json", s.handleTileJSON)
+	s.mux.HandleFunc("GET /styles/{name}", s.handleStyle)
 	s.mux.HandleFunc("GET /fonts/{stack}/{range}", s.handleGlyphs)
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.mux.Handle("GET /metrics", s.metrics.handler(s.cfg.Registry))

@@ -391,8 +391,8 @@ func TestBodyLimit(t *testing.T) {
 // places come as clusters with counts.
 func TestTiles(t *testing.T) {
 	h := newServer(t, nil).Handler()
-	tl := maptile.At(orb.Point{120.59745, 31.3201022}, 15)
-	r := get(t, h, "/tiles/15/"+itoa(tl.X)+"/"+itoa(tl.Y)+".mvt")
+	tl := maptile.At(orb.Point{120.59745, 31.3201022}, 14)
+	r := get(t, h, "/tiles/14/"+itoa(tl.X)+"/"+itoa(tl.Y)+".mvt")
 	if r.code != 200 || r.h.Get("Content-Type") != "application/vnd.mapbox-vector-tile" {
 		t.Fatalf("tile: %d %v", r.code, r.h)
 	}
@@ -403,13 +403,13 @@ func TestTiles(t *testing.T) {
 	found := false
 	for _, l := range layers {
 		for _, f := range l.Features {
-			if f.Properties["name"] == "山塘街" && l.Name == "交通运输设施" {
+			if f.Properties["name"] == "山塘街" && l.Name == "places" && f.Properties["class"] == "交通运输设施" {
 				found = true
 			}
 		}
 	}
 	if !found {
-		t.Errorf("山塘街 not in its tile's 交通运输设施 layer")
+		t.Errorf("山塘街 (交通运输设施) not in its tile's places layer")
 	}
 	// A place with an established English name carries it, for the English
 	// map's labels and cards.
@@ -445,7 +445,7 @@ func TestTiles(t *testing.T) {
 	if total < 100 {
 		t.Errorf("zoom 8 clusters count %d places, want the city's hundreds", total)
 	}
-	for _, bad := range []string{"/tiles/17/0/0.mvt", "/tiles/2/9/0.mvt", "/tiles/a/0/0.mvt", "/tiles/1/0/0.png"} {
+	for _, bad := range []string{"/tiles/15/0/0.mvt", "/tiles/2/9/0.mvt", "/tiles/a/0/0.mvt", "/tiles/1/0/0.png"} {
 		if r := get(t, h, bad); r.code != 404 {
 			t.Errorf("%s: %d", bad, r.code)
 		}
@@ -493,8 +493,8 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl := maptile.At(orb.Point{120.59745, 31.3201022}, 15)
-	tile, err := pr.Tile(15, tl.X, tl.Y)
+	tl := maptile.At(orb.Point{120.59745, 31.3201022}, 14)
+	tile, err := pr.Tile(14, tl.X, tl.Y)
 	if err != nil || len(tile) == 0 {
 		t.Fatalf("tile from archive: %v (%d bytes)", err, len(tile))
 	}

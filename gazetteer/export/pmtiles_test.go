@@ -6,27 +6,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"wumen/gazetteer/tileset"
 	"wumen/geo/pmtiles"
 )
 
-func TestTileFeatures(t *testing.T) {
-	s := testStore(t)
-	fs, err := TileFeatures(context.Background(), s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(fs) != 6 { // 姑苏区 has no geometry
-		t.Fatalf("%d tile features, want 6", len(fs))
-	}
-	p := fs[1].Properties
-	if p["name"] != "北寺塔" || p["pinyin"] != "Běisì Tǎ" || p["category"] != "纪念地旅游景点" || p["rank"] != 0.7 || p["id"] != int64(3) {
-		t.Errorf("北寺塔 tile properties %v", p)
-	}
-}
-
+// TestPMTiles reads the export back with the PMTiles reader and orb's MVT
+// decoder: zooms, metadata (the tile schema's layers, the basemap's
+// attribution), and 北寺塔 in the places layer over land at z14.
 func TestPMTiles(t *testing.T) {
 	s := testStore(t)
 	var buf bytes.Buffer
@@ -43,27 +32,53 @@ func TestPMTiles(t *testing.T) {
 		t.Errorf("zooms %d–%d", h.MinZoom, h.MaxZoom)
 	}
 	md, err := rd.Metadata()
-	if err != nil || !strings.Contains(md.Attribution, "OpenStreetMap contributors") || len(md.VectorLayers) != 5 {
+	if err != nil || !strings.Contains(md.Attribution, "OpenStreetMap contributors") || !strings.Contains(md.Attribution, "GSHHG") ||
+		len(md.VectorLayers) != len(tileset.Schema().Layers) {
 		t.Errorf("metadata %+v, %v", md, err)
 	}
-	tile := maptile.At(Beisita, 16)
-	data, err := rd.Tile(16, tile.X, tile.Y)
+	tile := maptile.At(Beisita, 14)
+	data, err := rd.Tile(14, tile.X, tile.Y)
 	if err != nil || data == nil {
-		t.Fatalf("tile 16/%d/%d: %v", tile.X, tile.Y, err)
+		t.Fatalf("tile 14/%d/%d: %v", tile.X, tile.Y, err)
 	}
-	layers, err := mvt.UnmarshalGzipped(data)
+	layers, err := tileset.Schema().CheckTile(data, tile)
 	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string][]any{}
+	for _, l := range layers {
+		for _, f := range l.Features {
+			names[l.Name] = append(names[l.Name], f.Properties["name"])
+		}
+	}
+	if len(names["land"]) != 1 || !contains(names["places"], "北寺塔") {
+		t.Errorf("z14 tile of 北寺塔 holds %v", names)
+	}
+	// Over 太湖 the same archive has water.
+	lake := maptile.At(orb.Point{120.2, 31.2}, 9)
+	data, err = rd.Tile(9, lake.X, lake.Y)
+	if err != nil || data == nil {
+		t.Fatalf("tile 9/%d/%d: %v", lake.X, lake.Y, err)
+	}
+	if layers, err = tileset.Schema().CheckTile(data, lake); err != nil {
 		t.Fatal(err)
 	}
 	found := false
 	for _, l := range layers {
 		for _, f := range l.Features {
-			if f.Properties["name"] == "北寺塔" && l.Name == "纪念地旅游景点" {
-				found = true
-			}
+			found = found || l.Name == "water" && f.Properties["name"] == "太湖"
 		}
 	}
 	if !found {
-		t.Errorf("北寺塔 not in its z16 tile")
+		t.Error("太湖 not in the water layer of its z9 tile")
 	}
+}
+
+func contains(vs []any, v any) bool {
+	for _, x := range vs {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }

@@ -1,7 +1,13 @@
 // Package tiles cuts WGS84 GeoJSON features into Mapbox Vector Tiles
-// (MVT 2.1) with orb's encoding/mvt and maptile: one MVT layer per value of
-// a property (e.g. category), lines and polygons simplified in tile units,
+// (MVT 2.1, layer version 2) with orb's encoding/mvt and maptile: one MVT
+// layer per value of a property (e.g. category), lines and polygons
+// simplified in tile units, polygon rings wound as MVT 2.1 §4.3.4.4 wants,
 // and points thinned at low zooms so the most important ("rank") ones win.
+//
+// A Schema (schema.go) is the contract of a tile set: its layers, their
+// zooms, geometry types and attributes. An Index built with one keeps each
+// layer to its zooms; the same Schema writes the TileJSON and PMTiles
+// metadata, and CheckTile tests a decoded tile against it.
 //
 // An Index precomputes each feature's bounds and which tiles it touches, so
 // a server answers Tile(z, x, y) without scanning all features, and a
@@ -49,6 +55,13 @@ type Options struct {
 	// Gzip compresses the returned tiles (as PMTiles and HTTP
 	// Content-Encoding: gzip expect).
 	Gzip bool
+	// Schema, when set, must list every feature's layer; a feature then
+	// shows only at its layer's zooms.
+	Schema *Schema
+	// MinZoomProperty and MaxZoomProperty name numeric properties that
+	// narrow one feature's zooms further (default "minzoom", "maxzoom").
+	// They, and LayerProperty, are not written as attributes.
+	MinZoomProperty, MaxZoomProperty string
 }
 
 func (o *Options) defaults() {
@@ -76,6 +89,12 @@ func (o *Options) defaults() {
 	if o.IndexZoom == 0 {
 		o.IndexZoom = 14
 	}
+	if o.MinZoomProperty == "" {
+		o.MinZoomProperty = "minzoom"
+	}
+	if o.MaxZoomProperty == "" {
+		o.MaxZoomProperty = "maxzoom"
+	}
 }
 
 // Index answers tile requests over a fixed set of features. It is safe for
@@ -86,6 +105,8 @@ type Index struct {
 	bounds  []orb.Bound
 	rank    []float64
 	merc    []orb.Point          // points' Web Mercator position as a fraction of the world (z0 tile units)
+	zooms   [][2]maptile.Zoom    // each feature's zoom range
+	layer   []string             // each feature's layer
 	buckets []map[uint64][]int32 // per zoom 0..IndexZoom: tile key → feature indexes
 }
 
@@ -98,10 +119,15 @@ func NewIndex(features []*geojson.Feature, opts Options) (*Index, error) {
 	if opts.IndexZoom > 22 {
 		return nil, fmt.Errorf("tiles: IndexZoom %d too deep", opts.IndexZoom)
 	}
-	ix := &Index{opts: opts, feats: features, bounds: make([]orb.Bound, len(features)), rank: make([]float64, len(features)), merc: make([]orb.Point, len(features))}
+	n := len(features)
+	ix := &Index{opts: opts, feats: make([]*geojson.Feature, n), bounds: make([]orb.Bound, n), rank: make([]float64, n),
+		merc: make([]orb.Point, n), zooms: make([][2]maptile.Zoom, n), layer: make([]string, n)}
 	for i, f := range features {
 		if f == nil || f.Geometry == nil {
 			return nil, fmt.Errorf("tiles: feature %d (id %v): no geometry", i, featureID(f))
+		}
+		if err := ix.place(i, f); err != nil {
+			return nil, err
 		}
 		b := f.Geometry.Bound()
 		if b.Min[0] < -180 || b.Max[0] > 180 || b.Min[1] < -90 || b.Max[1] > 90 || math.IsNaN(b.Min[0]+b.Min[1]+b.Max[0]+b.Max[1]) {
@@ -109,6 +135,7 @@ func NewIndex(features []*geojson.Feature, opts Options) (*Index, error) {
 		}
 		ix.bounds[i] = b
 		ix.rank[i] = number(f.Properties[opts.RankProperty])
+		f = ix.feats[i]
 		if p, ok := f.Geometry.(orb.Point); ok {
 			ix.merc[i] = maptile.Fraction(p, 0)
 		}
@@ -125,6 +152,9 @@ func NewIndex(features []*geojson.Feature, opts Options) (*Index, error) {
 	for z := range ix.buckets {
 		m := map[uint64][]int32{}
 		for _, i := range order {
+			if !ix.shows(i, maptile.Zoom(z)) {
+				continue
+			}
 			x0, y0, x1, y1 := ix.tileRange(ix.bounds[i], maptile.Zoom(z))
 			for x := x0; x <= x1; x++ {
 				for y := y0; y <= y1; y++ {
@@ -135,6 +165,66 @@ func NewIndex(features []*geojson.Feature, opts Options) (*Index, error) {
 		ix.buckets[z] = m
 	}
 	return ix, nil
+}
+
+// place records feature i's layer and zooms and keeps a copy of it whose
+// polygon rings follow RFC 7946 §3.1.6 (exterior counterclockwise, holes
+// clockwise): projected to tile coordinates, whose y axis points down, that
+// is the winding MVT 2.1 §4.3.4.4 requires (exterior clockwise on screen).
+func (ix *Index) place(i int, f *geojson.Feature) error {
+	o := ix.opts
+	name, _ := f.Properties[o.LayerProperty].(string)
+	if name == "" {
+		name = o.DefaultLayer
+	}
+	lo, hi := maptile.Zoom(0), maptile.Zoom(30)
+	if o.Schema != nil {
+		l := o.Schema.Layer(name)
+		if l == nil {
+			return fmt.Errorf("tiles: feature %d (id %v): layer %q is not in the tile schema", i, f.ID, name)
+		}
+		lo, hi = maptile.Zoom(l.MinZoom), maptile.Zoom(l.MaxZoom)
+	}
+	if v, ok := f.Properties[o.MinZoomProperty]; ok {
+		lo = max(lo, maptile.Zoom(max(number(v), 0)))
+	}
+	if v, ok := f.Properties[o.MaxZoomProperty]; ok {
+		hi = min(hi, maptile.Zoom(max(number(v), 0)))
+	}
+	ix.layer[i], ix.zooms[i] = name, [2]maptile.Zoom{lo, hi}
+	c := *f
+	if t := f.Geometry.GeoJSONType(); t == "Polygon" || t == "MultiPolygon" {
+		c.Geometry = Wind(orb.Clone(f.Geometry))
+	}
+	ix.feats[i] = &c
+	return nil
+}
+
+// Wind orients the rings of a Polygon or MultiPolygon as RFC 7946 §3.1.6
+// says (exterior counterclockwise, holes clockwise), in place, and returns
+// it; other geometries are returned as they are.
+func Wind(g orb.Geometry) orb.Geometry {
+	fix := func(p orb.Polygon) {
+		for j, r := range p {
+			if (j == 0) != (r.Orientation() == orb.CCW) {
+				r.Reverse()
+			}
+		}
+	}
+	switch t := g.(type) {
+	case orb.Polygon:
+		fix(t)
+	case orb.MultiPolygon:
+		for _, p := range t {
+			fix(p)
+		}
+	}
+	return g
+}
+
+// shows reports whether feature i is drawn at zoom z.
+func (ix *Index) shows(i int32, z maptile.Zoom) bool {
+	return z >= ix.zooms[i][0] && z <= ix.zooms[i][1]
 }
 
 func featureID(f *geojson.Feature) any {
@@ -185,6 +275,9 @@ func (ix *Index) candidates(t maptile.Tile) []int32 {
 	parent := ix.buckets[ix.opts.IndexZoom][key(t.X>>shift, t.Y>>shift)]
 	var out []int32
 	for _, i := range parent {
+		if !ix.shows(i, t.Z) {
+			continue
+		}
 		x0, y0, x1, y1 := ix.tileRange(ix.bounds[i], t.Z)
 		if t.X >= x0 && t.X <= x1 && t.Y >= y0 && t.Y <= y1 {
 			out = append(out, i)
@@ -203,7 +296,8 @@ func (ix *Index) Tile(z maptile.Zoom, x, y uint32) ([]byte, error) {
 }
 
 // thin keeps, among the point features in idx (highest rank first), the
-// highest-ranked point of each cell of a ThinCells×ThinCells grid per tile. The grid is global at
+// highest-ranked point of each layer in each cell of a ThinCells×ThinCells
+// grid per tile. The grid is global at
 // zoom z, so neighbouring tiles agree on the winner of a shared cell.
 func (ix *Index) thin(idx []int32, z maptile.Zoom) []int32 {
 	pts := make([]int32, 0, len(idx))
@@ -216,10 +310,14 @@ func (ix *Index) thin(idx []int32, z maptile.Zoom) []int32 {
 		}
 	}
 	scale := float64(ix.opts.ThinCells) * float64(uint64(1)<<z)
-	taken := make(map[uint64]bool, len(pts))
+	type cell struct {
+		layer string
+		xy    uint64
+	}
+	taken := make(map[cell]bool, len(pts))
 	for _, i := range pts {
 		f := ix.merc[i]
-		k := key(uint32(f[0]*scale), uint32(f[1]*scale))
+		k := cell{ix.layer[i], key(uint32(f[0]*scale), uint32(f[1]*scale))}
 		if !taken[k] {
 			taken[k] = true
 			out = append(out, i)
@@ -239,14 +337,10 @@ func (ix *Index) build(t maptile.Tile, idx []int32) ([]byte, error) {
 	byLayer := map[string][]*geojson.Feature{}
 	for _, i := range idx {
 		f := ix.feats[i]
-		name, _ := f.Properties[ix.opts.LayerProperty].(string)
-		if name == "" {
-			name = ix.opts.DefaultLayer
-		}
 		// mvt's ProjectToTile and Clip replace geometries in place: work on
 		// a clone so the index's features stay in WGS84.
-		c := &geojson.Feature{Type: f.Type, ID: f.ID, Geometry: orb.Clone(f.Geometry), Properties: scalarProperties(f.Properties)}
-		byLayer[name] = append(byLayer[name], c)
+		c := &geojson.Feature{Type: f.Type, ID: f.ID, Geometry: orb.Clone(f.Geometry), Properties: ix.attributes(f.Properties)}
+		byLayer[ix.layer[i]] = append(byLayer[ix.layer[i]], c)
 	}
 	names := make([]string, 0, len(byLayer))
 	for n := range byLayer {
@@ -255,7 +349,9 @@ func (ix *Index) build(t maptile.Tile, idx []int32) ([]byte, error) {
 	slices.Sort(names) // deterministic layer order → identical bytes for identical tiles
 	layers := make(mvt.Layers, 0, len(names))
 	for _, n := range names {
-		layers = append(layers, mvt.NewLayer(n, &geojson.FeatureCollection{Features: byLayer[n]}))
+		l := mvt.NewLayer(n, &geojson.FeatureCollection{Features: byLayer[n]})
+		l.Version = MVTVersion
+		layers = append(layers, l)
 	}
 	layers.ProjectToTile(t)
 	buf := ix.opts.Buffer
@@ -279,11 +375,15 @@ func (ix *Index) build(t maptile.Tile, idx []int32) ([]byte, error) {
 	return data, nil
 }
 
-// scalarProperties copies the properties MVT can encode (strings, numbers,
-// booleans); nil and nested values have no MVT form and are dropped.
-func scalarProperties(p geojson.Properties) geojson.Properties {
+// attributes copies the properties MVT can encode (strings, numbers,
+// booleans) except the layer and zoom properties; nil and nested values
+// have no MVT form and are dropped.
+func (ix *Index) attributes(p geojson.Properties) geojson.Properties {
 	out := make(geojson.Properties, len(p))
 	for k, v := range p {
+		if k == ix.opts.LayerProperty || k == ix.opts.MinZoomProperty || k == ix.opts.MaxZoomProperty {
+			continue
+		}
 		switch v.(type) {
 		case string, bool, float64, float32, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
 			out[k] = v
@@ -332,6 +432,9 @@ func (ix *Index) nonEmpty(z maptile.Zoom) []maptile.Tile {
 	} else {
 		seen := map[uint64]bool{}
 		for i := range ix.feats {
+			if !ix.shows(int32(i), z) {
+				continue
+			}
 			x0, y0, x1, y1 := ix.tileRange(ix.bounds[i], z)
 			for x := x0; x <= x1; x++ {
 				for y := y0; y <= y1; y++ {

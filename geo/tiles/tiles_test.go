@@ -32,13 +32,7 @@ func sample() []*geojson.Feature {
 
 func decode(t testing.TB, data []byte, tile maptile.Tile) map[string]*mvt.Layer {
 	t.Helper()
-	var layers mvt.Layers
-	var err error
-	if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
-		layers, err = mvt.UnmarshalGzipped(data)
-	} else {
-		layers, err = mvt.Unmarshal(data)
-	}
+	layers, err := Decode(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +132,11 @@ func TestThinning(t *testing.T) {
 			}
 		}
 		inTile := 0
-		cells := map[[2]int]float64{} // best rank per cell among all input points
+		type cell struct {
+			layer string
+			x, y  int
+		}
+		cells := map[cell]float64{} // best rank per layer and cell among all input points
 		for _, f := range fs {
 			p := f.Geometry.(orb.Point)
 			if !tl.Bound().Contains(p) {
@@ -146,7 +144,7 @@ func TestThinning(t *testing.T) {
 			}
 			inTile++
 			fr := maptile.Fraction(p, z)
-			c := [2]int{int(fr[0] * 16), int(fr[1] * 16)}
+			c := cell{f.Properties["category"].(string), int(fr[0] * 16), int(fr[1] * 16)}
 			cells[c] = math.Max(cells[c], float64(f.Properties["rank"].(int)))
 		}
 		for _, f := range fs {
@@ -155,7 +153,7 @@ func TestThinning(t *testing.T) {
 				continue
 			}
 			fr := maptile.Fraction(p, z)
-			c := [2]int{int(fr[0] * 16), int(fr[1] * 16)}
+			c := cell{f.Properties["category"].(string), int(fr[0] * 16), int(fr[1] * 16)}
 			_, isKept := kept[f.Properties["osm_id"].(string)]
 			if best := float64(f.Properties["rank"].(int)) == cells[c]; best != isKept {
 				t.Errorf("z%d: %s (rank %v) kept=%v but best-in-cell=%v", z, f.Properties["name"], f.Properties["rank"], isKept, best)

@@ -1,0 +1,188 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"wumen/site/internal/browsertest"
+)
+
+var (
+	staticOnce sync.Once
+	staticDir  string
+	staticErr  error
+)
+
+// staticSite builds the static site of the fixture store once for the
+// browser tests and serves it. Its search page calls an API server started
+// with it, which lives as long as the test binary.
+func staticSite(t *testing.T) *httptest.Server {
+	t.Helper()
+	st, _ := fixture(t)
+	staticOnce.Do(func() {
+		api := httptest.NewServer(newServer(t, nil).Handler())
+		staticDir = filepath.Join(fixDir, "static") // removed with the fixture by TestMain
+		_, staticErr = Build(context.Background(), Config{Store: st, Logger: quietLog(), APIBase: api.URL}, staticDir, BuildOptions{})
+	})
+	if staticErr != nil {
+		t.Fatal(staticErr)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(staticDir)))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// rgb parses "#rrggbb".
+func rgb(t *testing.T, hex string) [3]int {
+	t.Helper()
+	v, err := strconv.ParseUint(hex[1:], 16, 32)
+	if err != nil || len(hex) != 7 {
+		t.Fatalf("colour %q", hex)
+	}
+	return [3]int{int(v >> 16), int(v >> 8 & 0xff), int(v & 0xff)}
+}
+
+// share returns the fraction of the image's pixels within tol (per
+// channel) of each colour.
+func share(img image.Image, tol int, colours ...[3]int) []float64 {
+	b := img.Bounds()
+	counts := make([]int, len(colours))
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			px := [3]int{int(r >> 8), int(g >> 8), int(bl >> 8)}
+			for i, c := range colours {
+				if abs(px[0]-c[0]) <= tol && abs(px[1]-c[1]) <= tol && abs(px[2]-c[2]) <= tol {
+					counts[i]++
+				}
+			}
+		}
+	}
+	out := make([]float64, len(colours))
+	n := float64(b.Dx() * b.Dy())
+	for i, c := range counts {
+		out[i] = float64(c) / n
+	}
+	return out
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// mapIdle is true once the map has loaded its style and every tile of the
+// view and finished drawing.
+const mapIdle = `!!(window.wumenMap && window.wumenMap.loaded() && window.wumenMap.areTilesLoaded() && !window.wumenMap.isMoving())`
+
+// basemapView is one screenshot: where, at what zoom, and the least share
+// of the map's pixels that must be water.
+type basemapView struct {
+	name     string
+	lon, lat float64
+	zoom     int
+	minWater float64
+}
+
+// basemapViews: the old city, centred on its south moat where the Grand
+// Canal of the WDB rivers runs (the sources have no smaller old-city
+// waters), and 太湖 at the north shore of 西山岛 (the shore nearest to
+// 120.2,31.2, so both lake and land are in view at z15), at z9, z12, z15.
+var basemapViews = []basemapView{
+	{"oldcity", 120.62, 31.289, 9, 0.05},
+	{"oldcity", 120.62, 31.289, 12, 0.003},
+	{"oldcity", 120.62, 31.289, 15, 0.01},
+	{"taihu", 120.253, 31.139, 9, 0.10},
+	{"taihu", 120.253, 31.139, 12, 0.10},
+	{"taihu", 120.253, 31.139, 15, 0.10},
+}
+
+// TestBrowserBasemap takes screenshots of the map over the old city and
+// 太湖 at z9, z12 and z15 in both styles, from the server's tiles and from
+// the static build's PMTiles, and counts the pixels of the style's land and
+// water colours in each.
+func TestBrowserBasemap(t *testing.T) {
+	if testing.Short() && os.Getenv("CI") == "" {
+		t.Skip("-short: the basemap screenshots take minutes of Chromium")
+	}
+	live := httptest.NewServer(newServer(t, nil).Handler())
+	defer live.Close()
+	static := staticSite(t)
+	art := artifactDir(t)
+	ctx := browsertest.Start(t, 400*time.Second, 1280, 900)
+	served := map[string][]float64{} // the server's shares by view, which the static build must match
+	for _, theme := range []string{"normal", "large"} {
+		th := mapThemes[theme]
+		land, water := rgb(t, th.Land), rgb(t, th.Water)
+		large := "0"
+		if theme == "large" {
+			large = "1"
+		}
+		for _, site := range []struct{ name, url string }{{"server", live.URL}, {"static", static.URL}} {
+			// The large-text mode is the reader's saved preference (prefs.js).
+			do(t, ctx, "prefs", chromedp.Navigate(site.url+"/"))
+			eval[bool](t, ctx, `(localStorage.setItem("wumen-large", "`+large+`"), true)`)
+			for _, v := range basemapViews {
+				if site.name == "static" && v.zoom == 12 {
+					continue // the static build is checked at z9 and z15
+				}
+				view := fmt.Sprintf("map-%s-%s-z%d", theme, v.name, v.zoom)
+				name := view
+				if site.name == "static" {
+					name += "-static"
+				}
+				// A fresh load per view: the hash positions the map.
+				do(t, ctx, name, chromedp.Navigate(fmt.Sprintf("%s/map?v=%s#%d/%.4f/%.4f", site.url, name, v.zoom, v.lat, v.lon)))
+				if _, err := chromedp.Run(ctx, chromedp.Poll[bool](mapIdle, chromedp.WithPollingInterval(250*time.Millisecond), chromedp.WithPollingTimeout(90*time.Second))); err != nil {
+					state := eval[string](t, ctx, `JSON.stringify({map: !!window.wumenMap, loaded: window.wumenMap && window.wumenMap.loaded(), style: window.wumenMap && window.wumenMap.isStyleLoaded(), errors: window.wumenMapError || ""})`)
+					shot(t, ctx, art, name+"-failed.png")
+					t.Fatalf("%s: map never finished drawing (%s): %v", name, state, err)
+				}
+				if got := eval[string](t, ctx, `window.wumenMap.getStyle().name`); got != "Wumen "+theme+" (zh)" {
+					t.Errorf("%s: style %q", name, got)
+				}
+				buf, err := chromedp.Run(ctx, chromedp.Screenshot("#map"))
+				if err != nil {
+					t.Fatalf("%s: screenshot: %v", name, err)
+				}
+				if err := os.WriteFile(filepath.Join(art, name+".png"), buf, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				img, err := png.Decode(bytes.NewReader(buf))
+				if err != nil {
+					t.Fatal(err)
+				}
+				s := share(img, 6, land, water)
+				t.Logf("%s: land %.1f%%, water %.1f%%", name, 100*s[0], 100*s[1])
+				if s[0] < 0.05 {
+					t.Errorf("%s: %.2f%% of the map is the land colour %s, want ≥ 5%%", name, 100*s[0], th.Land)
+				}
+				if s[1] < v.minWater {
+					t.Errorf("%s: %.2f%% of the map is the water colour %s, want ≥ %.1f%%", name, 100*s[1], th.Water, 100*v.minWater)
+				}
+				if site.name == "server" {
+					served[view] = s
+				} else if w := served[view]; math.Abs(w[0]-s[0]) > 0.01 || math.Abs(w[1]-s[1]) > 0.01 {
+					t.Errorf("%s: the static build's PMTiles draw land %.1f%% and water %.1f%%, the server's tiles %.1f%% and %.1f%%",
+						view, 100*s[0], 100*s[1], 100*w[0], 100*w[1])
+				}
+			}
+		}
+	}
+}
