@@ -88,8 +88,46 @@ func abs(v int) int {
 }
 
 // mapIdle is true once the map has loaded its style and every tile of the
-// view and finished drawing.
+// view and finished moving.
 const mapIdle = `!!(window.wumenMap && window.wumenMap.loaded() && window.wumenMap.areTilesLoaded() && !window.wumenMap.isMoving())`
+
+// stableShot takes viewport screenshots until two a second apart are the
+// same (SwiftShader on a busy machine may still be drawing) and returns the
+// map's part of it as PNG. A viewport capture does not resize the page, as
+// an element capture beyond the viewport does (which redraws the map).
+func stableShot(t *testing.T, ctx context.Context, name string) []byte {
+	t.Helper()
+	var last []byte
+	for range 20 {
+		buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatalf("%s: screenshot: %v", name, err)
+		}
+		if bytes.Equal(buf, last) {
+			r := eval[[]float64](t, ctx, `(function () { var r = document.getElementById("map").getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })()`)
+			img, err := png.Decode(bytes.NewReader(buf))
+			if err != nil {
+				t.Fatal(err)
+			}
+			scale := float64(img.Bounds().Dx()) / eval[float64](t, ctx, `window.innerWidth`)
+			crop := image.Rect(int(r[0]*scale)+2, int(r[1]*scale)+2, int(r[2]*scale)-2, int(r[3]*scale)-2).Intersect(img.Bounds())
+			if crop.Dy() < 200 {
+				t.Fatalf("%s: the map shows only %v of the viewport", name, crop)
+			}
+			var out bytes.Buffer
+			if err := png.Encode(&out, img.(interface {
+				SubImage(image.Rectangle) image.Image
+			}).SubImage(crop)); err != nil {
+				t.Fatal(err)
+			}
+			return out.Bytes()
+		}
+		last = buf
+		time.Sleep(time.Second)
+	}
+	t.Fatalf("%s: the map kept changing for 20 s", name)
+	return nil
+}
 
 // basemapView is one screenshot: where, at what zoom, and the least share
 // of the map's pixels that must be water.
@@ -116,7 +154,9 @@ var basemapViews = []basemapView{
 // TestBrowserBasemap takes screenshots of the map over the old city and
 // 太湖 at z9, z12 and z15 in both styles, from the server's tiles and from
 // the static build's PMTiles, and counts the pixels of the style's land and
-// water colours in each.
+// water colours in each. Each view is a fresh page load (the URL hash sets
+// the view; the saved large-text preference picks the style); at the end
+// the page's large-text toggle must switch a loaded map's style.
 func TestBrowserBasemap(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") == "" {
 		t.Skip("-short: the basemap screenshots take minutes of Chromium")
@@ -125,17 +165,13 @@ func TestBrowserBasemap(t *testing.T) {
 	defer live.Close()
 	static := staticSite(t)
 	art := artifactDir(t)
-	ctx := browsertest.Start(t, 400*time.Second, 1280, 900)
+	ctx := browsertest.Start(t, 500*time.Second, 1280, 900)
 	served := map[string][]float64{} // the server's shares by view, which the static build must match
-	for _, theme := range []string{"normal", "large"} {
-		th := mapThemes[theme]
-		land, water := rgb(t, th.Land), rgb(t, th.Water)
-		large := "0"
-		if theme == "large" {
-			large = "1"
-		}
-		for _, site := range []struct{ name, url string }{{"server", live.URL}, {"static", static.URL}} {
-			// The large-text mode is the reader's saved preference (prefs.js).
+	for _, site := range []struct{ name, url string }{{"server", live.URL}, {"static", static.URL}} {
+		for _, theme := range []string{"normal", "large"} {
+			th := mapThemes[theme]
+			land, water := rgb(t, th.Land), rgb(t, th.Water)
+			large := map[bool]string{true: "1", false: "0"}[theme == "large"]
 			do(t, ctx, "prefs", chromedp.Navigate(site.url+"/"))
 			eval[bool](t, ctx, `(localStorage.setItem("wumen-large", "`+large+`"), true)`)
 			for _, v := range basemapViews {
@@ -147,20 +183,14 @@ func TestBrowserBasemap(t *testing.T) {
 				if site.name == "static" {
 					name += "-static"
 				}
-				// A fresh load per view: the hash positions the map.
 				do(t, ctx, name, chromedp.Navigate(fmt.Sprintf("%s/map?v=%s#%d/%.4f/%.4f", site.url, name, v.zoom, v.lat, v.lon)))
 				if _, err := chromedp.Run(ctx, chromedp.Poll[bool](mapIdle, chromedp.WithPollingInterval(250*time.Millisecond), chromedp.WithPollingTimeout(90*time.Second))); err != nil {
-					state := eval[string](t, ctx, `JSON.stringify({map: !!window.wumenMap, loaded: window.wumenMap && window.wumenMap.loaded(), style: window.wumenMap && window.wumenMap.isStyleLoaded(), errors: window.wumenMapError || ""})`)
-					shot(t, ctx, art, name+"-failed.png")
-					t.Fatalf("%s: map never finished drawing (%s): %v", name, state, err)
+					t.Fatalf("%s: the map never finished drawing (%s): %v", name, eval[string](t, ctx, `String(window.wumenMapError || "")`), err)
 				}
 				if got := eval[string](t, ctx, `window.wumenMap.getStyle().name`); got != "Wumen "+theme+" (zh)" {
 					t.Errorf("%s: style %q", name, got)
 				}
-				buf, err := chromedp.Run(ctx, chromedp.Screenshot("#map"))
-				if err != nil {
-					t.Fatalf("%s: screenshot: %v", name, err)
-				}
+				buf := stableShot(t, ctx, name)
 				if err := os.WriteFile(filepath.Join(art, name+".png"), buf, 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -183,6 +213,19 @@ func TestBrowserBasemap(t *testing.T) {
 						view, 100*s[0], 100*s[1], 100*w[0], 100*w[1])
 				}
 			}
+		}
+		eval[bool](t, ctx, `(localStorage.removeItem("wumen-large"), true)`)
+	}
+	// The toggle switches a loaded map to the high-contrast style and back.
+	do(t, ctx, "toggle", chromedp.Navigate(live.URL+"/map"), chromedp.WaitVisible(`#a11y-toggle`))
+	for _, theme := range []string{"large", "normal"} {
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(window.wumenMap && window.wumenMap.loaded())`, chromedp.WithPollingInterval(250*time.Millisecond), chromedp.WithPollingTimeout(90*time.Second))); err != nil {
+			t.Fatalf("no map: %v", err)
+		}
+		do(t, ctx, "large-text toggle", chromedp.Click(`#a11y-toggle`))
+		want := fmt.Sprintf(`window.wumenMap.getStyle().name === "Wumen %s (zh)"`, theme)
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](want, chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+			t.Errorf("after the large-text toggle the map's style is %q, want %s", eval[string](t, ctx, `window.wumenMap.getStyle().name`), theme)
 		}
 	}
 }

@@ -22,23 +22,32 @@
     try { return s ? JSON.parse(s) : def; } catch (e) { return def; }
   }
 
-  // The backdrop: every place from the tiles in one muted style, names from
+  // The backdrop: the basemap (land, water, rivers) and every place from
+  // the tiles (gazetteer/tileset/schema.json) in one muted style, names from
   // the local CJK font (the glyph endpoint serves no font files).
   var style = { version: 8, glyphs: location.origin + d.glyphs,
-    sources: { wumen: { type: "vector", tiles: [location.origin + d.tiles], minzoom: 0, maxzoom: 16,
-      attribution: "© OpenStreetMap contributors, GeoNames" } },
-    layers: [{ id: "background", type: "background", paint: { "background-color": "#eef1ec" } }] };
-  parseJSON(d.layers, []).forEach(function (c) {
-    style.layers.push({ id: "area-" + c, type: "fill", source: "wumen", "source-layer": c, minzoom: 12,
-      filter: ["==", ["geometry-type"], "Polygon"], paint: { "fill-color": "#6b7a8a", "fill-opacity": 0.12 } });
-    style.layers.push({ id: "line-" + c, type: "line", source: "wumen", "source-layer": c, minzoom: 12,
-      filter: ["==", ["geometry-type"], "LineString"], paint: { "line-color": "#6b7a8a", "line-width": 2 } });
-    style.layers.push({ id: "pt-" + c, type: "circle", source: "wumen", "source-layer": c, minzoom: 12,
-      filter: ["==", ["geometry-type"], "Point"],
+    sources: { wumen: { type: "vector", tiles: [location.origin + d.tiles], minzoom: 0, maxzoom: 14,
+      attribution: "© OpenStreetMap contributors, GeoNames; GSHHG 2.3.7 (LGPL-3+), Natural Earth" } },
+    layers: [{ id: "background", type: "background", paint: { "background-color": "#e4e4e0" } },
+      { id: "land", type: "fill", source: "wumen", "source-layer": "land", paint: { "fill-color": "#f4f3ee" } },
+      { id: "water", type: "fill", source: "wumen", "source-layer": "water", paint: { "fill-color": "#c6dceb" } },
+      { id: "waterway", type: "line", source: "wumen", "source-layer": "waterway", paint: { "line-color": "#c6dceb", "line-width": 3 } },
+      { id: "boundary", type: "line", source: "wumen", "source-layer": "boundary", paint: { "line-color": "#8a8a8a", "line-width": 1, "line-dasharray": [3, 2] } }] };
+  var classes = parseJSON(d.layers, []);
+  var named = classes.filter(function (c) { return c !== "other"; });
+  classes.forEach(function (c) {
+    var inClass = c === "other" ? ["!", ["in", ["get", "class"], ["literal", named]]] : ["==", ["get", "class"], c];
+    function only(geom) { return ["all", ["in", ["geometry-type"], ["literal", geom]], inClass]; }
+    style.layers.push({ id: "area-" + c, type: "fill", source: "wumen", "source-layer": "places", minzoom: 12,
+      filter: only(["Polygon", "MultiPolygon"]), paint: { "fill-color": "#6b7a8a", "fill-opacity": 0.12 } });
+    style.layers.push({ id: "line-" + c, type: "line", source: "wumen", "source-layer": "places", minzoom: 12,
+      filter: only(["LineString", "MultiLineString"]), paint: { "line-color": "#6b7a8a", "line-width": 2 } });
+    style.layers.push({ id: "pt-" + c, type: "circle", source: "wumen", "source-layer": "places", minzoom: 12,
+      filter: only(["Point"]),
       paint: { "circle-color": "#6b7a8a", "circle-radius": 4, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1 } });
-    style.layers.push({ id: "label-" + c, type: "symbol", source: "wumen", "source-layer": c, minzoom: 12,
-      filter: ["==", ["geometry-type"], "Point"],
-      layout: { "text-field": ["get", "name"], "text-font": ["wumen"], "text-size": 13, "text-anchor": "top",
+    style.layers.push({ id: "label-" + c, type: "symbol", source: "wumen", "source-layer": "places", minzoom: 12,
+      filter: only(["Point"]),
+      layout: { "text-field": ["get", "name"], "text-font": ["Noto Sans CJK SC"], "text-size": 13, "text-anchor": "top",
         "text-offset": [0, 0.6], "text-max-width": 8, "text-optional": true },
       paint: { "text-color": "#3a3a3c", "text-halo-color": "#ffffff", "text-halo-width": 2 } });
   });
