@@ -154,4 +154,3 @@ func read(dir, name string) (*geojson.FeatureCollection, error) {
 	}
 	return fc, nil
 }
-
