@@ -35,7 +35,7 @@ func staticSite(t *testing.T) *httptest.Server {
 	st, _ := fixture(t)
 	staticOnce.Do(func() {
 		api := httptest.NewServer(newServer(t, nil).Handler())
-		staticDir = filepath.Join(fixDir, "static") // removed with the fixture by TestMain
+		staticDir = filepath.Join(scratch, "static") // removed by TestMain
 		_, staticErr = Build(context.Background(), Config{Store: st, Logger: quietLog(), APIBase: api.URL}, staticDir, BuildOptions{})
 	})
 	if staticErr != nil {

@@ -34,9 +34,18 @@ var fix seeded.Fixture
 // shantang is 山塘街 in the shipped dataset (data/heritage.jsonl).
 const shantang = 51
 
+// scratch is a folder for what the tests of this package build once and
+// share (the static site); TestMain removes it.
+var scratch string
+
 func TestMain(m *testing.M) {
+	var err error
+	if scratch, err = os.MkdirTemp("", "wumen-site-test-"); err != nil {
+		panic(err)
+	}
 	code := m.Run()
 	fix.Close()
+	os.RemoveAll(scratch)
 	os.Exit(code)
 }
 
