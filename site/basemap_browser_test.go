@@ -190,6 +190,8 @@ func TestBrowserBasemap(t *testing.T) {
 				if got := eval[string](t, ctx, `window.wumenMap.getStyle().name`); got != "Wumen "+theme+" (zh)" {
 					t.Errorf("%s: style %q", name, got)
 				}
+				// The whole map, not only the part above the fold.
+				eval[bool](t, ctx, `(document.getElementById("map").scrollIntoView({block: "end"}), true)`)
 				buf := stableShot(t, ctx, name)
 				if err := os.WriteFile(filepath.Join(art, name+".png"), buf, 0o644); err != nil {
 					t.Fatal(err)
@@ -198,8 +200,19 @@ func TestBrowserBasemap(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				s := share(img, 6, land, water)
-				t.Logf("%s: land %.1f%%, water %.1f%%", name, 100*s[0], 100*s[1])
+				s := share(img, 6, land, water, rgb(t, th.Outside), rgb(t, "#eef1ec"))
+				t.Logf("%s: land %.1f%%, water %.1f%%, outside %.1f%%, old grey %.1f%%", name, 100*s[0], 100*s[1], 100*s[2], 100*s[3])
+				// The map page's map is the page's width and 70% of the
+				// viewport's height (site.css .map-full), all of it in the shot.
+				if b, vh := img.Bounds(), eval[float64](t, ctx, `window.innerHeight`); b.Dx() < 1200 || float64(b.Dy()) < 0.69*vh-4 {
+					t.Errorf("%s: the map shot is %d×%d pixels, want ≥ 1200 wide and 70%% of the %.0f-pixel viewport high", name, b.Dx(), b.Dy(), vh)
+				}
+				// A blank map (no basemap drawn) is the background colour, the
+				// old map's grey or the outside colour of this one.
+				if s[2] > 0.5 || s[3] > 0.5 {
+					t.Errorf("%s: %.0f%% of the map is background (%s) and %.0f%% the old blank grey, want neither the majority", name, 100*s[2], th.Outside, 100*s[3])
+				}
+				s = s[:2]
 				if s[0] < 0.05 {
 					t.Errorf("%s: %.2f%% of the map is the land colour %s, want ≥ 5%%", name, 100*s[0], th.Land)
 				}

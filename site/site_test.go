@@ -422,15 +422,15 @@ func TestTiles(t *testing.T) {
 	}
 	// A place with an established English name carries it, for the English
 	// map's labels and cards.
-	tl = maptile.At(orb.Point{120.5751805, 31.332118}, 15)
-	r = get(t, h, "/tiles/15/"+itoa(tl.X)+"/"+itoa(tl.Y)+".mvt")
+	tl = maptile.At(orb.Point{120.5751805, 31.332118}, 14)
+	r = get(t, h, "/tiles/14/"+itoa(tl.X)+"/"+itoa(tl.Y)+".mvt")
 	if layers, err = mvt.Unmarshal([]byte(r.body)); err != nil {
 		t.Fatal(err)
 	}
 	en := map[any]any{}
 	for _, l := range layers {
 		for _, f := range l.Features {
-			en[f.Properties["name"]] = f.Properties["en"]
+			en[f.Properties["name"]] = f.Properties["name_en"]
 		}
 	}
 	if en["虎丘"] != "Tiger Hill" || en["五人墓"] != nil {

@@ -71,6 +71,10 @@ const styleFont = "Noto Sans CJK SC"
 // 512-pixel world / (equator length × cos φ).
 var metresToPixels = 512 / (40075016.686 * math.Cos(31.3*math.Pi/180))
 
+// waterClass is the census class (GB/T 18521-2001 大类) of rivers, canals
+// and lakes.
+const waterClass = "陆地水系"
+
 type obj = map[string]any
 type arr = []any
 
@@ -91,6 +95,9 @@ func (s *Server) mapStyle(theme, lang string, source obj) obj {
 		classColor = append(classColor, c.Class, c.Color)
 	}
 	classColor = append(classColor, "#555555")
+	// A river or canal of the gazetteer is drawn as water, in the style's
+	// water colour, over the basemap's waterway line.
+	waterClassColor := arr{"match", arr{"get", "class"}, waterClass, th.Water, classColor}
 	lineWidth := func(w5, w10, w14 float64) arr {
 		return byZoom(func(w float64) any { return w * th.LineScale }, w5, w10, w14)
 	}
@@ -123,11 +130,16 @@ func (s *Server) mapStyle(theme, lang string, source obj) obj {
 			"paint": obj{"line-color": th.Boundary, "line-width": arr{"match", arr{"get", "level"}, "county", 2 * th.LineScale, "prefecture", 2.5 * th.LineScale, 1 * th.LineScale},
 				"line-dasharray": arr{3, 2}}},
 		// Lakes and other areas of the gazetteer: clickable, open their page.
+		// Their fill is transparent (still hit by a tap) so the basemap's
+		// land and water show through: an island place (西山) is land, a lake
+		// place lies over the water layer; the outline says where it ends.
 		obj{"id": "place-area", "type": "fill", "source": src, "source-layer": "places", "filter": isPolygon,
-			"paint": obj{"fill-color": th.Water, "fill-opacity": 0.35, "fill-outline-color": th.WaterText}},
+			"paint": obj{"fill-color": th.Water, "fill-opacity": 0}},
+		obj{"id": "place-area-outline", "type": "line", "source": src, "source-layer": "places", "filter": isPolygon,
+			"paint": obj{"line-color": th.WaterText, "line-width": th.LineScale, "line-opacity": 0.6, "line-dasharray": arr{4, 2}}},
 		obj{"id": "place-line", "type": "line", "source": src, "source-layer": "places", "filter": isLine,
 			"layout": obj{"line-cap": "round", "line-join": "round"},
-			"paint":  obj{"line-color": classColor, "line-width": lineWidth(1.5, 2.5, 5), "line-opacity": 0.8}},
+			"paint":  obj{"line-color": waterClassColor, "line-width": lineWidth(1.5, 2.5, 5)}},
 		obj{"id": "water-label", "type": "symbol", "source": src, "source-layer": "water", "minzoom": 8,
 			"filter": arr{"has", "name"}, "layout": label(th.LabelSize, obj{"symbol-placement": "point"}), "paint": text(th.WaterText)},
 		obj{"id": "waterway-label", "type": "symbol", "source": src, "source-layer": "waterway", "minzoom": 10,
