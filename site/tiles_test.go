@@ -41,8 +41,16 @@ func TestTileJSON(t *testing.T) {
 			t.Errorf("vector layer %v", m)
 		}
 	}
-	if !strings.Contains(tj["attribution"].(string), "GSHHG") || tj["maxzoom"] != float64(tileset.MaxZoom) {
-		t.Errorf("attribution %v, maxzoom %v", tj["attribution"], tj["maxzoom"])
+	// Every source's licence is credited: GSHHG (LGPL v3+), Natural Earth,
+	// OpenStreetMap (ODbL), GeoNames (CC BY).
+	attr, _ := tj["attribution"].(string)
+	for _, want := range []string{"GSHHG", "LGPL", "Natural Earth", "OpenStreetMap", "ODbL", "GeoNames", "CC BY"} {
+		if !strings.Contains(attr, want) {
+			t.Errorf("attribution %q lacks %s", attr, want)
+		}
+	}
+	if tj["maxzoom"] != float64(tileset.MaxZoom) {
+		t.Errorf("maxzoom %v", tj["maxzoom"])
 	}
 	tl := maptile.At(orb.Point{120.62, 31.31}, 12)
 	path := strings.NewReplacer("{z}", "12", "{x}", itoa(tl.X), "{y}", itoa(tl.Y)).Replace(tilesURL[0].(string))
