@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"wumen/geo"
@@ -172,14 +173,11 @@ func (o GeoJSONOptions) feature(raw []byte, where string) (Input, error) {
 	}
 	p.Geometry, p.Label = nil, nil
 	if len(f.Geometry) > 0 && string(f.Geometry) != "null" {
-		g, err := geojson.UnmarshalGeometry(f.Geometry)
+		g, err := ParseGeoJSONGeometry(f.Geometry)
 		if err != nil {
-			return Input{}, &Error{Code: EInvalid, Where: where + ": geometry", Message: err.Error()}
+			return Input{}, At(err, where+": geometry")
 		}
-		if err := ValidGeometry(g.Geometry()); err != nil {
-			return Input{}, At(err, where)
-		}
-		p.Geometry = geo.ToWGS84(g.Geometry(), crs)
+		p.Geometry = geo.ToWGS84(g, crs)
 	}
 	return Input{Place: p, Where: where}, nil
 }
@@ -225,4 +223,21 @@ func (o GeoJSONOptions) properties(raw json.RawMessage, where string) (*Place, s
 		return nil, "", At(jsonError(err), where)
 	}
 	return p, declared, nil
+}
+
+// ParseGeoJSONGeometry reads one GeoJSON geometry object and checks it
+// (ValidGeometry); a wrong value is named by its member ("type: write text
+// here, not a list") rather than by the decoder's words.
+func ParseGeoJSONGeometry(b []byte) (orb.Geometry, error) {
+	g, err := geojson.UnmarshalGeometry(b)
+	if err != nil {
+		return nil, jsonError(err)
+	}
+	if g.Geometry() == nil {
+		return nil, invalid("", "a geometry needs a type and coordinates")
+	}
+	if err := ValidGeometry(g.Geometry()); err != nil {
+		return nil, err
+	}
+	return g.Geometry(), nil
 }

@@ -20,15 +20,12 @@ func ParseGeometry(s string) (orb.Geometry, error) {
 	}
 	var g orb.Geometry
 	if strings.HasPrefix(s, "{") {
-		gg, err := geojson.UnmarshalGeometry([]byte(s))
-		if err != nil {
-			f, ferr := geojson.UnmarshalFeature([]byte(s))
-			if ferr != nil || f.Geometry == nil {
-				return nil, gazetteer.Errorf(gazetteer.EInvalid, "the GeoJSON geometry cannot be read: %v", err)
-			}
+		if f, ferr := geojson.UnmarshalFeature([]byte(s)); ferr == nil && f.Type == "Feature" && f.Geometry != nil {
 			g = f.Geometry
+		} else if gg, err := gazetteer.ParseGeoJSONGeometry([]byte(s)); err != nil {
+			return nil, gazetteer.Errorf(gazetteer.EInvalid, "the GeoJSON geometry cannot be read: %v", err)
 		} else {
-			g = gg.Geometry()
+			g = gg
 		}
 	} else if la, lo, ok := strings.Cut(s, ","); ok && !strings.ContainsAny(s, "()") {
 		lat, err1 := strconv.ParseFloat(strings.TrimSpace(la), 64)
