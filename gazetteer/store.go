@@ -36,6 +36,7 @@ type Store struct {
 	auditLog atomic.Pointer[auditWriter]
 	cats     *Categories
 	now      func() time.Time
+	views    views // page views counted between writes (placing.go)
 
 	locOnce sync.Once
 	locator *PlaceLocator // see Locator (locate.go)
@@ -67,6 +68,7 @@ func Open(path string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.FlushViews(context.Background()) // counted page views are kept
 	s.closeVersion()
 	return s.db.Close()
 }

@@ -40,27 +40,37 @@ func (s *Store) Version() int64 {
 func (s *Store) changed() { s.ver.n.Add(1) }
 
 func (s *Store) pollDataVersion() {
+	err := s.onVersionConn(func(c *sql.Conn) error {
+		var d int64
+		if err := c.QueryRowContext(context.Background(), `PRAGMA data_version`).Scan(&d); err != nil {
+			return err
+		}
+		if d != s.ver.data {
+			s.ver.data = d
+			s.changed()
+		}
+		return nil
+	})
+	if err != nil {
+		s.changed() // cannot tell: assume a change
+	}
+}
+
+// onVersionConn runs f on the connection Version polls on. A write made
+// there does not change that connection's data_version, so bookkeeping that
+// no page shows (counted page views) leaves caches valid.
+func (s *Store) onVersionConn(f func(*sql.Conn) error) error {
 	v := &s.ver
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	ctx := context.Background()
 	if v.conn == nil {
-		c, err := s.db.Conn(ctx)
+		c, err := s.db.Conn(context.Background())
 		if err != nil {
-			s.changed() // cannot tell: assume a change
-			return
+			return err
 		}
 		v.conn = c
 	}
-	var d int64
-	if err := v.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&d); err != nil {
-		s.changed()
-		return
-	}
-	if d != v.data {
-		v.data = d
-		s.changed()
-	}
+	return f(v.conn)
 }
 
 // closeVersion gives back the connection Version polls on.

@@ -237,6 +237,9 @@ func (s *Server) placePage(w http.ResponseWriter, r *http.Request, p *page) {
 		http.Redirect(w, r, p.URL(want), http.StatusMovedPermanently)
 		return
 	}
+	if !s.cfg.static { // a visitor's look, so officers position first what is looked for
+		s.store.Viewed(pl.ID)
+	}
 	v := &placeView{P: pl, Names: gazetteer.AllNames(pl), Crumbs: s.crumbs(pl), GeoJSON: fmt.Sprintf("/place/%d.geojson", pl.ID)}
 	if pl.Label != nil {
 		pt := *pl.Label

@@ -38,7 +38,7 @@ const strictCSP = "default-src 'self'; script-src 'none'; style-src 'self'; img-
 const mapCSP = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // mapPages are the templates that carry a map and so the map's CSP.
-var mapPages = map[string]bool{"form": true, "proposal": true, "report": true, "check": true}
+var mapPages = map[string]bool{"form": true, "proposal": true, "report": true, "check": true, "position": true}
 
 // mapPlace is a conflicting place of a check report as the map shows it:
 // numbered with the findings it appears in.

@@ -200,6 +200,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /officer/users/{name}/token", h.page(account.PermUsers, h.newToken))
 	m.HandleFunc("POST /officer/users/{name}/tokens/{id}/revoke", h.page(account.PermUsers, h.revokeToken))
 	m.HandleFunc("GET /officer/audit", h.page(account.PermUsers, h.audit))
+	h.positionRoutes()
 	m.HandleFunc("GET /notices", h.notices)
 	m.HandleFunc("GET /notices/{id}", h.notice)
 

@@ -35,6 +35,7 @@ func (h *Handler) parseTemplates() error {
 		"mapURL":   func(p orb.Point) string { return fmt.Sprintf(h.opts.MapURL, p.Lat(), p.Lon()) },
 		"inc":      func(i int) int { return i + 1 },
 		"article":  review.ArticleText,
+		"list":     func(s ...string) []string { return s },
 		"kindZH": func(k review.Action) string {
 			return map[review.Action]string{review.Naming: "命名", review.Renaming: "更名", review.Cancel: "注销", review.Adjust: "起止点调整"}[k]
 		},
@@ -44,7 +45,7 @@ func (h *Handler) parseTemplates() error {
 		return err
 	}
 	h.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "queue", "form", "proposal", "report", "users", "audit", "notices", "notice", "error", "token", "check"} {
+	for _, name := range []string{"login", "queue", "form", "proposal", "report", "users", "audit", "notices", "notice", "error", "token", "check", "positions", "position"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return err
