@@ -148,22 +148,32 @@ func jsonError(err error) error {
 var CSVHeader = []string{"id", "name", "specific", "generic", "pinyin", "class", "subclass", "status", "code", "admin",
 	"heritage", "lon", "lat", "wkt", "crs", "coord_method", "accuracy_m", "osm", "geonames", "wikidata", "license", "updated"}
 
-// ReadCSV reads places from CSV with a header row: name and class are
-// required; the position comes from wkt, or from lon and lat, in crs.
-func ReadCSV(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
+// csvWithHeader reads the header row of a UTF-8 CSV (a byte-order mark is
+// skipped) and returns the reader of the rows after it, the header and the
+// columns by lower-case name; where names the header row in an error.
+func csvWithHeader(r io.Reader, where string) (cr *csv.Reader, head []string, col map[string]int, err error) {
 	br := bufio.NewReader(r)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
+	cr = csv.NewReader(br)
 	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
-	if err != nil {
-		return nil, &Error{Code: EInvalid, Where: name + ":1", Message: "cannot read the header row: " + err.Error()}
+	if head, err = cr.Read(); err != nil {
+		return nil, nil, nil, &Error{Code: EInvalid, Where: where, Message: "cannot read the header row: " + err.Error()}
 	}
-	col := map[string]int{}
+	col = map[string]int{}
 	for i, h := range head {
 		col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	return cr, head, col, nil
+}
+
+// ReadCSV reads places from CSV with a header row: name and class are
+// required; the position comes from wkt, or from lon and lat, in crs.
+func ReadCSV(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
+	cr, head, col, err := csvWithHeader(r, name+":1")
+	if err != nil {
+		return nil, err
 	}
 	for _, req := range []string{"name", "class"} {
 		if _, ok := col[req]; !ok {

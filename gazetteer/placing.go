@@ -1,11 +1,8 @@
 package gazetteer
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -121,19 +118,9 @@ func (s *Store) positioned(ctx context.Context, p *Placement, needNote bool) (*P
 // lat in decimal degrees or 度分秒, WGS84/CGCS2000). Every bad row is
 // reported with its row and column; nothing is returned unless all are good.
 func ReadPlacementsCSV(r io.Reader, name string) ([]Placement, error) {
-	br := bufio.NewReader(r)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
-		br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
+	cr, _, col, err := csvWithHeader(r, name+": row 1")
 	if err != nil {
-		return nil, &Error{Code: EInvalid, Where: name + ": row 1", Message: "cannot read the header row: " + err.Error()}
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
+		return nil, err
 	}
 	_, hasID := col["id"]
 	_, hasCode := col["code"]

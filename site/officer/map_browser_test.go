@@ -69,16 +69,7 @@ func TestBrowserDrawProposal(t *testing.T) {
 			t.Fatalf("waiting for %s: %v", what, err)
 		}
 	}
-	eval := func(expr string, out any) {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](expr))
-		if err != nil {
-			t.Fatalf("evaluate %s: %v", expr, err)
-		}
-		if err := json.Unmarshal(v, out); err != nil {
-			t.Fatalf("evaluate %s: %s: %v", expr, v, err)
-		}
-	}
+	eval := func(expr string, out any) { t.Helper(); browsertest.Eval(t, ctx, expr, out) }
 	field := func() string {
 		t.Helper()
 		var s string

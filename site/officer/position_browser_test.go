@@ -2,7 +2,6 @@ package officer_test
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
@@ -39,16 +38,7 @@ func TestBrowserPositionVillage(t *testing.T) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	eval := func(expr string, out any) {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](expr))
-		if err != nil {
-			t.Fatalf("evaluate %s: %v", expr, err)
-		}
-		if err := json.Unmarshal(v, out); err != nil {
-			t.Fatalf("evaluate %s: %s: %v", expr, v, err)
-		}
-	}
+	eval := func(expr string, out any) { t.Helper(); browsertest.Eval(t, ctx, expr, out) }
 	wait := func(what, expr string) {
 		t.Helper()
 		// Polled from Go, not in the page: a save navigates, and a poll

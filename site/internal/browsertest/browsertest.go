@@ -10,6 +10,7 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -95,4 +96,17 @@ func lock(t testing.TB) {
 func Text(ctx context.Context, sel string) (string, error) {
 	js := fmt.Sprintf(`(function () { var e = document.querySelector(%q); return e ? e.innerText : null; })()`, sel)
 	return chromedp.Run(ctx, chromedp.Poll[string](js, chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
+}
+
+// Eval evaluates the JavaScript expression expr and decodes its JSON value
+// into out, failing the test with the expression if either goes wrong.
+func Eval(t testing.TB, ctx context.Context, expr string, out any) {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	if err := json.Unmarshal(v, out); err != nil {
+		t.Fatalf("evaluate %s: %s: %v", expr, v, err)
+	}
 }
