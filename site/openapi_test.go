@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"wumen/gazetteer"
-	"wumen/gazetteer/export"
+	"wumen/gazetteer/formats"
 	"wumen/search"
 	"wumen/site/ogc"
 	"wumen/site/reconcile"
@@ -495,14 +495,10 @@ func TestOpenAPIExportFormats(t *testing.T) {
 	for _, v := range schema["enum"].([]any) {
 		enum = append(enum, v.(string))
 	}
-	var known []string
-	for k := range export.FormatInfos {
-		known = append(known, k)
-	}
+	known := formats.Exports()
 	sort.Strings(enum)
-	sort.Strings(known)
 	if !slices.Equal(enum, known) {
-		t.Errorf("documented formats %v, export.FormatInfos %v", enum, known)
+		t.Errorf("documented formats %v, the format registry's %v", enum, known)
 	}
 	for _, f := range []string{"jsonl", "geojson", "geojsonl", "csv"} {
 		if !slices.Contains(enum, f) {
@@ -512,7 +508,8 @@ func TestOpenAPIExportFormats(t *testing.T) {
 	content := d.resolve(t, exp.responses["200"])["content"].(map[string]any)
 	h := openAPIServer(t, nil).Handler()
 	for _, f := range known {
-		ct := mediaType(export.FormatInfos[f].ContentType)
+		ft, _ := formats.Get(f)
+		ct := mediaType(ft.MediaType)
 		if content[ct] == nil {
 			t.Errorf("format %s: content type %s not documented", f, ct)
 		}

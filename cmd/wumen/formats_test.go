@@ -9,6 +9,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/export"
+	"wumen/gazetteer/formats"
 	"wumen/geo"
 )
 
@@ -34,22 +36,54 @@ func TestExportImportOther(t *testing.T) {
 	s := onePlace(t, dir)
 	for _, format := range []string{"gpkg", "lpf"} {
 		out := filepath.Join(dir, "out."+format)
-		n, err := exportOther(ctx, s, format, out, io.Discard, gazetteer.ExportOptions{CRS: geo.GCJ02})
+		n, err := exportTo(ctx, s, format, out, gazetteer.ExportOptions{CRS: geo.GCJ02})
 		if err != nil || n != 1 {
-			t.Fatalf("%s: exportOther = %d, %v", format, n, err)
+			t.Fatalf("%s: export = %d, %v", format, n, err)
 		}
-		in, err := importOther(out, format, map[string]geo.CRS{"gpkg": geo.WGS84, "lpf": geo.GCJ02}[format])
+		in, err := importFrom(t, out, format, map[string]geo.CRS{"gpkg": geo.WGS84, "lpf": geo.GCJ02}[format])
 		if err != nil || len(in) != 1 {
-			t.Fatalf("%s: importOther = %v, %v", format, in, err)
+			t.Fatalf("%s: import = %v, %v", format, in, err)
 		}
 		got := in[0].Place.Geometry.(orb.Point)
 		if in[0].Place.Name != "北寺塔" || !(abs(got[0]-120.6154018) < 1e-7 && abs(got[1]-31.3245428) < 1e-7) {
 			t.Errorf("%s: read back %s at %v", format, in[0].Place.Name, got)
 		}
 	}
-	if _, err := exportOther(ctx, s, "gpkg", "-", io.Discard, gazetteer.ExportOptions{}); err == nil {
+	gpkg, _ := formats.Get("gpkg")
+	if _, err := gpkg.Write(ctx, s, io.Discard, export.Options{}); err == nil {
 		t.Error("gpkg to standard output accepted")
 	}
+}
+
+// exportTo writes a format to a file through the registry, as the export
+// command does.
+func exportTo(ctx context.Context, s *gazetteer.Store, format, out string, o gazetteer.ExportOptions) (int, error) {
+	f, err := formats.ForWrite(format)
+	if err != nil {
+		return 0, err
+	}
+	return f.WriteFile(ctx, s, out, export.Options{Export: o})
+}
+
+// importFrom reads a file back through the registry.
+func importFrom(t *testing.T, name, format string, crs geo.CRS) ([]gazetteer.Input, error) {
+	f, err := formats.ForRead(format)
+	if err != nil {
+		return nil, err
+	}
+	in, err := f.Open(name, formats.ReadOptions{CRS: crs})
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	var out []gazetteer.Input
+	for r, err := range in.Records {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 func abs(x float64) float64 {
@@ -68,10 +102,10 @@ func TestExportGPKGRelativePath(t *testing.T) {
 	t.Chdir(dir)
 	for _, crs := range []geo.CRS{geo.WGS84, geo.GCJ02} {
 		out := crs.String() + ".gpkg"
-		if n, err := exportOther(ctx, s, "gpkg", out, io.Discard, gazetteer.ExportOptions{CRS: crs}); err != nil || n != 1 {
+		if n, err := exportTo(ctx, s, "gpkg", out, gazetteer.ExportOptions{CRS: crs}); err != nil || n != 1 {
 			t.Fatalf("export -o %s = %d, %v", out, n, err)
 		}
-		if in, err := importOther(out, "gpkg", geo.WGS84); err != nil || len(in) != 1 {
+		if in, err := importFrom(t, out, "gpkg", geo.WGS84); err != nil || len(in) != 1 {
 			t.Fatalf("import %s = %v, %v", out, in, err)
 		}
 	}

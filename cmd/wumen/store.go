@@ -17,6 +17,7 @@ import (
 	"wumen/gazetteer"
 	"wumen/gazetteer/census"
 	"wumen/gazetteer/export"
+	"wumen/gazetteer/formats"
 	"wumen/geo"
 )
 
@@ -124,7 +125,7 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 func cmdImport(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "import", args: "FILE...", help: "import records"}
 	fs := e.flags(c)
-	format := fs.String("format", "", "jsonl, geojson, geojsonseq, csv, xlsx, shp, gpkg, lpf or osm (default: from the file extension; .osm.pbf, .osm, .osm.bz2, .osm.gz and Overpass .json are osm)")
+	format := fs.String("format", "", formatHelp(append(formats.Imports(), "osm"))+" (default: from the file extension; .osm.pbf, .osm, .osm.bz2, .osm.gz and Overpass .json are osm)")
 	crsName := fs.String("crs", "", "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09 (default: what the file says, else WGS84; CGCS2000 for census tables)")
 	columns := fs.String("columns", "", "a JSON file mapping the file's column names to fields (see README)")
 	outside := fs.Bool("allow-outside", false, "import records whose position lies outside the gazetteer's coverage (10 km around the positioned places)")
@@ -169,20 +170,20 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var ins []*input
+	var ins []*formats.Input
 	defer func() {
 		for _, in := range ins {
-			in.close()
+			in.Close()
 		}
 	}()
 	for _, name := range files {
-		in, err := openInput(ctx, s, admin, name, o)
+		in, err := openInput(s, admin, name, o)
 		if err != nil {
 			return err
 		}
 		ins = append(ins, in)
-		if in.note != "" && !e.quiet {
-			fmt.Fprintln(e.stderr, "reading "+in.note)
+		if in.Note != "" && !e.quiet {
+			fmt.Fprintln(e.stderr, "reading "+in.Note)
 		}
 	}
 	if bo.title != "" {
@@ -296,7 +297,7 @@ func (ff filterFlags) filter() (gazetteer.Filter, error) {
 func cmdExport(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "export", help: "export places"}
 	fs := e.flags(c)
-	format := fs.String("format", "jsonl", "jsonl, geojson, geojsonl (GeoJSON Lines), geojsonseq (RFC 8142), csv, gpkg (needs -o), kml, lpf (Linked Places JSON-LD), lptsv or pmtiles")
+	format := fs.String("format", "jsonl", formatHelp(formats.Exports()))
 	out := fs.String("o", "-", "output file (- for standard output)")
 	crsName := fs.String("crs", "wgs84", "output CRS: wgs84, cgcs2000, gcj02, bd09")
 	bom := fs.Bool("bom", false, "CSV: write a UTF-8 byte-order mark (for Excel)")
@@ -317,15 +318,12 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	var w io.Writer = e.stdout
-	core := map[string]bool{"jsonl": true, "geojson": true, "geojsonl": true, "geojsonseq": true, "csv": true}
-	if *out != "-" && core[*format] {
-		fh, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		defer fh.Close()
-		w = fh
+	ft, err := formats.ForWrite(*format)
+	if err != nil {
+		return usagef("%s", gazetteer.ErrorMessage(err))
+	}
+	if *out == "-" && ft.File {
+		return usagef("%s is written to a file: use -o FILE%s", ft.Name, ft.Ext())
 	}
 	total, err := s.Count(ctx, f)
 	if err != nil {
@@ -335,22 +333,12 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	if *out == "-" {
 		prog, done = nil, func() {}
 	}
-	o := gazetteer.ExportOptions{Filter: f, CRS: crs, BOM: *bom, Progress: prog}
+	o := export.Options{Export: gazetteer.ExportOptions{Filter: f, CRS: crs, BOM: *bom, Progress: prog}}
 	var n int
-	switch *format {
-	case "jsonl":
-		n, err = s.WriteJSONL(ctx, w, o)
-	case "geojson":
-		n, err = s.WriteGeoJSON(ctx, w, o, false)
-	case "geojsonl":
-		n, err = s.WriteGeoJSON(ctx, w, o, true)
-	case "geojsonseq":
-		o.Seq = true
-		n, err = s.WriteGeoJSON(ctx, w, o, true)
-	case "csv":
-		n, err = s.WriteCSV(ctx, w, o)
-	default:
-		n, err = exportOther(ctx, s, *format, *out, e.stdout, o)
+	if *out == "-" {
+		n, err = ft.Write(ctx, s, e.stdout, o)
+	} else {
+		n, err = ft.WriteFile(ctx, s, *out, o)
 	}
 	done()
 	if err != nil {
@@ -359,7 +347,7 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	if *out != "-" && !e.quiet {
 		fmt.Fprintf(e.stderr, "wrote %d places to %s\n", n, *out)
 	}
-	if note := export.LostNote(*format); note != "" {
+	if note := ft.LostNote(); note != "" {
 		fmt.Fprintln(e.stderr, "note: "+note)
 	}
 	return nil

@@ -23,10 +23,6 @@ import (
 	"wumen/geo"
 )
 
-// Formats lists the export formats of this package, as named on the command
-// line and in /api/v1/export?format=.
-var Formats = []string{"gpkg", "kml", "lpf", "lptsv", "pmtiles"}
-
 // crsOf returns the export CRS with the zero value meaning WGS84.
 func crsOf(c geo.CRS) geo.CRS {
 	if c == 0 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -178,6 +179,22 @@ func (m *lpfMapper) feature(p *gazetteer.Place) lpf.Feature {
 	return f
 }
 
+// lpfLost and lptsvLost are the fields of a Wumen record that Linked
+// Places and LP-TSV cannot hold, measured by the round-trip test: Linked
+// Places holds names, title, category types, geometry and links; LP-TSV's
+// columns (geo/lpf.TSVHeader) the title, variants without their kinds,
+// dates or citations, types, matches, one geometry and a description.
+var (
+	lpfLost = []string{"admin", "code", "coord", "description", "extra", "generic", "heritage", "history", "joined", "level", "license",
+		"links", "meaning", "names", "rank", "sign", "sources", "specific", "status"}
+	lptsvLost = []string{"admin", "code", "coord", "extra", "generic", "heritage", "history", "joined", "level", "license", "links",
+		"meaning", "names", "rank", "relations", "sign", "sources", "specific", "status"}
+)
+
+// LPFLost and LPTSVLost return what Linked Places and LP-TSV cannot hold.
+func LPFLost() []string   { return slices.Clone(lpfLost) }
+func LPTSVLost() []string { return slices.Clone(lptsvLost) }
+
 // lpfHead is what the collection states beside its features.
 func lpfHead(crs geo.CRS) []byte {
 	head := map[string]string{
@@ -185,7 +202,7 @@ func lpfHead(crs geo.CRS) []byte {
 		"citation":    "Wumen (吴门) gazetteer of Suzhou place names, exported " + time.Now().UTC().Format("2006-01-02"),
 		"crs":         CRSLabel(crs),
 		"wumen_lost": "Linked Places cannot hold these fields of a Wumen record, so an import of this file does not give them back: " +
-			strings.Join(Lost["lpf"], ", ") + ". Use jsonl, geojson or gpkg for a lossless copy.",
+			strings.Join(lpfLost, ", ") + ". Use jsonl, geojson or gpkg for a lossless copy.",
 	}
 	b, _ := json.Marshal(head)
 	return append(b[1:len(b)-1], ',')

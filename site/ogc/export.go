@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/export"
+	"wumen/gazetteer/formats"
 	"wumen/geo"
 )
 
@@ -26,9 +28,9 @@ func (s *service) export(w http.ResponseWriter, r *http.Request) {
 	if format == "" {
 		format = "geojson"
 	}
-	info, ok := export.FormatInfos[format]
-	if !ok {
-		s.writeError(w, r, invalid("format", "format must be one of geojson, geojsonl, geojsonseq, csv, jsonl, gpkg, kml, lpf, lptsv, pmtiles"))
+	info, err := formats.ForWrite(format)
+	if err != nil {
+		s.writeError(w, r, invalid("format", "format must be one of "+strings.Join(formats.Exports(), ", ")))
 		return
 	}
 	f, err := parseExportFilter(r)
@@ -45,7 +47,7 @@ func (s *service) export(w http.ResponseWriter, r *http.Request) {
 	}
 	bom := r.URL.Query().Get("bom") == "1" || r.URL.Query().Get("bom") == "true"
 	o := export.Options{Export: gazetteer.ExportOptions{Filter: f, CRS: crs, BOM: bom}, BaseURI: s.base(r) + "/api/v1/places/"}
-	name := "wumen-places" + info.Ext
+	name := "wumen-places" + info.Ext()
 	h := w.Header()
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	if info.File {
@@ -56,7 +58,7 @@ func (s *service) export(w http.ResponseWriter, r *http.Request) {
 		}
 		defer os.RemoveAll(dir)
 		path := filepath.Join(dir, name)
-		if _, err := export.WriteFile(r.Context(), s.store, format, path, o); err != nil {
+		if _, err := info.WriteFile(r.Context(), s.store, path, o); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
@@ -66,14 +68,14 @@ func (s *service) export(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		defer fh.Close()
-		h.Set("Content-Type", info.ContentType)
+		h.Set("Content-Type", info.MediaType)
 		st, _ := fh.Stat()
 		http.ServeContent(w, r, name, st.ModTime(), fh)
 		return
 	}
-	h.Set("Content-Type", info.ContentType)
+	h.Set("Content-Type", info.MediaType)
 	cw := &countingWriter{w: w}
-	if _, err := export.Write(r.Context(), s.store, format, cw, o); err != nil {
+	if _, err := info.Write(r.Context(), s.store, cw, o); err != nil {
 		if cw.n == 0 {
 			h.Del("Content-Disposition")
 			s.writeError(w, r, err)

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"wumen/gazetteer/export"
+	"wumen/gazetteer/formats"
 )
 
 // openAPIDoc is the OpenAPI 3.0 definition of the service (OGC 17-069r4
@@ -46,7 +46,7 @@ func openAPIDoc(base string) map[string]any {
 	}
 	itemsParams := append([]any{cid, f, limit, offset, bbox, dt}, props...)
 	exportParams := []any{
-		param("format", "query", "export format", map[string]any{"type": "string", "enum": []string{"geojson", "geojsonl", "geojsonseq", "csv", "jsonl", "gpkg", "kml", "lpf", "lptsv", "pmtiles"}}, true),
+		param("format", "query", "export format", map[string]any{"type": "string", "enum": formats.Exports()}, true),
 		param("crs", "query", "output CRS", map[string]any{"type": "string", "enum": []string{"wgs84", "cgcs2000", "gcj02", "bd09"}}, false),
 		param("bom", "query", "CSV: UTF-8 byte-order mark for Excel (1)", str, false),
 		param("category", "query", "大类 or 子类", str, false), param("admin", "query", "statistical-code prefix", str, false),
@@ -54,14 +54,10 @@ func openAPIDoc(base string) map[string]any {
 		bbox, param("since", "query", "changed since (YYYY-MM-DD or RFC 3339)", str, false),
 		param("ids", "query", "comma-separated place ids", str, false), param("missing_geometry", "query", "1: only places awaiting a position", str, false),
 	}
-	var formats []string
-	for k := range export.FormatInfos {
-		formats = append(formats, k)
-	}
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "Wumen 吴门 OGC API – Features", "version": "1.0.0",
-			"description": "Suzhou place names (地名) as OGC API – Features, and bulk exports (" + strings.Join(formats, ", ") + ").",
+			"description": "Suzhou place names (地名) as OGC API – Features, and bulk exports (" + strings.Join(formats.Exports(), ", ") + ").",
 			"license":     map[string]any{"name": "ODbL 1.0 / CC BY 4.0 (see attribution)", "url": "https://opendatacommons.org/licenses/odbl/1-0/"}},
 		"servers": []any{map[string]any{"url": base}},
 		"paths": map[string]any{
@@ -72,7 +68,7 @@ func openAPIDoc(base string) map[string]any {
 			"/ogc/collections/{collectionId}":       get("describeCollection", "one collection", []any{cid, f}, ok("collection", TypeJSON, "text/html")),
 			"/ogc/collections/{collectionId}/items": get("getFeatures", "features of a collection", itemsParams, ok("features", TypeGeoJSON, "text/html")),
 			"/ogc/collections/{collectionId}/items/{featureId}": get("getFeature", "one feature", []any{cid, fid, f}, ok("feature", TypeGeoJSON, "text/html")),
-			"/api/v1/export": get("export", "bulk export with filters", exportParams, ok("export file", "application/geo+json", "text/csv", "application/geopackage+sqlite3", "application/vnd.google-earth.kml+xml", "application/ld+json", "application/vnd.pmtiles")),
+			"/api/v1/export": get("export", "bulk export with filters", exportParams, ok("export file", exportMediaTypes()...)),
 		},
 	}
 }
@@ -91,4 +87,16 @@ func (s *service) openAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, TypeOpenAPI, doc)
+}
+
+// exportMediaTypes are the media types of the export formats (the format
+// registry's).
+func exportMediaTypes() []string {
+	var out []string
+	for _, name := range formats.Exports() {
+		f, _ := formats.Get(name)
+		mt, _, _ := strings.Cut(f.MediaType, ";")
+		out = append(out, mt)
+	}
+	return out
 }

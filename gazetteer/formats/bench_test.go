@@ -1,4 +1,4 @@
-package export
+package formats_test
 
 import (
 	"context"
@@ -16,6 +16,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/export"
+	"wumen/gazetteer/formats"
 )
 
 // benchN is the number of generated places the export benchmarks use:
@@ -116,7 +118,8 @@ func peakHeap(stop <-chan struct{}, peak *atomic.Uint64) {
 func BenchmarkExport(b *testing.B) {
 	s := generated(b)
 	ctx := context.Background()
-	for _, format := range []string{"jsonl", "geojson", "csv", "gpkg", "kml", "lpf", "lptsv", "pmtiles"} {
+	for _, format := range formats.Exports() {
+		f, _ := formats.Get(format)
 		b.Run(format, func(b *testing.B) {
 			dir := b.TempDir()
 			runtime.GC()
@@ -128,10 +131,10 @@ func BenchmarkExport(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				var n int
 				var err error
-				if format == "gpkg" {
-					n, err = WriteGPKG(ctx, s, filepath.Join(dir, fmt.Sprintf("b%d.gpkg", i)), gazetteer.ExportOptions{})
+				if f.File {
+					n, err = f.WriteFile(ctx, s, filepath.Join(dir, fmt.Sprintf("b%d%s", i, f.Ext())), export.Options{})
 				} else {
-					n, err = Write(ctx, s, format, io.Discard, Options{})
+					n, err = f.Write(ctx, s, io.Discard, export.Options{})
 				}
 				if err != nil {
 					b.Fatal(err)
