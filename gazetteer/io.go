@@ -496,6 +496,38 @@ func marshalNoEscape(v any) ([]byte, error) {
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
+// CSVRow is a place's values in CSVHeader's order: lon and lat of its label
+// point and its geometry as WKT in crs (zero: WGS84), and the name of crs.
+// Lists (admin, heritage) are joined with "|".
+func CSVRow(p *Place, c geo.CRS) []string {
+	p, crs := inCRS(p, c), crsName(c)
+	var lon, lat, wk, method, acc string
+	if p.Label != nil {
+		lon = strconv.FormatFloat(p.Label.Lon(), 'f', -1, 64)
+		lat = strconv.FormatFloat(p.Label.Lat(), 'f', -1, 64)
+	}
+	if p.Geometry != nil {
+		wk = wkt.MarshalString(p.Geometry)
+	}
+	if p.Coord != nil {
+		method = p.Coord.Method
+		if p.Coord.AccuracyM > 0 {
+			acc = strconv.FormatFloat(p.Coord.AccuracyM, 'f', -1, 64)
+		}
+	}
+	var her []string
+	for _, h := range p.Heritage {
+		her = append(her, h.List)
+	}
+	gn := ""
+	if p.Links.GeoNames != 0 {
+		gn = strconv.FormatInt(p.Links.GeoNames, 10)
+	}
+	return []string{strconv.FormatInt(p.ID, 10), p.Name, p.Specific, p.Generic, p.Pinyin, p.Category.Class,
+		p.Category.Subclass, string(p.Status), p.Code, strings.Join(p.Admin, "|"), strings.Join(her, "|"), lon, lat, wk, crs,
+		method, acc, p.Links.OSM, gn, p.Links.Wikidata, p.License, p.Updated}
+}
+
 // WriteCSV streams the selected places as CSV with lon/lat of the label point
 // and the geometry as WKT (UTF-8, optional BOM for Excel). CSV is opened in
 // spreadsheets, so a cell that would start a formula is written with a
@@ -507,39 +539,13 @@ func (s *Store) WriteCSV(ctx context.Context, w io.Writer, o ExportOptions) (int
 	}
 	cw := csv.NewWriter(bw)
 	cw.Write(CSVHeader)
-	crs := crsName(o.CRS) // every row names its CRS (the crs column census imports read)
 	n := 0
 	err := s.Each(ctx, o.Filter, func(p *Place) error {
-		p = inCRS(p, o.CRS)
-		var lon, lat, wk, method, acc string
-		if p.Label != nil {
-			lon = strconv.FormatFloat(p.Label.Lon(), 'f', -1, 64)
-			lat = strconv.FormatFloat(p.Label.Lat(), 'f', -1, 64)
-		}
-		if p.Geometry != nil {
-			wk = wkt.MarshalString(p.Geometry)
-		}
-		if p.Coord != nil {
-			method = p.Coord.Method
-			if p.Coord.AccuracyM > 0 {
-				acc = strconv.FormatFloat(p.Coord.AccuracyM, 'f', -1, 64)
-			}
-		}
-		var her []string
-		for _, h := range p.Heritage {
-			her = append(her, h.List)
-		}
-		gn := ""
-		if p.Links.GeoNames != 0 {
-			gn = strconv.FormatInt(p.Links.GeoNames, 10)
-		}
 		n++
 		if o.Progress != nil {
 			o.Progress(n)
 		}
-		row := []string{strconv.FormatInt(p.ID, 10), p.Name, p.Specific, p.Generic, p.Pinyin, p.Category.Class,
-			p.Category.Subclass, string(p.Status), p.Code, strings.Join(p.Admin, "|"), strings.Join(her, "|"), lon, lat, wk, crs,
-			method, acc, p.Links.OSM, gn, p.Links.Wikidata, p.License, p.Updated}
+		row := CSVRow(p, o.CRS) // every row names its CRS (the crs column census imports read)
 		for i, c := range row {
 			row[i] = SpreadsheetCell(c)
 		}

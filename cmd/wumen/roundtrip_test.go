@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -119,6 +120,54 @@ func TestRoundTripEveryFormat(t *testing.T) {
 			t.Errorf("Shapefile:\n%s", info)
 		}
 	})
+}
+
+// TestRoundTripShapefilesThroughGDAL: the zipped Shapefiles rewritten by
+// ogr2ogr (as a GIS user re-saves a layer in QGIS: GDAL's own field widths,
+// headers and .prj, UTF-8 kept by -lco ENCODING=UTF-8), zipped again and
+// imported: every record as the shpzip export gave it.
+func TestRoundTripShapefilesThroughGDAL(t *testing.T) {
+	db := seeded(t)
+	dir := t.TempDir()
+	want := records(t, db)
+	out := filepath.Join(dir, "all.zip")
+	if code, _, errs := wumen(t, "export", "--db", db, "--format", "shpzip", "-o", out); code != 0 {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	again := filepath.Join(dir, "gdal")
+	gdaltest.Run(t, "ogr2ogr", "-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", again, "/vsizip/"+out)
+	zipped := filepath.Join(dir, "gdal.zip")
+	zipDir(t, again, zipped)
+	fresh := filepath.Join(dir, "gdal.db")
+	wumen(t, "init", "--empty", "--db", fresh)
+	if code, _, errs := wumen(t, "import", "--db", fresh, zipped); code != 0 {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	ft, _ := formats.Get("shpzip")
+	compareRecords(t, want, records(t, fresh), ft.Lost)
+}
+
+// zipDir zips the files of a folder.
+func zipDir(t *testing.T, dir, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := zw.Create("layers/" + e.Name())
+		w.Write(b)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
 }
 
 // compareRecords fails for every field that differs between want and got

@@ -81,6 +81,10 @@ func prjCRS(wkt string, declared geo.CRS) (geo.CRS, string, error) {
 	}
 	var crs geo.CRS
 	switch {
+	case strings.Contains(k, "gcj-02") || strings.Contains(k, "gcj02"):
+		crs = geo.GCJ02 // Wumen's own .prj of the offset (no EPSG code)
+	case strings.Contains(k, "bd-09") || strings.Contains(k, "bd09"):
+		crs = geo.BD09
 	case strings.Contains(k, "china_geodetic_coordinate_system_2000") || strings.Contains(k, "china geodetic coordinate system 2000") ||
 		strings.Contains(k, "cgcs2000") || strings.Contains(k, "china_2000"):
 		crs = geo.CGCS2000

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/census"
@@ -17,9 +18,7 @@ func init() {
 	register(Format{
 		Name: "csv", Title: "CSV table: Wumen's columns or a census table's, UTF-8 or GBK",
 		Exts: []string{".csv", ".txt", ".tsv"}, MediaType: "text/csv; charset=utf-8",
-		// CSV's columns (gazetteer.CSVHeader): one value a cell, no names or texts.
-		Lost: []string{"coord", "description", "events", "extra", "heritage", "history", "joined", "level", "links", "meaning", "names",
-			"rank", "relations", "sign", "sources"},
+		Lost: slices.Clone(lostInCSV),
 		write: func(ctx context.Context, s *gazetteer.Store, w io.Writer, o export.Options) (int, error) {
 			return s.WriteCSV(ctx, w, o.Export)
 		},
@@ -47,6 +46,11 @@ func init() {
 		open: openTable(closing(census.OpenShapefile)),
 	})
 }
+
+// lostInCSV is what CSV's columns (gazetteer.CSVHeader) cannot hold: one
+// value a cell, no names or texts.
+var lostInCSV = []string{"coord", "description", "events", "extra", "heritage", "history", "joined", "level", "links", "meaning", "names",
+	"rank", "relations", "sign", "sources"}
 
 // closing adapts a census opener whose table closes itself.
 func closing(open func(string, census.Options) (*census.Table, error)) func(string, census.Options) (*census.Table, func() error, error) {
