@@ -337,6 +337,21 @@ func ExampleStandard() {
 	// XUSHUGUAN DADAO
 }
 
+// Split a name into its 专名 and 通名 (GB/T 17693.1: the generic is
+// written apart), then romanize it; Toneless and Initials are what search
+// matches typed pinyin against.
+func ExampleSplit() {
+	for _, name := range []string{"山塘街", "浒墅关大道", "十全街", "甪直镇"} {
+		sp, gen := Split(name)
+		fmt.Println(name, sp, gen, Standard(sp, gen, false), Toneless(name), Initials(name))
+	}
+	// Output:
+	// 山塘街 山塘 街 Shāntáng Jiē shantangjie stj
+	// 浒墅关大道 浒墅关 大道 Xǔshùguān Dàdào xushuguandadao xsgdd
+	// 十全街 十全 街 Shíquán Jiē shiquanjie sqj
+	// 甪直镇 甪直 镇 Lùzhí Zhèn luzhizhen lzz
+}
+
 func BenchmarkSyllables(b *testing.B) {
 	data()
 	for b.Loop() {
