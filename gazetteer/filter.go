@@ -69,23 +69,35 @@ func ParseFilter(param func(name string) string) (Filter, error) {
 // form with heights, OGC API – Features 7.15.3, whose heights are ignored).
 func ParseBBox(v string) (orb.Bound, error) {
 	bad := invalid("bbox", "bbox must be minLon,minLat,maxLon,maxLat within -180..180, -90..90")
+	b, ok := BBoxCorners(v)
+	if !ok || b.Min[0] < -180 || b.Max[0] > 180 || b.Min[1] < -90 || b.Max[1] > 90 {
+		return orb.Bound{}, bad
+	}
+	return b, nil
+}
+
+// BBoxCorners reads the numbers of a bbox parameter as they are written,
+// in whatever CRS and axis order (OGC API – Features 7.15.3: four numbers,
+// or six with heights, which are dropped; lower corner first): false when
+// they are not numbers or the lower corner is above the upper.
+func BBoxCorners(v string) (orb.Bound, bool) {
 	parts := strings.Split(v, ",")
 	if len(parts) != 4 && len(parts) != 6 {
-		return orb.Bound{}, bad
+		return orb.Bound{}, false
 	}
 	n := make([]float64, len(parts))
 	for i, p := range parts {
 		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || x != x {
-			return orb.Bound{}, bad
+			return orb.Bound{}, false
 		}
 		n[i] = x
 	}
 	if len(n) == 6 {
 		n = []float64{n[0], n[1], n[3], n[4]}
 	}
-	if n[0] < -180 || n[2] > 180 || n[1] < -90 || n[3] > 90 || n[0] > n[2] || n[1] > n[3] {
-		return orb.Bound{}, bad
+	if n[0] > n[2] || n[1] > n[3] {
+		return orb.Bound{}, false
 	}
-	return orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, nil
+	return orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, true
 }

@@ -144,12 +144,16 @@ func (s *service) findCollection(ctx context.Context, id string) (*coll, error) 
 func (s *service) collectionJSON(base string, c *coll) map[string]any {
 	items := base + "/ogc/collections/" + c.ID + "/items"
 	m := map[string]any{
-		"id": c.ID, "title": c.Title, "description": c.Description, "itemType": "feature", "crs": []string{CRS84},
+		"id": c.ID, "title": c.Title, "description": c.Description, "itemType": "feature",
+		// OGC 18-058r1 §6.2: the CRSs items may be asked for, and the one
+		// they are stored in (/req/crs/fc-md-crs-list, fc-md-storageCrs).
+		"crs": crsURIs(), "storageCrs": CRS84,
 		"links": []Link{
 			{Href: base + "/ogc/collections/" + c.ID + "?f=json", Rel: "self", Type: TypeJSON, Title: "this collection"},
 			{Href: base + "/ogc/collections/" + c.ID + "?f=html", Rel: "alternate", Type: "text/html", Title: "this collection as HTML"},
 			{Href: items + "?f=json", Rel: "items", Type: TypeGeoJSON, Title: c.Title + " (GeoJSON)"},
 			{Href: items + "?f=html", Rel: "items", Type: "text/html", Title: c.Title + " (HTML)"},
+			{Href: base + "/ogc/collections/" + c.ID + "/queryables", Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: TypeSchema, Title: "the properties a filter or sortby may name"},
 			{Href: "https://opendatacommons.org/licenses/odbl/1-0/", Rel: "license", Type: "text/html", Title: "ODbL 1.0 (OpenStreetMap-derived records); CC BY 4.0 (GeoNames-derived)"},
 		},
 		"attribution": gazetteer.Attribution,

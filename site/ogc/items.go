@@ -13,17 +13,21 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"wumen/gazetteer"
+	"wumen/site/ogc/cql2"
 )
 
-// itemParams are the query parameters of /items (OGC 17-069r4 §7.15) plus
-// the property filters this service offers.
+// itemParams are the query parameters of /items: OGC 17-069r4 §7.15
+// (limit, bbox, datetime), Part 2 (crs, bbox-crs), Part 3 (filter,
+// filter-lang, filter-crs), sortby, and the property filters this service
+// offers.
 var itemParams = map[string]bool{"f": true, "limit": true, "offset": true, "bbox": true, "bbox-crs": true, "datetime": true,
+	"crs": true, "filter": true, "filter-lang": true, "filter-crs": true, "sortby": true,
 	"name": true, "category": true, "status": true, "admin": true}
 
 // query is a parsed items request.
 type query struct {
 	limit, offset int
-	bbox          *orb.Bound
+	bbox          *orb.Bound // in storage coordinates (CRS84)
 	timeFrom      int
 	timeTo        int
 	hasTime       bool
@@ -31,9 +35,12 @@ type query struct {
 	category      string
 	status        gazetteer.Status
 	admin         string
+	crs           crsInfo // of the response
+	cql           *cql2.Filter
+	sort          []sortKey
 }
 
-func parseQuery(q url.Values) (query, error) {
+func parseQuery(q url.Values, c *coll) (query, error) {
 	out := query{limit: DefaultLimit}
 	for k := range q {
 		if !itemParams[k] {
@@ -56,11 +63,16 @@ func parseQuery(q url.Values) (query, error) {
 		}
 		out.offset = n
 	}
-	if v := q.Get("bbox-crs"); v != "" && v != CRS84 {
-		return out, invalid("bbox-crs", "bbox-crs must be "+CRS84)
+	var err error
+	if out.crs, err = parseCRSParam("crs", q.Get("crs")); err != nil {
+		return out, err
+	}
+	bboxCRS, err := parseCRSParam("bbox-crs", q.Get("bbox-crs"))
+	if err != nil {
+		return out, err
 	}
 	if v := q.Get("bbox"); v != "" {
-		b, err := gazetteer.ParseBBox(v)
+		b, err := parseBBoxIn(v, bboxCRS)
 		if err != nil {
 			return out, err
 		}
@@ -72,6 +84,12 @@ func parseQuery(q url.Values) (query, error) {
 			return out, err
 		}
 		out.timeFrom, out.timeTo, out.hasTime = from, to, true
+	}
+	if out.cql, err = parseFilter(q, c); err != nil {
+		return out, err
+	}
+	if out.sort, err = parseSortBy(q.Get("sortby"), c); err != nil {
+		return out, err
 	}
 	out.name = strings.TrimSpace(q.Get("name"))
 	out.category = strings.TrimSpace(q.Get("category"))
@@ -88,6 +106,41 @@ func parseQuery(q url.Values) (query, error) {
 		return out, invalid("status", "status must be current, historical or cancelled")
 	}
 	return out, nil
+}
+
+// FilterLang is the one filter language served (OGC 19-079r2 §8.3).
+const FilterLang = "cql2-text"
+
+// parseFilter reads filter, filter-lang and filter-crs (OGC 19-079r2 §8):
+// a CQL2 text expression on the collection's queryables, its spatial
+// literals in filter-crs.
+func parseFilter(q url.Values, c *coll) (*cql2.Filter, error) {
+	if l := q.Get("filter-lang"); l != "" && l != FilterLang {
+		return nil, invalid("filter-lang", "filter-lang must be "+FilterLang+" (the text encoding of CQL2)")
+	}
+	fc, err := parseCRSParam("filter-crs", q.Get("filter-crs"))
+	if err != nil {
+		return nil, err
+	}
+	v := q.Get("filter")
+	if strings.TrimSpace(v) == "" {
+		if _, ok := q["filter"]; ok {
+			return nil, invalid("filter", "filter is empty; write a CQL2 condition such as category = '交通运输设施'")
+		}
+		return nil, nil
+	}
+	f, err := cql2.Parse(v, cql2.Options{
+		Queryable: func(name string) (cql2.Kind, bool) {
+			qu, ok := c.queryable(name)
+			return kindOf(qu.Type), ok
+		},
+		Point: fc.pointToStorage,
+		BBox:  fc.toStorage,
+	})
+	if err != nil {
+		return nil, invalid("filter", "filter: "+err.Error())
+	}
+	return f, nil
 }
 
 // parseDatetime reads an instant or an interval ("a/b", "../b", "a/..") of
@@ -227,7 +280,7 @@ func (q query) matchPlace(c *coll, p *gazetteer.Place) bool {
 	if q.hasTime && !gazetteer.InUse(p, q.timeFrom, q.timeTo) {
 		return false
 	}
-	return true
+	return q.cql == nil || q.cql.Match(placeRecord{p})
 }
 
 func (q query) filter(c *coll) gazetteer.Filter {
@@ -238,41 +291,74 @@ func (q query) filter(c *coll) gazetteer.Filter {
 	return f
 }
 
+// feature returns the place's feature, its geometry in the query's CRS.
+func (q query) feature(p *gazetteer.Place) Feature {
+	f := placeFeature(p)
+	if p.Geometry != nil && q.crs.URI != CRS84 {
+		f.Geometry = geojson.NewGeometry(q.crs.toCRS(p.Geometry))
+	}
+	return f
+}
+
+// scans reports whether the query has filters SQL does not apply.
+func (q query) scans(c *coll) bool {
+	return q.name != "" || q.hasTime || (c.Class != "" && q.category != "") || q.cql != nil || len(q.sort) > 0
+}
+
 // places returns one page of the collection's places and how many match.
 func (s *service) places(ctx context.Context, c *coll, q query) ([]Feature, int, error) {
 	f := q.filter(c)
 	out := []Feature{}
-	if q.name == "" && !q.hasTime && (c.Class == "" || q.category == "") {
+	if !q.scans(c) {
 		total, err := s.store.Count(ctx, f)
 		if err != nil {
 			return nil, 0, err
 		}
 		f.Limit, f.Offset = q.limit, q.offset
 		err = s.store.Each(ctx, f, func(p *gazetteer.Place) error {
-			out = append(out, placeFeature(p))
+			out = append(out, q.feature(p))
 			return nil
 		})
 		return out, total, err
 	}
-	// Filters on names and dates run here, streaming over the SQL selection.
+	// Filters on names, dates and CQL2 run here, streaming over the SQL
+	// selection; sortby needs the whole selection first.
 	total := 0
+	var sorted []placeRecord
 	err := s.store.Each(ctx, f, func(p *gazetteer.Place) error {
 		if !q.matchPlace(c, p) {
 			return nil
 		}
-		if total >= q.offset && len(out) < q.limit {
-			out = append(out, placeFeature(p))
+		if len(q.sort) > 0 {
+			sorted = append(sorted, placeRecord{p})
+		} else if total >= q.offset && len(out) < q.limit {
+			out = append(out, q.feature(p))
 		}
 		total++
 		return nil
 	})
-	return out, total, err
+	if err != nil || len(q.sort) == 0 {
+		return out, total, err
+	}
+	sortRecords(sorted, q.sort)
+	for _, r := range pageOf(sorted, q.offset, q.limit) {
+		out = append(out, q.feature(r.p))
+	}
+	return out, total, nil
 }
 
-func (s *service) walkFeature(ctx context.Context, w *gazetteer.Walk) (Feature, error) {
+// pageOf returns the limit items after offset.
+func pageOf[T any](all []T, offset, limit int) []T {
+	if offset >= len(all) {
+		return nil
+	}
+	return all[offset:min(len(all), offset+limit)]
+}
+
+func (s *service) walkFeature(ctx context.Context, w *gazetteer.Walk, c crsInfo) (Feature, orb.LineString, error) {
 	line, stops, err := s.store.Route(ctx, w)
 	if err != nil {
-		return Feature{}, err
+		return Feature{}, nil, err
 	}
 	pr := walkProps{Title: w.Title, TitleEn: w.TitleEn, Summary: w.Summary, StopIDs: []int64{}}
 	var names []string
@@ -283,9 +369,11 @@ func (s *service) walkFeature(ctx context.Context, w *gazetteer.Walk) (Feature, 
 	pr.Stops = strings.Join(names, " · ")
 	f := Feature{Type: "Feature", ID: w.ID, Properties: pr}
 	if len(line) >= 2 {
-		f.Geometry = geojson.NewGeometry(line)
+		f.Geometry = geojson.NewGeometry(c.toCRS(line))
+	} else {
+		line = nil
 	}
-	return f, nil
+	return f, line, nil
 }
 
 func (s *service) walks(ctx context.Context, q query) ([]Feature, int, error) {
@@ -293,25 +381,37 @@ func (s *service) walks(ctx context.Context, q query) ([]Feature, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	out := []Feature{}
-	total := 0
+	type walk struct {
+		walkRecord
+		f Feature
+	}
+	var all []walk
 	for i := range ws {
 		if q.name != "" && ws[i].Title != q.name && ws[i].TitleEn != q.name {
 			continue
 		}
-		f, err := s.walkFeature(ctx, &ws[i])
+		f, line, err := s.walkFeature(ctx, &ws[i], q.crs)
 		if err != nil {
 			return nil, 0, err
 		}
-		if q.bbox != nil && (f.Geometry == nil || !q.bbox.Intersects(f.Geometry.Geometry().Bound())) {
+		if q.bbox != nil && (line == nil || !q.bbox.Intersects(line.Bound())) {
 			continue
 		}
-		if total >= q.offset && len(out) < q.limit {
-			out = append(out, f)
+		r := walkRecord{&ws[i], nil}
+		if line != nil {
+			r.line = line
 		}
-		total++
+		if q.cql != nil && !q.cql.Match(r) {
+			continue
+		}
+		all = append(all, walk{r, f})
 	}
-	return out, total, nil
+	sortRecords(all, q.sort)
+	out := []Feature{}
+	for _, w := range pageOf(all, q.offset, q.limit) {
+		out = append(out, w.f)
+	}
+	return out, len(all), nil
 }
 
 func (s *service) items(w http.ResponseWriter, r *http.Request) {
@@ -320,12 +420,12 @@ func (s *service) items(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	q, err := parseQuery(r.URL.Query())
+	c, err := s.findCollection(r.Context(), r.PathValue("cid"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	c, err := s.findCollection(r.Context(), r.PathValue("cid"))
+	q, err := parseQuery(r.URL.Query(), c)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -370,6 +470,7 @@ func (s *service) items(w http.ResponseWriter, r *http.Request) {
 		links = append(links, page("prev", max(0, q.offset-q.limit)))
 	}
 	links = append(links, Link{Href: base + "/ogc/collections/" + c.ID + "?f=json", Rel: "collection", Type: TypeJSON, Title: c.Title})
+	setContentCRS(w, q.crs)
 	fc := FeatureCollection{Type: "FeatureCollection", Features: feats, Links: links, NumberMatched: total,
 		NumberReturned: len(feats), TimeStamp: time.Now().UTC().Format(time.RFC3339)}
 	s.respond(w, r, html, ctype, c.Title, fc)
@@ -388,11 +489,16 @@ func (s *service) item(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fid := r.PathValue("fid")
+	crs, err := itemCRS(r.URL.Query())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	var f Feature
 	if c.ID == Walks {
 		wk, err := s.store.Walk(ctx, fid)
 		if err == nil {
-			f, err = s.walkFeature(ctx, wk)
+			f, _, err = s.walkFeature(ctx, wk, crs)
 		}
 		if err != nil {
 			s.writeError(w, r, err)
@@ -412,8 +518,9 @@ func (s *service) item(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, err)
 			return
 		}
-		f = placeFeature(p)
+		f = query{crs: crs}.feature(p)
 	}
+	setContentCRS(w, crs)
 	base := s.base(r)
 	f.Links = append(selfLinks(base, "/ogc/collections/"+c.ID+"/items/"+url.PathEscape(fid), r.URL.Query(), html, TypeGeoJSON),
 		Link{Href: base + "/ogc/collections/" + c.ID + "?f=json", Rel: "collection", Type: TypeJSON, Title: c.Title})
@@ -422,6 +529,17 @@ func (s *service) item(w http.ResponseWriter, r *http.Request) {
 		title = pr.Name
 	}
 	s.respond(w, r, html, TypeGeoJSON, title, f)
+}
+
+// itemCRS reads the parameters of one feature (f and crs, OGC 18-058r1
+// §6.2.3).
+func itemCRS(q url.Values) (crsInfo, error) {
+	for k := range q {
+		if k != "f" && k != "crs" {
+			return crsInfo{}, invalid(k, "unknown query parameter "+k+" (a feature takes f and crs)")
+		}
+	}
+	return parseCRSParam("crs", q.Get("crs"))
 }
 
 // respond writes doc as JSON of type ctype, or as the HTML page.

@@ -2,7 +2,10 @@
 // Part 1: Core) under /ogc — landing page, conformance, an OpenAPI 3.0
 // definition, collections (all places, one per census 大类 present, and the
 // walks as lines), paged items with bbox, datetime and property filters,
-// single features, in GeoJSON and HTML — and the bulk export endpoint
+// single features, in GeoJSON and HTML; Part 2 (OGC 18-058r1, crs.go:
+// CRS84, EPSG:4326, EPSG:4490 and GCJ-02 by Wumen's URN) and Part 3
+// (OGC 19-079r2, queryables.go and the cql2 subpackage: queryables, CQL2
+// text filters, sortby) — and the bulk export endpoint
 // /api/v1/export, so GDAL's OAPIF driver, QGIS and plain HTTP clients can use
 // the data without an intermediary.
 //
@@ -28,6 +31,8 @@ const (
 	TypeJSON    = "application/json"
 	TypeOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
 	TypeHTML    = "text/html; charset=utf-8"
+	// TypeSchema is the type of the queryables (OGC 19-079r2 §6.2).
+	TypeSchema = "application/schema+json"
 )
 
 // Conformance lists the conformance classes of OGC 17-069r4 this service
@@ -37,9 +42,20 @@ var Conformance = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	// Part 2: Coordinate Reference Systems by Reference (OGC 18-058r1).
+	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+	// Part 3: Filtering (OGC 19-079r2) with CQL2 text (OGC 21-065r2).
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+	"http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
 }
 
-// CRS84 is the only CRS of Part 1 (§7.14.3): WGS84 lon/lat.
+// CRS84 is the default CRS of Part 1 (§7.14.3), WGS84 lon/lat, and the
+// storage CRS.
 const CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 // Item limits (default and maximum of the limit parameter).
@@ -78,6 +94,7 @@ func New(store *gazetteer.Store, opts Options) http.Handler {
 	s.mux.HandleFunc("GET /ogc/style.css", s.style)
 	s.mux.HandleFunc("GET /ogc/collections", s.collections)
 	s.mux.HandleFunc("GET /ogc/collections/{cid}", s.collection)
+	s.mux.HandleFunc("GET /ogc/collections/{cid}/queryables", s.queryables)
 	s.mux.HandleFunc("GET /ogc/collections/{cid}/items", s.items)
 	s.mux.HandleFunc("GET /ogc/collections/{cid}/items/{fid}", s.item)
 	s.mux.HandleFunc("GET /api/v1/export", s.export)
@@ -152,17 +169,17 @@ func invalid(field, msg string) error {
 	return &gazetteer.Error{Code: gazetteer.EInvalid, Where: field, Message: msg}
 }
 
-// writeError writes {"error":{"code","message"}} with the status of the
-// error's code; internal details go to the log only.
+// writeError writes {"error":{"code","message","field"}} with the status
+// of the error's code, field naming the parameter of a bad request (OGC
+// 17-069r4 §7.5.1: 400 for an invalid parameter); internal details go to
+// the log only.
 func (s *service) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := gazetteer.ErrorCode(err)
-	if code == gazetteer.EInternal {
-		if errors.Is(r.Context().Err(), err) {
-			return
-		}
+	if gazetteer.ErrorCode(err) == gazetteer.EInternal && errors.Is(r.Context().Err(), err) {
+		return
+	}
+	if jsonapi.Error(w, err) {
 		s.opts.Logf("ogc: %s %s: %v", r.Method, r.URL.Path, err)
 	}
-	jsonapi.Write(w, jsonapi.Status(code), TypeJSON, jsonapi.Body(code, gazetteer.ErrorMessage(err)))
 }
 
 func writeJSON(w http.ResponseWriter, status int, ctype string, v any) {

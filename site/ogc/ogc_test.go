@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -75,6 +76,15 @@ func TestGDALReadsService(t *testing.T) {
 	all := gdal(t, "ogr2ogr", "-f", "GeoJSON", "-oo", "PAGE_SIZE=3", "/vsistdout/", src, "places")
 	if n := strings.Count(all, `"type": "Feature"`); n != 8 {
 		t.Errorf("GDAL paged through %d features, want 8", n)
+	}
+	// A CQL2 filter (Part 3) in the collection URL: GDAL 3.6 sends no
+	// filter of its own (it evaluates -where itself and has no CRS option,
+	// both added in later versions) but passes the URL's parameters on to
+	// every page it asks for.
+	cql := url.Values{"filter": {"category = '纪念地旅游景点' AND admin = '320508'"}}
+	filtered := gdal(t, "ogr2ogr", "-f", "GeoJSON", "-oo", "PAGE_SIZE=1", "/vsistdout/", src+"/collections/places?"+cql.Encode())
+	if n := strings.Count(filtered, `"type": "Feature"`); n != 2 || !strings.Contains(filtered, "北寺塔") || !strings.Contains(filtered, "拙政园") {
+		t.Errorf("GDAL with a CQL2 filter read %d features:\n%s", n, filtered)
 	}
 	walks := gdal(t, "ogr2ogr", "-f", "GeoJSON", "/vsistdout/", src, "walks")
 	if !strings.Contains(walks, "LineString") || !strings.Contains(walks, "七里山塘到北寺塔") {

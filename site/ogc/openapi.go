@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"wumen/gazetteer/formats"
+	"wumen/geo"
 )
 
 // openAPIDoc is the OpenAPI 3.0 definition of the service (OGC 17-069r4
@@ -22,6 +23,13 @@ func openAPIDoc(base string) map[string]any {
 	offset := param("offset", "query", "items to skip", map[string]any{"type": "integer", "minimum": 0, "default": 0}, false)
 	bbox := param("bbox", "query", "minLon,minLat,maxLon,maxLat (CRS84)", map[string]any{"type": "array", "minItems": 4, "maxItems": 6, "items": map[string]any{"type": "number"}}, false)
 	bbox["style"], bbox["explode"] = "form", false
+	crsEnum := map[string]any{"type": "string", "format": "uri", "enum": crsURIs(), "default": CRS84}
+	crs := param("crs", "query", "CRS of the response's coordinates (OGC 18-058r1); EPSG:4326 and EPSG:4490 are latitude first, CRS84 and GCJ-02 ("+geo.GCJ02URI+") longitude first", crsEnum, false)
+	bboxCRS := param("bbox-crs", "query", "CRS of bbox, in its axis order", crsEnum, false)
+	filterCRS := param("filter-crs", "query", "CRS of the filter's POINT and BBOX literals", crsEnum, false)
+	filter := param("filter", "query", "CQL2 text (OGC 21-065r2) on the collection's queryables: =, <>, <, >, <=, >=, LIKE, IN, BETWEEN, IS NULL, AND, OR, NOT, S_INTERSECTS(geometry, BBOX(…) or POINT(…)); e.g. category = '交通运输设施' AND admin = '320508'", str, false)
+	filterLang := param("filter-lang", "query", "filter language", map[string]any{"type": "string", "enum": []string{FilterLang}, "default": FilterLang}, false)
+	sortby := param("sortby", "query", "comma-separated queryables to sort by, - before one for descending (e.g. -rank,name)", str, false)
 	dt := param("datetime", "query", "instant or interval (a/b, ../b, a/..): places with a name in use then (approximate dates and dynasties such as 明 accepted)", str, false)
 	props := []any{
 		param("name", "query", "a name of the place (any kind) or its pinyin", str, false),
@@ -44,7 +52,7 @@ func openAPIDoc(base string) map[string]any {
 		}
 		return map[string]any{"get": op}
 	}
-	itemsParams := append([]any{cid, f, limit, offset, bbox, dt}, props...)
+	itemsParams := append([]any{cid, f, limit, offset, bbox, bboxCRS, dt, crs, filter, filterLang, filterCRS, sortby}, props...)
 	exportParams := []any{
 		param("format", "query", "export format", map[string]any{"type": "string", "enum": formats.Exports()}, true),
 		param("crs", "query", "output CRS", map[string]any{"type": "string", "enum": []string{"wgs84", "cgcs2000", "gcj02", "bd09"}}, false),
@@ -67,7 +75,8 @@ func openAPIDoc(base string) map[string]any {
 			"/ogc/collections":                      get("getCollections", "feature collections", []any{f}, ok("collections", TypeJSON, "text/html")),
 			"/ogc/collections/{collectionId}":       get("describeCollection", "one collection", []any{cid, f}, ok("collection", TypeJSON, "text/html")),
 			"/ogc/collections/{collectionId}/items": get("getFeatures", "features of a collection", itemsParams, ok("features", TypeGeoJSON, "text/html")),
-			"/ogc/collections/{collectionId}/items/{featureId}": get("getFeature", "one feature", []any{cid, fid, f}, ok("feature", TypeGeoJSON, "text/html")),
+			"/ogc/collections/{collectionId}/items/{featureId}": get("getFeature", "one feature", []any{cid, fid, f, crs}, ok("feature", TypeGeoJSON, "text/html")),
+			"/ogc/collections/{collectionId}/queryables":        get("getQueryables", "the properties a filter or sortby may name (JSON Schema)", []any{cid, f}, ok("queryables", TypeSchema, "text/html")),
 			"/api/v1/export": get("export", "bulk export with filters", exportParams, ok("export file", exportMediaTypes()...)),
 		},
 	}
