@@ -44,7 +44,8 @@ func splitAliases(s string) []string {
 	return regexp.MustCompile(`[|、;；]`).Split(s, -1)
 }
 
-// heldGeoNames reads the GeoNames points (testdata/held, CC BY 4.0).
+// heldGeoNames reads the GeoNames points (testdata/held, CC BY 4.0), with
+// their Chinese names.
 func heldGeoNames(t *testing.T) map[int64]heldPoint {
 	b, err := os.ReadFile("testdata/held/suzhou_geonames_cities500.geojson")
 	if err != nil {
@@ -56,7 +57,8 @@ func heldGeoNames(t *testing.T) map[int64]heldPoint {
 				Coordinates [2]float64 `json:"coordinates"`
 			} `json:"geometry"`
 			Properties struct {
-				ID int64 `json:"geonameid"`
+				ID      int64  `json:"geonameid"`
+				NamesZH string `json:"names_zh"`
 			} `json:"properties"`
 		} `json:"features"`
 	}
@@ -65,7 +67,7 @@ func heldGeoNames(t *testing.T) map[int64]heldPoint {
 	}
 	out := map[int64]heldPoint{}
 	for _, f := range fc.Features {
-		out[f.Properties.ID] = heldPoint{lon: f.Geometry.Coordinates[0], lat: f.Geometry.Coordinates[1]}
+		out[f.Properties.ID] = heldPoint{f.Geometry.Coordinates[0], f.Geometry.Coordinates[1], splitAliases(f.Properties.NamesZH)}
 	}
 	return out
 }

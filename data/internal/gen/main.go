@@ -113,6 +113,7 @@ type generator struct {
 	geoByNBS map[string]geoFeature
 	adminID  map[string]int64 // NBS code -> id
 	cats     map[string]map[string]bool
+	evidence map[int64]evidenceRow // src/evidence.tsv, by place id; estimate removes the rows it used
 }
 
 func run(shared, dir string) error {
@@ -131,6 +132,9 @@ func run(shared, dir string) error {
 	if err != nil {
 		return err
 	}
+	if g.evidence, err = loadEvidence(filepath.Join(dir, "src", "evidence.tsv")); err != nil {
+		return err
+	}
 	heritage, err := g.buildCurated(filepath.Join(dir, "src", "heritage.tsv"), 1, 999)
 	if err != nil {
 		return err
@@ -138,6 +142,9 @@ func run(shared, dir string) error {
 	culture, err := g.buildCurated(filepath.Join(dir, "src", "culture.tsv"), 1000, 99999)
 	if err != nil {
 		return err
+	}
+	for id, ev := range g.evidence {
+		return fmt.Errorf("evidence.tsv: %d %s is not an estimated place", id, ev.name)
 	}
 	polys, lines, err := applyShapes(filepath.Join(dir, "src", "geography.tsv"), filepath.Join(shared, "geography"), heritage, culture)
 	if err != nil {
@@ -743,25 +750,11 @@ func (g *generator) curated(r map[string]string) (gazetteer.Place, error) {
 			p.Names = append(p.Names, gazetteer.Name{Text: gf.Name, Script: gazetteer.ScriptLatin, Kind: gazetteer.KindAlias, Citation: geoCite})
 		}
 	case r["estimate"] != "":
-		// estimate = "way/123:500" — the point of that OSM object, with the
-		// stated accuracy in metres.
-		ref, accs, _ := strings.Cut(r["estimate"], ":")
-		o, ok := g.osm[ref]
-		if !ok {
-			return p, fmt.Errorf("%s: estimate from unknown OSM id %s", p.Name, ref)
+		// estimate = "way/123:500": the point of that OSM object, and how
+		// far the place reaches from it (estimate.go computes the accuracy).
+		if err := g.estimate(&p, r["estimate"], r["coord_note"]); err != nil {
+			return p, err
 		}
-		acc, err := strconv.ParseFloat(accs, 64)
-		if err != nil || acc < 300 {
-			return p, fmt.Errorf("%s: estimate accuracy %q must be a number ≥ 300", p.Name, accs)
-		}
-		p.Geometry = orb.Point{o.Lon, o.Lat}
-		note := fmt.Sprintf("estimated from OSM %s (%s)", o.ID, o.Name)
-		if r["coord_note"] != "" {
-			note += "; " + r["coord_note"]
-		}
-		p.Coord = &gazetteer.Coord{Method: "estimated", AccuracyM: acc, Source: "osm", Note: note}
-		p.License = "ODbL-1.0"
-		addSource(&p, "osm")
 	}
 	if acc := r["accuracy_m"]; acc != "" && p.Coord != nil && p.Coord.Method != "estimated" {
 		v, err := strconv.ParseFloat(acc, 64)
