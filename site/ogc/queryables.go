@@ -263,24 +263,42 @@ func parseSortBy(v string, c *coll) ([]sortKey, error) {
 
 // sortRecords orders records by the keys, stably (ties keep id order); a
 // record without a value sorts after those with one, either direction.
+// Each record's sort values are read once.
 func sortRecords[R cql2.Record](rs []R, keys []sortKey) {
-	sort.SliceStable(rs, func(i, j int) bool {
-		for _, k := range keys {
-			a, b := rs[i].Values(k.name), rs[j].Values(k.name)
+	if len(keys) == 0 {
+		return
+	}
+	type row struct {
+		r    R
+		vals []any // the first value of each key; nil for none
+	}
+	rows := make([]row, len(rs))
+	for i, r := range rs {
+		rows[i] = row{r, make([]any, len(keys))}
+		for j, k := range keys {
+			if v := r.Values(k.name); len(v) > 0 {
+				rows[i].vals[j] = v[0]
+			}
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		for n, k := range keys {
+			a, b := rows[i].vals[n], rows[j].vals[n]
 			switch {
-			case len(a) == 0 && len(b) == 0:
+			case a == nil && b == nil:
 				continue
-			case len(a) == 0:
+			case a == nil:
 				return false
-			case len(b) == 0:
+			case b == nil:
 				return true
 			}
-			c := cql2.Compare(a[0], b[0])
-			if c == 0 {
-				continue
+			if c := cql2.Compare(a, b); c != 0 {
+				return (c < 0) != k.desc
 			}
-			return (c < 0) != k.desc
 		}
 		return false
 	})
+	for i := range rows {
+		rs[i] = rows[i].r
+	}
 }
