@@ -11,6 +11,7 @@ import (
 
 	"wumen/data"
 	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
 	"wumen/geo"
 )
 
@@ -20,7 +21,7 @@ var testBoundarySource = gazetteer.Source{ID: "test-boundary", Title: "测试用
 // seededCopy returns a store of its own seeded with the shipped dataset.
 func seededCopy(t *testing.T) *gazetteer.Store {
 	t.Helper()
-	s, err := gazetteer.Open(filepath.Join(t.TempDir(), "w.db"))
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "w.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func (s *Store) ApplyEventWith(ctx context.Context, id int64, e Event, c Change,
 		p.Status = StatusCancelled
 	}
 	p.Events = append(p.Events, e)
-	opt.ifUpdated = p.Updated
+	opt.IfUpdated = p.Updated
 	if _, err := s.PutAll(ctx, []Input{{Place: p}}, c, opt); err != nil {
 		return nil, err
 	}

@@ -36,15 +36,29 @@ func (s *Store) Import(ctx context.Context, recs Records, c Change, opt PutOptio
 	if c.Actor == "" {
 		return nil, Errorf(EInvalid, "a write needs an actor (who)")
 	}
-	w, tx, done, err := s.begin(ctx, c, opt)
+	var bad []string
+	nbad := 0
+	rep, err := s.write(ctx, c, opt, func(w *writer) error {
+		var n int
+		var err error
+		bad, nbad, n, err = s.feed(ctx, recs, w, opt.SkipInvalid)
+		if err == nil && nbad > 0 && !opt.SkipInvalid {
+			err = invalidRecords(bad, nbad, n)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer done()
-	var bad []string
-	nbad, n := 0, 0
-	// Reading, deriving and validating run beside the writer, a batch at a
-	// time: on two cores the import's CPU work and SQLite's overlap.
+	rep.Skipped, rep.SkippedCount = bad, nbad
+	return rep, nil
+}
+
+// feed reads, derives and validates the records beside the writer, a batch
+// at a time (on two cores the import's CPU work and the backend's overlap),
+// and hands the good ones to w. It returns the bad records (the first
+// hundred), how many there were and how many records were read.
+func (s *Store) feed(ctx context.Context, recs Records, w *writer, skipInvalid bool) (bad []string, nbad, n int, err error) {
 	stop := make(chan struct{})
 	results := checked(recs, s.cats, stop)
 	defer func() {
@@ -54,36 +68,28 @@ func (s *Store) Import(ctx context.Context, recs Records, c Change, opt PutOptio
 	}()
 	for items := range results {
 		if cerr := ctx.Err(); cerr != nil {
-			return nil, interrupted(cerr) // SIGTERM: the transaction rolls back
+			return nil, 0, 0, interrupted(cerr) // SIGTERM: the transaction rolls back
 		}
 		for _, it := range items {
 			n++
 			if it.err != nil {
 				if ErrorCode(it.err) != EInvalid {
-					return nil, it.err
+					return nil, 0, 0, it.err
 				}
 				if nbad++; len(bad) < maxListed {
 					bad = append(bad, ErrorMessage(it.err))
 				}
 				continue
 			}
-			if nbad > 0 && !opt.SkipInvalid {
+			if nbad > 0 && !skipInvalid {
 				continue // nothing will be written: read on only to report
 			}
 			if err := w.add(it.in); err != nil {
-				return nil, err
+				return nil, 0, 0, err
 			}
 		}
 	}
-	if nbad > 0 && !opt.SkipInvalid {
-		return nil, invalidRecords(bad, nbad, n)
-	}
-	rep, err := w.commit(tx)
-	if err != nil {
-		return nil, err
-	}
-	rep.Skipped, rep.SkippedCount = bad, nbad
-	return rep, nil
+	return bad, nbad, n, nil
 }
 
 // checkedRecord is a record derived and validated, or its error.

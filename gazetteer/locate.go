@@ -6,7 +6,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -129,7 +128,6 @@ type PlaceLocator struct {
 
 	s     *Store
 	cache *geomCache
-	stmts sync.Map // SQL text → *sql.Stmt
 }
 
 func newPlaceLocator(s *Store) *PlaceLocator {
@@ -325,7 +323,7 @@ func (l *PlaceLocator) estimate(ctx context.Context, ev []*Nearby) (Location, er
 // first, dropping duplicates and codes the store does not hold.
 func (l *PlaceLocator) refs(ctx context.Context, codes []string) ([]AdminRef, error) {
 	seen := map[string]bool{}
-	var uniq []any
+	var uniq []string
 	for _, c := range codes {
 		if c != "" && !seen[c] {
 			seen[c] = true
@@ -335,25 +333,19 @@ func (l *PlaceLocator) refs(ctx context.Context, codes []string) ([]AdminRef, er
 	if len(uniq) == 0 {
 		return nil, nil
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?,", len(uniq)), ",")
-	rows, err := l.queryPrepared(ctx, `SELECT id, code, name, level FROM places WHERE code IN (`+ph+`) AND code <> '' AND status='current' ORDER BY length(code), id`, uniq...)
+	units, err := l.s.b.Units(ctx, uniq)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []AdminRef
 	got := map[string]bool{}
-	for rows.Next() {
-		var a AdminRef
-		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &a.Level); err != nil {
-			return nil, err
-		}
+	for _, a := range units {
 		if !got[a.Code] {
 			got[a.Code] = true
 			out = append(out, a)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // km writes a distance for a note: "350 m", "1.2 km".

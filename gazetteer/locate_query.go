@@ -2,10 +2,8 @@ package gazetteer
 
 import (
 	"context"
-	"database/sql"
 	"math"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -14,10 +12,6 @@ import (
 
 // classWater is the census 大类 of rivers, lakes and canals (陆地水系).
 const classWater = "陆地水系"
-
-// pointBoxDeg: the R*Tree stores 32-bit floats rounded outwards, so a point's
-// box is a few microdegrees wide; anything narrower than this is a point.
-const pointBoxDeg = 3e-5
 
 // Nearby is a place found around a point: what a reverse answer shows of it,
 // and its distance in metres (0 for a polygon that contains the point).
@@ -132,101 +126,50 @@ func (l *PlaceLocator) within(ctx context.Context, pt orb.Point, m float64, poin
 	return near, nil
 }
 
-const spatialSelect = `SELECT p.id, p.name, p.class, p.subclass, p.code, p.level, p.lon, p.lat, p.updated,
-	r.max_lon-r.min_lon < ? AND r.max_lat-r.min_lat < ?,
-	coalesce((SELECT group_concat(a.code, ',') FROM place_admin a WHERE a.place_id=p.id), '')
-	FROM places_rtree r JOIN places p ON p.id=r.id
-	WHERE r.max_lon>=? AND r.min_lon<=? AND r.max_lat>=? AND r.min_lat<=? AND p.status='current'`
-
-// query runs the R*Tree prefilter over box and computes each candidate's
-// distance to pt (exact, from the decoded geometry for lines and polygons).
-// areasOnly skips point places, pointsOnly keeps only them.
+// query asks the backend for the current places whose bounding box meets
+// box and computes each candidate's distance to pt (exact, from the decoded
+// geometry for lines and polygons). areasOnly skips point places,
+// pointsOnly keeps only them.
 func (l *PlaceLocator) query(ctx context.Context, pt orb.Point, box orb.Bound, pointsOnly, areasOnly bool) ([]*found, error) {
-	q := spatialSelect
+	shape := AnyShape
 	switch {
 	case pointsOnly:
-		q += ` AND r.max_lon-r.min_lon < ? AND r.max_lat-r.min_lat < ?`
+		shape = PointsOnly
 	case areasOnly:
-		q += ` AND (r.max_lon-r.min_lon >= ? OR r.max_lat-r.min_lat >= ?)`
+		shape = AreasOnly
 	}
-	args := []any{pointBoxDeg, pointBoxDeg, box.Min[0], box.Max[0], box.Min[1], box.Max[1]}
-	if pointsOnly || areasOnly {
-		args = append(args, pointBoxDeg, pointBoxDeg)
-	}
-	rows, err := l.queryPrepared(ctx, q, args...)
+	hits, err := l.s.b.Within(ctx, box, shape)
 	if err != nil {
 		return nil, err
 	}
-	type row struct {
-		f       *found
-		updated string
-		point   bool
-	}
-	var rs []row
-	for rows.Next() {
-		var f found
-		var lon, lat sql.NullFloat64
-		var r row
-		var admin string
-		if err := rows.Scan(&f.ID, &f.Name, &f.Class, &f.Subclass, &f.Code, &f.Level, &lon, &lat, &r.updated, &r.point, &admin); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		f.Label = orb.Point{lon.Float64, lat.Float64}
-		if admin != "" {
-			f.Admin = strings.Split(admin, ",")
-			sort.SliceStable(f.Admin, func(i, j int) bool { return len(f.Admin[i]) < len(f.Admin[j]) })
-		}
-		r.f = &f
-		rs = append(rs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]*found, 0, len(rs))
-	for _, r := range rs {
-		if r.point {
-			r.f.DistanceM = distanceTo(pt, r.f.Label)
-			out = append(out, r.f)
+	out := make([]*found, 0, len(hits))
+	for i := range hits {
+		h := &hits[i]
+		f := &found{Nearby: h.Nearby}
+		if h.Point {
+			f.DistanceM = distanceTo(pt, f.Label)
+			out = append(out, f)
 			continue
 		}
-		g, err := l.cache.get(ctx, l.s, r.f.ID, r.updated)
+		g, err := l.cache.get(ctx, l.s, f.ID, h.Updated)
 		if err != nil {
 			return nil, err
 		}
 		if g == nil {
 			continue
 		}
-		r.f.contains = containsPoint(g, pt)
-		if areasOnly && !r.f.contains {
+		f.contains = containsPoint(g, pt)
+		if areasOnly && !f.contains {
 			continue
 		}
-		if r.f.contains {
-			r.f.DistanceM = 0
+		if f.contains {
+			f.DistanceM = 0
 		} else {
-			r.f.DistanceM = distanceTo(pt, g)
+			f.DistanceM = distanceTo(pt, g)
 		}
-		out = append(out, r.f)
+		out = append(out, f)
 	}
 	return out, nil
-}
-
-// queryPrepared runs q as a statement prepared once per locator: parsing
-// the SQL again on every lookup was a third of its cost.
-func (l *PlaceLocator) queryPrepared(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	st, ok := l.stmts.Load(q)
-	if !ok {
-		prep, err := l.s.db.PrepareContext(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		var loaded bool
-		if st, loaded = l.stmts.LoadOrStore(q, prep); loaded {
-			prep.Close()
-		}
-	}
-	return st.(*sql.Stmt).QueryContext(ctx, args...)
 }
 
 // containsPoint is the exact point-in-polygon test (holes excluded).

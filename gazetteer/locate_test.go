@@ -13,6 +13,7 @@ import (
 
 	"wumen/data"
 	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
 )
 
 // shippedDir holds the shared seeded store; TestMain removes it.
@@ -51,7 +52,7 @@ func shipped(t testing.TB) *gazetteer.Store {
 			shippedErr = err
 			return
 		}
-		s, err := gazetteer.Open(filepath.Join(dir, "shipped.db"))
+		s, err := sqlite.Open(filepath.Join(dir, "shipped.db"))
 		if err != nil {
 			shippedErr = err
 			return

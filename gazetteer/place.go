@@ -1,6 +1,7 @@
 // Package gazetteer is the domain of Wumen: places (地名), their names, lifecycle
-// events and revisions, and the SQLite store that holds them as the single
-// source of truth.
+// events and revisions, and the Store that holds them as the single source of
+// truth. Store keeps its records in a Backend (backend.go); the embedded one
+// is gazetteer/sqlite, and this package holds no SQL.
 //
 // The record shape follows the form of the 2nd national place-name census
 // (第二次全国地名普查登记表): 标准名称 split into 专名 (Specific) and 通名

@@ -2,7 +2,6 @@ package gazetteer
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"strconv"
@@ -214,48 +213,22 @@ type AwaitingFilter struct {
 // first, and how many there are.
 func (s *Store) AwaitingPosition(ctx context.Context, f AwaitingFilter) ([]Awaiting, int, error) {
 	s.FlushViews(ctx)
-	where := `p.has_geom = 0`
-	var args []any
-	if f.Admin != "" {
-		where += ` AND EXISTS (SELECT 1 FROM place_admin a WHERE a.place_id = p.id AND a.code = ?)`
-		args = append(args, f.Admin)
-	}
-	if f.Category != "" {
-		where += ` AND (p.class = ? OR p.subclass = ?)`
-		args = append(args, f.Category, f.Category)
-	}
-	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM places p WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT p.id, coalesce(v.n, 0) FROM places p LEFT JOIN place_views v ON v.place_id = p.id
-		WHERE `+where+` ORDER BY coalesce(v.n, 0) DESC, p.id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	found, total, err := s.b.Unpositioned(ctx, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	type idViews struct{ id, n int64 }
-	var ids []idViews
-	for rows.Next() {
-		var x idViews
-		if err := rows.Scan(&x.id, &x.n); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		ids = append(ids, x)
-	}
-	rows.Close()
 	var out []Awaiting
-	for _, x := range ids {
-		p, err := s.Get(ctx, x.id)
+	for _, x := range found {
+		p, err := s.Get(ctx, x.ID)
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, Awaiting{ID: p.ID, Name: p.Name, Category: p.Category, Admin: p.Admin, Views: x.n})
+		out = append(out, Awaiting{ID: p.ID, Name: p.Name, Category: p.Category, Admin: p.Admin, Views: x.Views})
 	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // viewFlushEvery and viewFlushAt say when counted page views are written:
@@ -291,9 +264,9 @@ func (s *Store) Viewed(id int64) {
 	}
 }
 
-// FlushViews adds the counted page views to the store, on the connection
-// Version polls on so that counting views does not count as a change of
-// the gazetteer (pages and answers stay cached).
+// FlushViews adds the counted page views to the store (Backend.AddViews:
+// bookkeeping that no page shows, so it leaves the store's Version and the
+// caches it keeps valid).
 func (s *Store) FlushViews(ctx context.Context) error {
 	v := &s.views
 	v.mu.Lock()
@@ -303,22 +276,5 @@ func (s *Store) FlushViews(ctx context.Context) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	return s.onVersionConn(func(c *sql.Conn) error {
-		tx, err := c.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback()
-		st, err := tx.PrepareContext(ctx, `INSERT INTO place_views(place_id, n) VALUES (?, ?) ON CONFLICT(place_id) DO UPDATE SET n = n + excluded.n`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for id, n := range batch {
-			if _, err := st.ExecContext(ctx, id, n); err != nil {
-				return err
-			}
-		}
-		return tx.Commit()
-	})
+	return s.b.AddViews(ctx, batch)
 }

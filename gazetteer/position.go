@@ -3,7 +3,6 @@ package gazetteer
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"strconv"
 )
@@ -22,49 +21,26 @@ type Position struct {
 	Checksum string `json:"checksum"`
 }
 
-// ID returns the store's identity (meta store_id, made by migration 0002).
+// RevisionChecksum is the checksum a Position carries of the revision it
+// was taken at: of the revision's number, place, time, actor and record, so
+// that another revision under the same number never passes for it.
+func RevisionChecksum(id, placeID int64, at, actor, after string) string {
+	h := sha256.New()
+	for _, f := range []string{strconv.FormatInt(id, 10), strconv.FormatInt(placeID, 10), at, actor, after} {
+		h.Write([]byte(f))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// ID returns the store's identity (meta store_id, made when it was created).
 func (s *Store) ID(ctx context.Context) (string, error) {
 	return s.Meta(ctx, "store_id")
 }
 
 // Head returns the position of the newest revision.
 func (s *Store) Head(ctx context.Context) (Position, error) {
-	return s.positionAt(ctx, -1)
-}
-
-// positionAt returns the position of revision rev (the newest when rev < 0;
-// revision 0, the empty history, has no checksum). A revision that does not
-// exist gives a position with an empty Store.
-func (s *Store) positionAt(ctx context.Context, rev int64) (Position, error) {
-	var id string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='store_id'`).Scan(&id)
-	if err != nil {
-		return Position{}, err
-	}
-	var row *sql.Row
-	if rev < 0 {
-		row = s.db.QueryRowContext(ctx, `SELECT id, place_id, at, actor, after FROM revisions ORDER BY id DESC LIMIT 1`)
-	} else {
-		row = s.db.QueryRowContext(ctx, `SELECT id, place_id, at, actor, after FROM revisions WHERE id=?`, rev)
-	}
-	var r struct {
-		id, place        int64
-		at, actor, after string
-	}
-	switch err := row.Scan(&r.id, &r.place, &r.at, &r.actor, &r.after); {
-	case err == sql.ErrNoRows && rev <= 0:
-		return Position{Store: id}, nil
-	case err == sql.ErrNoRows:
-		return Position{}, nil
-	case err != nil:
-		return Position{}, err
-	}
-	h := sha256.New()
-	for _, f := range []string{strconv.FormatInt(r.id, 10), strconv.FormatInt(r.place, 10), r.at, r.actor, r.after} {
-		h.Write([]byte(f))
-		h.Write([]byte{0})
-	}
-	return Position{Store: id, Revision: r.id, Checksum: hex.EncodeToString(h.Sum(nil)[:16])}, nil
+	return s.b.Head(ctx)
 }
 
 // Contains reports whether p is a position of this store's history: the same
@@ -73,7 +49,7 @@ func (s *Store) Contains(ctx context.Context, p Position) (bool, error) {
 	if p.Store == "" {
 		return false, nil
 	}
-	at, err := s.positionAt(ctx, p.Revision)
+	at, err := s.b.At(ctx, p.Revision)
 	if err != nil {
 		return false, err
 	}
@@ -100,17 +76,9 @@ func (s *Store) ChangesSince(ctx context.Context, p Position) (ids []int64, to P
 	if head.Revision == p.Revision {
 		return nil, p, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT place_id FROM revisions WHERE id > ? AND id <= ? ORDER BY place_id`, p.Revision, head.Revision)
+	ids, err = s.b.Changed(ctx, p.Revision, head.Revision)
 	if err != nil {
 		return nil, p, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, p, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, head, rows.Err()
+	return ids, head, nil
 }

@@ -60,22 +60,7 @@ func (s *Store) Seed(ctx context.Context, fsys fs.FS, progress func(done int)) (
 // AdminNames maps statistical codes to the names of administrative units, for
 // labels and breadcrumbs (市 › 区 › 街道/镇 › 村/社区).
 func (s *Store) AdminNames(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT code, name FROM places WHERE code <> '' ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var c, n string
-		if err := rows.Scan(&c, &n); err != nil {
-			return nil, err
-		}
-		if _, ok := out[c]; !ok {
-			out[c] = n
-		}
-	}
-	return out, rows.Err()
+	return s.b.AdminNames(ctx)
 }
 
 // Label joins a place's name with the names of its administrative parents,

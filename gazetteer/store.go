@@ -2,83 +2,49 @@ package gazetteer
 
 import (
 	"context"
-	"database/sql"
-	"embed"
 	"encoding/json"
 	"fmt"
-	"io/fs"
-	"net/url"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 )
 
-//go:embed migrations/*.sql
-var migrations embed.FS
-
-// Store is the SQLite gazetteer: the only thing Wumen writes. Everything else
-// (the search index, static pages, tiles) is derived from it.
+// Store is the gazetteer: the only thing Wumen writes. Everything else (the
+// search index, static pages, tiles) is derived from it. It holds the domain
+// rules and keeps what it is given in a Backend (gazetteer/sqlite by
+// default); New wraps one.
 type Store struct {
-	db   *sql.DB
-	path string
+	b Backend
 
-	// mu serialises writers inside the process; SQLite's busy timeout covers
-	// other processes.
-	mu       sync.Mutex
+	mu       sync.Mutex // guards watchers
 	watchers []func(*Place)
-	auditLog atomic.Pointer[auditWriter]
 	cats     *Categories
 	now      func() time.Time
 	views    views // page views counted between writes (placing.go)
 
 	locOnce sync.Once
 	locator *PlaceLocator // see Locator (locate.go)
-
-	ver version // see Version (version.go)
 }
 
-// Open opens (creating if needed) the store at path, with WAL, foreign keys
-// and a busy timeout, and applies any pending migrations.
-func Open(path string) (*Store, error) {
-	q := url.Values{}
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(9) // 8 for queries and writes, one for Version's poll
-	s := &Store{db: db, path: path, cats: DefaultCategories(), now: time.Now}
-	if err := s.migrate(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return s, nil
+// New returns the store kept by b.
+func New(b Backend) *Store {
+	return &Store{b: b, cats: DefaultCategories(), now: time.Now}
 }
 
-// Close closes the database.
+// Backend returns the implementation the store keeps its records in. Domain
+// packages with tables of their own (naming review, accounts) ask it for
+// their interfaces.
+func (s *Store) Backend() Backend { return s.b }
+
+// Close keeps the counted page views and closes the backend.
 func (s *Store) Close() error {
-	s.FlushViews(context.Background()) // counted page views are kept
-	s.closeVersion()
-	return s.db.Close()
+	s.FlushViews(context.Background())
+	return s.b.Close()
 }
 
-// DB returns the underlying database for packages of the domain that keep
-// their own tables (naming review). Writers must use the store's methods.
-func (s *Store) DB() *sql.DB { return s.db }
-
-// Path returns the file the store lives in.
-func (s *Store) Path() string { return s.path }
+// Path returns where the store lives.
+func (s *Store) Path() string { return s.b.Path() }
 
 // SetCategories replaces the category table used to validate records.
 func (s *Store) SetCategories(c *Categories) { s.cats = c }
@@ -94,63 +60,21 @@ func (s *Store) Watch(fn func(*Place)) {
 	s.mu.Unlock()
 }
 
-// MigrationFS is satisfied by embedded migration folders of other domain
-// packages (naming review keeps its tables beside the places).
-type MigrationFS interface {
-	fs.ReadDirFS
-	fs.ReadFileFS
+func (s *Store) watching() []func(*Place) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.watchers
 }
 
-func (s *Store) migrate() error {
-	return s.Migrate("core", migrations, "migrations")
+// Update runs fn in one transaction of the backend (see Backend.Update).
+func (s *Store) Update(ctx context.Context, fn func(Tx) error) error {
+	return s.b.Update(ctx, TxOptions{}, fn)
 }
 
-// Migrate applies, in order and once each, the numbered *.sql files in dir of
-// fsys, recording them under the given set name.
-func (s *Store) Migrate(set string, fsys MigrationFS, dir string) error {
-	if _, err := s.db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (set_name TEXT NOT NULL, name TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (set_name, name))`); err != nil {
-		return err
-	}
-	entries, err := fsys.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	var names []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".sql") {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		var one int
-		err := s.db.QueryRow(`SELECT 1 FROM schema_migrations WHERE set_name=? AND name=?`, set, n).Scan(&one)
-		if err == nil {
-			continue
-		} else if err != sql.ErrNoRows {
-			return err
-		}
-		b, err := fsys.ReadFile(path.Join(dir, n))
-		if err != nil {
-			return err
-		}
-		tx, err := s.db.Begin()
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(string(b)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s/%s: %w", set, n, err)
-		}
-		if _, err := tx.Exec(`INSERT INTO schema_migrations VALUES (?,?,?)`, set, n, s.now().UTC().Format(time.RFC3339)); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-	}
-	return nil
+// SetAuditLog registers how audit entries are written (the account package
+// keeps the log). Until one is registered, an audited commit is refused.
+func (s *Store) SetAuditLog(write func(ctx context.Context, tx Tx, e AuditEntry) error) {
+	s.b.SetAuditLog(write)
 }
 
 // Change says who writes and why; every revision carries it.
@@ -171,32 +95,17 @@ type Revision struct {
 }
 
 // Get returns the place with the given id.
-func (s *Store) Get(ctx context.Context, id int64) (*Place, error) {
-	var doc string
-	err := s.db.QueryRowContext(ctx, `SELECT doc FROM places WHERE id=?`, id).Scan(&doc)
-	if err == sql.ErrNoRows {
-		return nil, Errorf(ENotFound, "place %d not found", id)
-	} else if err != nil {
-		return nil, err
-	}
-	return decodeDoc(doc)
-}
+func (s *Store) Get(ctx context.Context, id int64) (*Place, error) { return s.b.Get(ctx, id) }
 
 // GetByCode returns the administrative unit with the given statistical code.
 func (s *Store) GetByCode(ctx context.Context, code string) (*Place, error) {
-	var doc string
-	err := s.db.QueryRowContext(ctx, `SELECT doc FROM places WHERE code=? ORDER BY id LIMIT 1`, code).Scan(&doc)
-	if err == sql.ErrNoRows {
-		return nil, Errorf(ENotFound, "no administrative unit with code %s", code)
-	} else if err != nil {
-		return nil, err
-	}
-	return decodeDoc(doc)
+	return s.b.GetByCode(ctx, code)
 }
 
-func decodeDoc(doc string) (*Place, error) {
+// DecodeDoc decodes a stored JSON record.
+func DecodeDoc(doc []byte) (*Place, error) {
 	p := new(Place)
-	if err := json.Unmarshal([]byte(doc), p); err != nil {
+	if err := json.Unmarshal(doc, p); err != nil {
 		return nil, fmt.Errorf("decode stored place: %w", err)
 	}
 	return p, nil
@@ -215,62 +124,11 @@ type Filter struct {
 	Limit, Offset   int
 }
 
-func (f Filter) where() (string, []any) {
-	var conds []string
-	var args []any
-	if len(f.IDs) > 0 {
-		ph := strings.Repeat("?,", len(f.IDs))
-		conds = append(conds, "p.id IN ("+ph[:len(ph)-1]+")")
-		for _, id := range f.IDs {
-			args = append(args, id)
-		}
-	}
-	if f.Class != "" {
-		conds = append(conds, "(p.class=? OR p.subclass=?)")
-		args = append(args, f.Class, f.Class)
-	}
-	if f.Admin != "" {
-		conds = append(conds, "(p.code LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM place_admin a WHERE a.place_id=p.id AND a.code LIKE ? ESCAPE '\\'))")
-		pre := likePrefix(f.Admin)
-		args = append(args, pre, pre)
-	}
-	if f.Heritage == "*" || f.Heritage == "any" {
-		conds = append(conds, "EXISTS (SELECT 1 FROM place_heritage h WHERE h.place_id=p.id)")
-	} else if f.Heritage != "" {
-		conds = append(conds, "EXISTS (SELECT 1 FROM place_heritage h WHERE h.place_id=p.id AND (h.list=? OR h.level=?))")
-		args = append(args, f.Heritage, f.Heritage)
-	}
-	if f.Status != "" {
-		conds = append(conds, "p.status=?")
-		args = append(args, string(f.Status))
-	}
-	if f.BBox != nil {
-		conds = append(conds, "p.id IN (SELECT id FROM places_rtree WHERE max_lon>=? AND min_lon<=? AND max_lat>=? AND min_lat<=?)")
-		args = append(args, f.BBox.Min.Lon(), f.BBox.Max.Lon(), f.BBox.Min.Lat(), f.BBox.Max.Lat())
-	}
-	if f.MissingGeometry {
-		conds = append(conds, "p.has_geom=0")
-	}
-	if !f.ChangedSince.IsZero() {
-		conds = append(conds, "p.updated>=?")
-		args = append(args, f.ChangedSince.UTC().Format(TimeLayout))
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
-func likePrefix(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s) + "%"
-}
-
 // Each calls fn for every place the filter selects, in id order, streaming
 // (memory stays bounded however many places match).
 func (s *Store) Each(ctx context.Context, f Filter, fn func(*Place) error) error {
-	return s.eachDoc(ctx, f, func(doc []byte) error {
-		p, err := decodeDoc(string(doc))
+	return s.b.EachDoc(ctx, f, func(doc []byte) error {
+		p, err := DecodeDoc(doc)
 		if err != nil {
 			return err
 		}
@@ -281,26 +139,7 @@ func (s *Store) Each(ctx context.Context, f Filter, fn func(*Place) error) error
 // eachDoc streams the stored JSON records themselves. A record is stored
 // exactly as it is exported, so a WGS84 JSON Lines export copies them.
 func (s *Store) eachDoc(ctx context.Context, f Filter, fn func(doc []byte) error) error {
-	where, args := f.where()
-	q := `SELECT doc FROM places p` + where + ` ORDER BY p.id`
-	if f.Limit > 0 {
-		q += ` LIMIT ` + strconv.Itoa(f.Limit) + ` OFFSET ` + strconv.Itoa(f.Offset)
-	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var doc []byte
-	for rows.Next() {
-		if err := rows.Scan(&doc); err != nil {
-			return err
-		}
-		if err := fn(doc); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return s.b.EachDoc(ctx, f, fn)
 }
 
 // List returns the selected places (honouring Limit and Offset) and the total
@@ -316,94 +155,58 @@ func (s *Store) List(ctx context.Context, f Filter) ([]*Place, int, error) {
 }
 
 // Count returns how many places the filter selects (ignoring paging).
-func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
-	where, args := f.where()
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM places p`+where, args...).Scan(&n)
-	return n, err
-}
+func (s *Store) Count(ctx context.Context, f Filter) (int, error) { return s.b.Count(ctx, f) }
 
 // NextID returns an id that has never been used. Places are never deleted, so
 // one more than the largest id is never a reuse.
-func (s *Store) NextID(ctx context.Context) (int64, error) {
-	var max sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, `SELECT max(id) FROM places`).Scan(&max); err != nil {
-		return 0, err
-	}
-	return max.Int64 + 1, nil
-}
+func (s *Store) NextID(ctx context.Context) (int64, error) { return s.b.NextID(ctx) }
 
 // Revisions returns the revisions of a place, oldest first.
 func (s *Store) Revisions(ctx context.Context, placeID int64) ([]Revision, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, place_id, at, actor, reason, coalesce(before,'null'), after FROM revisions WHERE place_id=? ORDER BY id`, placeID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Revision
-	for rows.Next() {
-		var r Revision
-		var before, after string
-		if err := rows.Scan(&r.ID, &r.PlaceID, &r.At, &r.Actor, &r.Reason, &before, &after); err != nil {
-			return nil, err
-		}
-		r.Before, r.After = json.RawMessage(before), json.RawMessage(after)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return s.b.Revisions(ctx, placeID)
 }
 
-// Backup writes a consistent copy of the live store to dest (VACUUM INTO, which
-// reads one snapshot while writers go on). Restore is copying the file back
-// while no server runs.
-func (s *Store) Backup(ctx context.Context, dest string) error {
-	_, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, dest)
-	return err
-}
+// Backup writes a consistent copy of the live store to dest, read from one
+// snapshot while writers go on. Restore is copying the file back while no
+// server runs.
+func (s *Store) Backup(ctx context.Context, dest string) error { return s.b.Backup(ctx, dest) }
 
 // Meta returns a value of the meta table ("" when unset).
-func (s *Store) Meta(ctx context.Context, key string) (string, error) {
-	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key=?`, key).Scan(&v)
-	if err == sql.ErrNoRows {
-		return "", nil
-	}
-	return v, err
-}
+func (s *Store) Meta(ctx context.Context, key string) (string, error) { return s.b.Meta(ctx, key) }
 
 // SetMeta sets a value of the meta table.
 func (s *Store) SetMeta(ctx context.Context, key, value string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, key, value)
-	return err
+	return s.b.SetMeta(ctx, key, value)
 }
+
+// Version returns a number that changes after every committed write: at
+// once for writes through this process, and shortly after a commit by any
+// other process. Caches of what is derived from the store (rendered pages,
+// API answers) are valid while it stays the same.
+func (s *Store) Version() int64 { return s.b.Version() }
 
 // ChangedSince returns the ids of the places written after revision
 // afterRev, and the newest revision id. A server polls it to keep its
 // derived state (the search index) current with writes made by other
 // processes, such as a command-line import.
 func (s *Store) ChangedSince(ctx context.Context, afterRev int64) (ids []int64, last int64, err error) {
-	last = afterRev
-	rows, err := s.db.QueryContext(ctx, `SELECT place_id, max(id) FROM revisions WHERE id > ? GROUP BY place_id ORDER BY place_id`, afterRev)
+	head, err := s.b.Head(ctx)
+	if err != nil || head.Revision <= afterRev {
+		return nil, afterRev, err
+	}
+	ids, err = s.b.Changed(ctx, afterRev, head.Revision)
 	if err != nil {
-		return nil, last, err
+		return nil, afterRev, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, rev int64
-		if err := rows.Scan(&id, &rev); err != nil {
-			return nil, last, err
-		}
-		ids = append(ids, id)
-		if rev > last {
-			last = rev
-		}
-	}
-	return ids, last, rows.Err()
+	return ids, head.Revision, nil
 }
 
 // LastRevision returns the id of the newest revision (0 for an empty store).
 func (s *Store) LastRevision(ctx context.Context) (int64, error) {
-	var last sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT max(id) FROM revisions`).Scan(&last)
-	return last.Int64, err
+	head, err := s.b.Head(ctx)
+	return head.Revision, err
 }
+
+// Extents returns, per 大类, how many places there are and the bound of
+// those with a geometry.
+func (s *Store) Extents(ctx context.Context) ([]Extent, error) { return s.b.Extents(ctx) }

@@ -51,51 +51,29 @@ func ReadWalks(r io.Reader, name string) ([]Walk, error) {
 
 // PutWalks replaces the stored walks, checking every stop names a place.
 func (s *Store) PutWalks(ctx context.Context, walks []Walk) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 	now := s.now().UTC().Format(time.RFC3339)
-	for i, w := range walks {
-		for j, st := range w.Stops {
-			var one int
-			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM places WHERE id=?`, st.Place).Scan(&one); err != nil {
-				return &Error{Code: EInvalid, Where: fmt.Sprintf("walk %s: stops[%d].place", w.ID, j), Message: fmt.Sprintf("no place %d", st.Place)}
+	return s.Update(ctx, func(tx Tx) error {
+		for _, w := range walks {
+			ids := make([]int64, len(w.Stops))
+			for j, st := range w.Stops {
+				ids[j] = st.Place
+			}
+			stored, err := tx.Stored(ctx, ids)
+			if err != nil {
+				return err
+			}
+			for j, st := range w.Stops {
+				if stored[st.Place] == nil {
+					return &Error{Code: EInvalid, Where: fmt.Sprintf("walk %s: stops[%d].place", w.ID, j), Message: fmt.Sprintf("no place %d", st.Place)}
+				}
 			}
 		}
-		b, _ := json.Marshal(w)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO walks(id, seq, doc, updated) VALUES (?,?,?,?)
-			ON CONFLICT(id) DO UPDATE SET seq=excluded.seq, doc=excluded.doc, updated=excluded.updated`, w.ID, i, string(b), now); err != nil {
-			return err
-		}
-	}
-	return s.Commit(ctx, tx)
+		return tx.PutWalks(ctx, walks, now)
+	})
 }
 
 // Walks returns every walk in order.
-func (s *Store) Walks(ctx context.Context) ([]Walk, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM walks ORDER BY seq, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Walk
-	for rows.Next() {
-		var doc string
-		if err := rows.Scan(&doc); err != nil {
-			return nil, err
-		}
-		var w Walk
-		if err := json.Unmarshal([]byte(doc), &w); err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
-}
+func (s *Store) Walks(ctx context.Context) ([]Walk, error) { return s.b.Walks(ctx) }
 
 // Walk returns one walk.
 func (s *Store) Walk(ctx context.Context, id string) (*Walk, error) {

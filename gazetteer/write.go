@@ -2,7 +2,6 @@ package gazetteer
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,12 +82,13 @@ type PutOptions struct {
 	// are written and before the commit, so that a change of another
 	// domain table (a naming-review proposal marked applied) lands together
 	// with the places or not at all.
-	Also func(ctx context.Context, tx *sql.Tx, rep *Report) error
+	Also func(ctx context.Context, tx Tx, rep *Report) error
 
-	// ifUpdated, when set, is the Updated time of the record the caller
-	// read and changed: a write that finds another revision since is a
-	// conflict, never a silent overwrite (optimistic concurrency).
-	ifUpdated string
+	// IfUpdated, when set, is the Updated time of the record the caller
+	// read and changed (its revision): a write that finds another revision
+	// since is an EConflict error, never a silent overwrite (optimistic
+	// concurrency; the API answers 409).
+	IfUpdated string
 }
 
 // Put validates and writes one place as one revision. A place with ID 0 gets a
@@ -117,97 +117,46 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 			return nil, At(err, r.Where)
 		}
 	}
-	w, tx, done, err := s.begin(ctx, c, opt)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	for _, r := range in {
-		if err := ctx.Err(); err != nil {
-			return nil, interrupted(err) // SIGTERM: the transaction rolls back
+	return s.write(ctx, c, opt, func(w *writer) error {
+		for _, r := range in {
+			if err := ctx.Err(); err != nil {
+				return interrupted(err) // SIGTERM: the transaction rolls back
+			}
+			if err := w.add(r); err != nil {
+				return err
+			}
 		}
-		if err := w.add(r); err != nil {
-			return nil, err
-		}
-	}
-	return w.commit(tx)
+		return nil
+	})
 }
 
-// begin starts a write on a connection of its own, with a larger page
-// cache and statement journals in memory for the length of it (the
-// multi-row INSERTs of a batch each keep a statement journal; on disk its
-// writes were a fifth of an import's time) and foreign keys checked by
-// construction rather than per row, and its batch writer. It holds the
-// store's write lock until done, which closes the writer, rolls back what
-// was not committed, restores the connection's settings and returns it to
-// the pool.
-func (s *Store) begin(ctx context.Context, c Change, opt PutOptions) (w *writer, tx *sql.Tx, done func(), err error) {
-	s.mu.Lock()
-	w, tx, end, err := s.open(ctx, c, opt)
-	if err != nil {
-		s.mu.Unlock()
-		return nil, nil, nil, err
-	}
-	return w, tx, func() {
-		w.close()
-		tx.Rollback()
-		end()
-		s.mu.Unlock()
-	}, nil
-}
-
-// open is begin without the lock: a connection set up for a bulk write, its
-// transaction and its writer; end gives the connection back.
-func (s *Store) open(ctx context.Context, c Change, opt PutOptions) (w *writer, tx *sql.Tx, end func(), err error) {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	end = func() {
-		conn.ExecContext(context.Background(), `PRAGMA cache_size=-2000; PRAGMA temp_store=DEFAULT; PRAGMA foreign_keys=ON`)
-		conn.Close()
-	}
-	// Foreign keys are not checked row by row: the writer inserts every
-	// place before the rows that refer to it, in the same batch.
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF`, importCacheKiB)); err != nil {
-		end()
-		return nil, nil, nil, err
-	}
-	tx, err = conn.BeginTx(ctx, nil)
-	if err != nil {
-		end()
-		return nil, nil, nil, err
-	}
-	w, err = s.newWriter(ctx, tx, c, opt)
-	if err != nil {
-		tx.Rollback()
-		end()
-		return nil, nil, nil, err
-	}
-	return w, tx, end, nil
-}
-
-// commit writes what is queued, runs opt.Also, and commits (or, for a dry
-// run, leaves the transaction to be rolled back), then tells the watchers.
-func (w *writer) commit(tx *sql.Tx) (*Report, error) {
-	if err := w.flush(); err != nil {
-		return nil, err
-	}
-	if err := w.buildIndexes(); err != nil {
-		return nil, err
-	}
-	if w.opt.Also != nil {
-		if err := w.opt.Also(w.ctx, tx, w.rep); err != nil {
-			return nil, err
+// write runs fn with a batch writer in one bulk transaction of the backend,
+// then writes what is queued, runs opt.Also and commits (or, for a dry run,
+// rolls back), then tells the watchers.
+func (s *Store) write(ctx context.Context, c Change, opt PutOptions, fn func(*writer) error) (*Report, error) {
+	var w *writer
+	err := s.b.Update(ctx, TxOptions{Bulk: true, DryRun: opt.DryRun}, func(tx Tx) error {
+		var err error
+		if w, err = s.newWriter(ctx, tx, c, opt); err != nil {
+			return err
 		}
-	}
-	if w.opt.DryRun {
-		return w.rep, nil
-	}
-	if err := w.s.Commit(w.ctx, tx); err != nil {
+		if err := fn(w); err != nil {
+			return err
+		}
+		if err := w.flush(); err != nil {
+			return err
+		}
+		if opt.Also != nil {
+			return opt.Also(ctx, tx, w.rep)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	w.notify()
+	if !opt.DryRun {
+		w.notify()
+	}
 	return w.rep, nil
 }
 
@@ -239,49 +188,6 @@ func mustJSON(p *Place) []byte {
 		panic(err) // a validated Place always marshals
 	}
 	return b
-}
-
-// findExisting returns the stored place this record updates: by id, or, with
-// matchLinks, by OSM id, GeoNames id or statistical code.
-func (s *Store) findExisting(ctx context.Context, tx *sql.Tx, byID *sql.Stmt, p *Place, matchLinks bool) (*Place, error) {
-	var doc string
-	if p.ID != 0 {
-		err := byID.QueryRowContext(ctx, p.ID).Scan(&doc)
-		if err == nil {
-			return decodeDoc(doc)
-		} else if err != sql.ErrNoRows {
-			return nil, err
-		}
-		return nil, nil // an explicit new id is a new place
-	}
-	if !matchLinks {
-		return nil, nil
-	}
-	try := func(q string, arg any) (*Place, error) {
-		err := tx.QueryRowContext(ctx, q, arg).Scan(&doc)
-		if err == sql.ErrNoRows {
-			return nil, nil
-		} else if err != nil {
-			return nil, err
-		}
-		return decodeDoc(doc)
-	}
-	if p.Links.OSM != "" {
-		if e, err := try(`SELECT doc FROM places WHERE json_extract(doc,'$.links.osm')=? LIMIT 1`, p.Links.OSM); e != nil || err != nil {
-			return e, err
-		}
-	}
-	if p.Links.GeoNames != 0 {
-		if e, err := try(`SELECT doc FROM places WHERE json_extract(doc,'$.links.geonames')=? LIMIT 1`, p.Links.GeoNames); e != nil || err != nil {
-			return e, err
-		}
-	}
-	if p.Code != "" {
-		if e, err := try(`SELECT doc FROM places WHERE code=? LIMIT 1`, p.Code); e != nil || err != nil {
-			return e, err
-		}
-	}
-	return nil, nil
 }
 
 // AllNames returns the standard name followed by the place's other names, so

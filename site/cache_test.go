@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
 )
 
 // TestCachedAnswersFollowTheStore: place pages and API answers come from
@@ -24,7 +25,7 @@ func TestCachedAnswersFollowTheStore(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "w.db")
-	st, err := gazetteer.Open(path)
+	st, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func TestCachedAnswersFollowTheStore(t *testing.T) {
 
 	// A write by another process (another store on the same file) shows
 	// within the poll.
-	other, err := gazetteer.Open(path)
+	other, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
 	"wumen/search"
 	"wumen/site/internal/browsertest"
 )
@@ -78,7 +79,7 @@ func TestBrowserXSSBattery(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := gazetteer.Open(filepath.Join(dir, "w.db"))
+	st, err := sqlite.Open(filepath.Join(dir, "w.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
 )
 
 // Kill -9 of the server while officers write through the API (creating
@@ -126,13 +126,13 @@ func officerPost(c *http.Client, url, tok, body string, want int, v any) bool {
 // apart).
 func checkOfficerWrites(t *testing.T, db string, trial int, acked map[int64]string) {
 	t.Helper()
-	s, err := gazetteer.Open(db)
+	s, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	q := func(query string, args ...any) *sql.Rows {
-		rows, err := s.DB().Query(query, args...)
+		rows, err := s.Backend().(*sqlite.DB).SQL().Query(query, args...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
 )
 
 // The reliability trials run the real binary as separate processes and kill
@@ -268,7 +268,7 @@ func TestKillNineDuringImportsLeavesSearchInAgreement(t *testing.T) {
 
 		srv = startServer(t, db)
 		srv.agrees(t)
-		s, err := gazetteer.Open(db)
+		s, err := sqlite.Open(db)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,13 +11,14 @@ import (
 	"wumen/gazetteer"
 	"wumen/gazetteer/export"
 	"wumen/gazetteer/formats"
+	"wumen/gazetteer/sqlite"
 	"wumen/geo"
 )
 
 // onePlace opens a store in dir holding 北寺塔, OSM way/206076447 (ODbL).
 func onePlace(t *testing.T, dir string) *gazetteer.Store {
 	t.Helper()
-	s, err := gazetteer.Open(filepath.Join(dir, "src.db"))
+	s, err := sqlite.Open(filepath.Join(dir, "src.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

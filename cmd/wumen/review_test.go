@@ -16,6 +16,7 @@ import (
 	"wumen/gazetteer/account"
 	"wumen/gazetteer/review"
 	"wumen/gazetteer/review/reviewtest"
+	"wumen/gazetteer/sqlite"
 	"wumen/site/officer"
 )
 
@@ -117,7 +118,7 @@ func TestReviewGeometryOption(t *testing.T) {
 // every finding with its article, messages and places).
 func TestReviewHeldCases(t *testing.T) {
 	db := seeded(t)
-	s, err := gazetteer.Open(db)
+	s, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}

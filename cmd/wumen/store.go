@@ -18,6 +18,7 @@ import (
 	"wumen/gazetteer/census"
 	"wumen/gazetteer/export"
 	"wumen/gazetteer/formats"
+	"wumen/gazetteer/sqlite"
 	"wumen/geo"
 )
 
@@ -57,7 +58,7 @@ func isTerminal(w io.Writer) bool {
 func (e *env) openStore(ctx context.Context) (*gazetteer.Store, error) {
 	_, err := os.Stat(e.db)
 	fresh := os.IsNotExist(err)
-	s, err := gazetteer.Open(e.db)
+	s, err := sqlite.Open(e.db)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if *empty {
-		s, err := gazetteer.Open(e.db)
+		s, err := sqlite.Open(e.db)
 		if err != nil {
 			return err
 		}

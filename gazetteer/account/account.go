@@ -10,8 +10,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
-	"embed"
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
@@ -20,9 +18,6 @@ import (
 
 	"wumen/gazetteer"
 )
-
-//go:embed migrations/*.sql
-var migrations embed.FS
 
 // Roles.
 const (
@@ -68,7 +63,7 @@ type Session struct {
 
 // Service is the account store.
 type Service struct {
-	db    *sql.DB
+	keep  Storage
 	store *gazetteer.Store
 	// Now is the clock.
 	Now func() time.Time
@@ -85,13 +80,21 @@ type Service struct {
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10
 
-// Open applies the account migrations to the store and returns a Service.
+// Open returns the Service of the accounts kept in the store, and makes it
+// the store's audit log.
 func Open(store *gazetteer.Store) (*Service, error) {
-	if err := store.Migrate("account", migrations, "migrations"); err != nil {
+	keep, err := storage(store)
+	if err != nil {
 		return nil, err
 	}
-	s := &Service{db: store.DB(), store: store, Now: time.Now, Params: DefaultParams, SessionTTL: 8 * time.Hour, TokenTTL: 90 * 24 * time.Hour}
-	store.SetAuditLog(func(ctx context.Context, tx *sql.Tx, e gazetteer.AuditEntry) error { return s.writeAudit(ctx, tx, e) })
+	s := &Service{keep: keep, store: store, Now: time.Now, Params: DefaultParams, SessionTTL: 8 * time.Hour, TokenTTL: 90 * 24 * time.Hour}
+	store.SetAuditLog(func(ctx context.Context, tx gazetteer.Tx, e gazetteer.AuditEntry) error {
+		t, err := accountTx(tx)
+		if err != nil {
+			return err
+		}
+		return t.AppendAudit(ctx, s.now(), e)
+	})
 	s.Limiter = NewLimiter(func() time.Time { return s.Now() })
 	return s, nil
 }
@@ -129,16 +132,10 @@ func (s *Service) AddUser(ctx context.Context, name, role, password string) (*Us
 		return nil, err
 	}
 	u := &User{Name: name, Role: role, Created: s.now()}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO account_users(name,role,password,created_at) VALUES (?,?,?,?)`, name, role, hash, u.Created)
-		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
-				return gazetteer.Errorf(gazetteer.EConflict, "the user %s exists", name)
-			}
-			return err
-		}
-		u.ID, _ = res.LastInsertId()
-		return nil
+	err = s.inTx(ctx, func(tx Tx) error {
+		id, err := tx.AddUser(ctx, u, hash)
+		u.ID = id
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -159,12 +156,11 @@ func (s *Service) SetPassword(ctx context.Context, name, password string) error 
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE account_users SET password=? WHERE id=?`, hash, u.ID); err != nil {
+	return s.inTx(ctx, func(tx Tx) error {
+		if err := tx.SetPassword(ctx, u.ID, hash); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM account_sessions WHERE user_id=?`, u.ID)
-		return err
+		return tx.EndSessions(ctx, u.ID)
 	})
 }
 
@@ -175,74 +171,42 @@ func (s *Service) SetDisabled(ctx context.Context, name string, disabled bool) e
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE account_users SET disabled=? WHERE id=?`, disabled, u.ID); err != nil {
+	return s.inTx(ctx, func(tx Tx) error {
+		if err := tx.SetDisabled(ctx, u.ID, disabled); err != nil || !disabled {
 			return err
 		}
-		if disabled {
-			// Its sessions end and its tokens are revoked for good:
-			// enabling the account again does not revive them.
-			if _, err = tx.ExecContext(ctx, `DELETE FROM account_sessions WHERE user_id=?`, u.ID); err == nil {
-				_, err = tx.ExecContext(ctx, `UPDATE account_tokens SET revoked=1 WHERE user_id=?`, u.ID)
-			}
+		// Its sessions end and its tokens are revoked for good: enabling
+		// the account again does not revive them.
+		if err := tx.EndSessions(ctx, u.ID); err != nil {
+			return err
 		}
-		return err
+		return tx.RevokeTokens(ctx, u.ID)
 	})
 }
 
-// inTx runs fn in a transaction committed with the audit entry ctx carries
-// (gazetteer.WithAudit): an account change and its audit land together.
-func (s *Service) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return s.store.Commit(ctx, tx)
+// inTx runs fn in a transaction of the store committed with the audit entry
+// ctx carries (gazetteer.WithAudit): an account change and its audit land
+// together.
+func (s *Service) inTx(ctx context.Context, fn func(Tx) error) error {
+	return s.store.Update(ctx, func(tx gazetteer.Tx) error {
+		t, err := accountTx(tx)
+		if err != nil {
+			return err
+		}
+		return fn(t)
+	})
 }
 
 // User returns the account with the given name.
 func (s *Service) User(ctx context.Context, name string) (*User, error) {
-	return s.userWhere(ctx, `name=?`, name)
-}
-
-func (s *Service) userWhere(ctx context.Context, where string, arg any) (*User, error) {
-	u := &User{}
-	err := s.db.QueryRowContext(ctx, `SELECT id, name, role, disabled, created_at FROM account_users WHERE `+where, arg).
-		Scan(&u.ID, &u.Name, &u.Role, &u.Disabled, &u.Created)
-	if err == sql.ErrNoRows {
-		return nil, gazetteer.Errorf(gazetteer.ENotFound, "no such user")
-	}
-	return u, err
+	return s.keep.UserByName(ctx, name)
 }
 
 // Users lists every account.
-func (s *Service) Users(ctx context.Context) ([]User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, role, disabled, created_at FROM account_users ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		var u User
-		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &u.Disabled, &u.Created); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
-}
+func (s *Service) Users(ctx context.Context) ([]User, error) { return s.keep.Users(ctx) }
 
 // CountUsers returns how many accounts exist.
-func (s *Service) CountUsers(ctx context.Context) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM account_users`).Scan(&n)
-	return n, err
-}
+func (s *Service) CountUsers(ctx context.Context) (int, error) { return s.keep.CountUsers(ctx) }
 
 // Login checks a password, throttled per IP and per account, and opens a
 // session. It returns the cookie value (shown once, stored only hashed).
@@ -251,20 +215,18 @@ func (s *Service) Login(ctx context.Context, name, password, ip string) (string,
 	if wait := s.Limiter.Allow(ip, name); wait > 0 {
 		return "", nil, gazetteer.Errorf(gazetteer.ETooMany, "too many failed logins from this address; try again in %d seconds", int(wait.Seconds()+0.999))
 	}
-	var hash string
-	var disabled bool
-	var id int64
-	err := s.db.QueryRowContext(ctx, `SELECT id, password, disabled FROM account_users WHERE name=?`, name).Scan(&id, &hash, &disabled)
-	if err != nil && err != sql.ErrNoRows {
+	id, hash, disabled, err := s.keep.Credentials(ctx, name)
+	unknown := gazetteer.ErrorCode(err) == gazetteer.ENotFound
+	if err != nil && !unknown {
 		return "", nil, err
 	}
-	if err == sql.ErrNoRows {
+	if unknown {
 		// Spend the same time as a real check so names cannot be probed.
 		VerifyPassword(password, dummyHash(s.Params))
 	}
-	if err == sql.ErrNoRows || !VerifyPassword(password, hash) || disabled {
+	if unknown || !VerifyPassword(password, hash) || disabled {
 		account := name
-		if err == sql.ErrNoRows {
+		if unknown {
 			account = UnknownAccount
 		}
 		if err := s.countFailure(ctx, account, ip); err != nil {
@@ -275,15 +237,13 @@ func (s *Service) Login(ctx context.Context, name, password, ip string) (string,
 	s.Limiter.Succeeded(ip, name)
 	token := randomToken(32)
 	sess := &Session{CSRF: randomToken(32), Expires: s.Now().Add(s.SessionTTL)}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO account_sessions(id,user_id,csrf,created_at,expires_at,ip) VALUES (?,?,?,?,?,?)`,
-			digest(token), id, sess.CSRF, s.now(), sess.Expires.UTC().Format(time.RFC3339), ip)
-		return err
+	err = s.inTx(ctx, func(tx Tx) error {
+		return tx.AddSession(ctx, digest(token), id, sess.CSRF, s.now(), sess.Expires.UTC().Format(time.RFC3339), ip)
 	})
 	if err != nil {
 		return "", nil, err
 	}
-	sess.User, err = s.userWhere(ctx, `id=?`, id)
+	sess.User, err = s.keep.UserByID(ctx, id)
 	return token, sess, err
 }
 
@@ -300,10 +260,7 @@ const failureWindow = time.Hour
 // attempts, with the number of attempts and the last address.
 func (s *Service) countFailure(ctx context.Context, account, ip string) error {
 	now := s.Now().UTC()
-	_, err := s.db.ExecContext(ctx, `INSERT INTO account_login_failures(account, window_start, failures, last_ip, last_at) VALUES (?,?,1,?,?)
-		ON CONFLICT(account, window_start) DO UPDATE SET failures=failures+1, last_ip=excluded.last_ip, last_at=excluded.last_at`,
-		account, now.Truncate(failureWindow).Format(time.RFC3339), ip, now.Format(time.RFC3339))
-	return err
+	return s.keep.CountFailure(ctx, account, now.Truncate(failureWindow).Format(time.RFC3339), ip, now.Format(time.RFC3339))
 }
 
 // LoginFailures are the failed logins of one account in one hour.
@@ -317,20 +274,7 @@ type LoginFailures struct {
 
 // FailedLogins returns the counts of failed logins, newest hour first.
 func (s *Service) FailedLogins(ctx context.Context, limit int) ([]LoginFailures, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT account, window_start, failures, last_ip, last_at FROM account_login_failures ORDER BY window_start DESC, failures DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []LoginFailures
-	for rows.Next() {
-		var f LoginFailures
-		if err := rows.Scan(&f.Account, &f.WindowStart, &f.Failures, &f.LastIP, &f.LastAt); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return s.keep.FailedLogins(ctx, limit)
 }
 
 var (
@@ -348,20 +292,18 @@ func (s *Service) Session(ctx context.Context, token string) (*Session, error) {
 	if token == "" {
 		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "not logged in")
 	}
-	var uid int64
-	var csrf, exp string
-	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf, expires_at FROM account_sessions WHERE id=?`, digest(token)).Scan(&uid, &csrf, &exp)
-	if err == sql.ErrNoRows {
+	uid, csrf, exp, err := s.keep.SessionByDigest(ctx, digest(token))
+	if gazetteer.ErrorCode(err) == gazetteer.ENotFound {
 		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "not logged in")
 	} else if err != nil {
 		return nil, err
 	}
 	t, err := time.Parse(time.RFC3339, exp)
 	if err != nil || !s.Now().Before(t) {
-		s.db.ExecContext(ctx, `DELETE FROM account_sessions WHERE id=?`, digest(token))
+		s.keep.EndSession(ctx, digest(token))
 		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "the session has expired")
 	}
-	u, err := s.userWhere(ctx, `id=?`, uid)
+	u, err := s.keep.UserByID(ctx, uid)
 	if err != nil {
 		return nil, err
 	}
@@ -373,10 +315,7 @@ func (s *Service) Session(ctx context.Context, token string) (*Session, error) {
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM account_sessions WHERE id=?`, digest(token))
-		return err
-	})
+	return s.inTx(ctx, func(tx Tx) error { return tx.DeleteSession(ctx, digest(token)) })
 }
 
 // TokenPrefix starts every API token, so leaked tokens are recognisable.
@@ -394,10 +333,7 @@ func (s *Service) NewToken(ctx context.Context, name, label string) (string, err
 	}
 	tok := TokenPrefix + randomToken(32)
 	exp := s.Now().Add(s.TokenTTL).UTC().Format(time.RFC3339)
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO account_tokens(user_id,label,hash,created_at,expires_at) VALUES (?,?,?,?,?)`, u.ID, label, digest(tok), s.now(), exp)
-		return err
-	})
+	err = s.inTx(ctx, func(tx Tx) error { return tx.AddToken(ctx, u.ID, label, digest(tok), s.now(), exp) })
 	return tok, err
 }
 
@@ -424,20 +360,11 @@ func (s *Service) Tokens(ctx context.Context, name string) ([]Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, label, created_at, expires_at, last_used_at, revoked FROM account_tokens WHERE user_id=? ORDER BY id DESC`, u.ID)
-	if err != nil {
-		return nil, err
+	out, err := s.keep.Tokens(ctx, u.ID)
+	for i := range out {
+		out[i].User = u.Name
 	}
-	defer rows.Close()
-	var out []Token
-	for rows.Next() {
-		t := Token{User: u.Name}
-		if err := rows.Scan(&t.ID, &t.Label, &t.Created, &t.Expires, &t.LastUsed, &t.Revoked); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, err
 }
 
 // RevokeToken revokes one of a user's tokens, by its id.
@@ -446,12 +373,12 @@ func (s *Service) RevokeToken(ctx context.Context, name string, id int64) error 
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE account_tokens SET revoked=1 WHERE id=? AND user_id=?`, id, u.ID)
+	return s.inTx(ctx, func(tx Tx) error {
+		ok, err := tx.RevokeToken(ctx, id, u.ID)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !ok {
 			return gazetteer.Errorf(gazetteer.ENotFound, "%s has no token %d", name, id)
 		}
 		return nil
@@ -465,10 +392,8 @@ const lastUsedEvery = time.Minute
 // TokenUser returns the user of a bearer token that is neither revoked nor
 // expired, and records when it was used.
 func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
-	var id, uid int64
-	var exp, used string
-	err := s.db.QueryRowContext(ctx, `SELECT id, user_id, expires_at, last_used_at FROM account_tokens WHERE hash=? AND revoked=0`, digest(token)).Scan(&id, &uid, &exp, &used)
-	if err == sql.ErrNoRows || !strings.HasPrefix(token, TokenPrefix) {
+	id, uid, exp, used, err := s.keep.TokenByDigest(ctx, digest(token))
+	if gazetteer.ErrorCode(err) == gazetteer.ENotFound || !strings.HasPrefix(token, TokenPrefix) {
 		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "invalid API token")
 	} else if err != nil {
 		return nil, err
@@ -477,7 +402,7 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
 	if (Token{Expires: exp}).Expired(now) {
 		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "the API token has expired; ask an administrator for a new one")
 	}
-	u, err := s.userWhere(ctx, `id=?`, uid)
+	u, err := s.keep.UserByID(ctx, uid)
 	if err != nil {
 		return nil, err
 	}
@@ -485,7 +410,7 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
 		return nil, gazetteer.Errorf(gazetteer.EUnauthorized, "the account is disabled")
 	}
 	if t, err := time.Parse(time.RFC3339, used); err != nil || now.Sub(t) >= lastUsedEvery {
-		s.db.ExecContext(ctx, `UPDATE account_tokens SET last_used_at=? WHERE id=?`, s.now(), id)
+		s.keep.TouchToken(ctx, id, s.now())
 	}
 	return u, nil
 }
@@ -506,32 +431,11 @@ type AuditEntry struct {
 // (gazetteer.WithAudit): the entry is then written in the write's
 // transaction.
 func (s *Service) Audit(ctx context.Context, actor, action, object, why, ip string) error {
-	return s.writeAudit(ctx, s.db, gazetteer.AuditEntry{Actor: actor, Action: action, Object: object, Why: why, IP: ip})
-}
-
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-func (s *Service) writeAudit(ctx context.Context, db execer, e gazetteer.AuditEntry) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO account_audit(at,actor,action,object,why,ip) VALUES (?,?,?,?,?,?)`, s.now(), e.Actor, e.Action, e.Object, e.Why, e.IP)
-	return err
+	e := gazetteer.AuditEntry{Actor: actor, Action: action, Object: object, Why: why, IP: ip}
+	return s.inTx(gazetteer.WithoutAudit(ctx), func(tx Tx) error { return tx.AppendAudit(ctx, s.now(), e) })
 }
 
 // AuditLog returns the newest entries first, at most limit.
 func (s *Service) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, at, actor, action, object, why, ip FROM account_audit ORDER BY id DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var a AuditEntry
-		if err := rows.Scan(&a.ID, &a.At, &a.Actor, &a.Action, &a.Object, &a.Why, &a.IP); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return s.keep.AuditLog(ctx, limit)
 }

@@ -16,6 +16,7 @@ import (
 
 	"wumen/data"
 	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
 )
 
 var (
@@ -31,7 +32,7 @@ func shipped(t *testing.T) *gazetteer.Store {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if shippedStore, err = gazetteer.Open(dir + "/w.db"); err != nil {
+		if shippedStore, err = sqlite.Open(dir + "/w.db"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := shippedStore.Seed(context.Background(), data.FS, nil); err != nil {

@@ -18,6 +18,7 @@ import (
 	"wumen/gazetteer"
 	"wumen/gazetteer/export"
 	"wumen/gazetteer/formats"
+	"wumen/gazetteer/sqlite"
 )
 
 // benchN is the number of generated places the export benchmarks use:
@@ -55,7 +56,7 @@ func generated(b *testing.B) *gazetteer.Store {
 		if benchErr != nil {
 			return
 		}
-		benchStore, benchErr = gazetteer.Open(filepath.Join(benchDir, "bench.db"))
+		benchStore, benchErr = sqlite.Open(filepath.Join(benchDir, "bench.db"))
 		if benchErr != nil {
 			return
 		}

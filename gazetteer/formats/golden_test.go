@@ -13,6 +13,7 @@ import (
 	"wumen/gazetteer"
 	"wumen/gazetteer/export"
 	"wumen/gazetteer/formats"
+	"wumen/gazetteer/sqlite"
 	"wumen/geo"
 )
 
@@ -32,7 +33,7 @@ var (
 // diff of the golden file, written with -update.
 func TestGolden(t *testing.T) {
 	ctx := context.Background()
-	s, err := gazetteer.Open(filepath.Join(t.TempDir(), "g.db"))
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "g.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

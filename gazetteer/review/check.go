@@ -320,8 +320,7 @@ func (c *Checker) characters(ctx context.Context, sub Subject, add func(Finding)
 // establishedIn returns the most important current place whose name holds
 // r, within the subject's county when it has one.
 func (c *Checker) establishedIn(ctx context.Context, r rune, sub Subject) (*gazetteer.Place, error) {
-	ms, err := c.query(ctx, `SELECT p.id, p.name, 'standard' FROM place_names n JOIN places p ON p.id=n.place_id
-		WHERE instr(n.text, ?) > 0 AND n.place_id <> ? AND p.status='current' GROUP BY p.id ORDER BY max(p.rank) DESC, p.id LIMIT 200`, string(r), sub.Target)
+	ms, err := c.lookup(func(n Names) ([]NameMatch, error) { return n.Holding(ctx, r, sub.Target, 200) })
 	if err != nil {
 		return nil, err
 	}

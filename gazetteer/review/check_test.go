@@ -1,4 +1,4 @@
-package review
+package review_test
 
 import (
 	"bufio"
@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer"
+	. "wumen/gazetteer/review"
 	"wumen/gazetteer/storetest"
 )
 

@@ -3,7 +3,6 @@ package review
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/paulmach/orb/geo"
 
@@ -131,14 +130,13 @@ func (d *dupRun) report(ctx context.Context, ms []match, wide bool, fn func(p *g
 // (warn), and for a road or bridge the same name in another county.
 func (d *dupRun) exact(ctx context.Context) error {
 	name := d.sub.Name
-	forms := []any{name}
+	forms := []string{name}
 	for _, f := range []string{script.ToSimplified(name), script.ToTraditional(name)} {
 		if f != name {
 			forms = append(forms, f)
 		}
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?,", len(forms)), ",")
-	ms, err := d.c.query(ctx, `SELECT place_id, text, kind FROM place_names WHERE text IN (`+ph+`) AND kind<>'historical' ORDER BY text<>?, kind<>'standard', place_id`, append(forms, name)...)
+	ms, err := d.c.lookup(func(n Names) ([]NameMatch, error) { return n.SameNames(ctx, forms, name) })
 	if err != nil {
 		return err
 	}
@@ -171,13 +169,9 @@ func (d *dupRun) homophones(ctx context.Context) error {
 	if len(readings) == 0 {
 		return nil
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?,", len(readings)), ",")
-	args := []any{}
-	for _, r := range readings {
-		args = append(args, r)
-	}
-	args = append(args, d.sub.Name, script.ToSimplified(d.sub.Name))
-	ms, err := d.c.query(ctx, `SELECT place_id, text, kind FROM place_names WHERE toneless IN (`+ph+`) AND text<>? AND text<>? AND kind IN ('standard','alias','colloquial') ORDER BY kind<>'standard', place_id`, args...)
+	ms, err := d.c.lookup(func(n Names) ([]NameMatch, error) {
+		return n.Homophones(ctx, readings, []string{d.sub.Name, script.ToSimplified(d.sub.Name)})
+	})
 	if err != nil {
 		return err
 	}
@@ -214,7 +208,7 @@ func (d *dupRun) oneApart(ctx context.Context) error {
 	if n < 3 {
 		return nil
 	}
-	ms, err := d.c.query(ctx, `SELECT id, name, 'standard' FROM places WHERE status='current' AND length(name)=? AND name<>? AND generic=?`, n, d.sub.Name, gen)
+	ms, err := d.c.lookup(func(names Names) ([]NameMatch, error) { return names.SameGenericLength(ctx, n, d.sub.Name, gen) })
 	if err != nil {
 		return err
 	}
@@ -239,7 +233,7 @@ func (d *dupRun) sameSpecific(ctx context.Context) error {
 	if spec == "" || gen == "" {
 		return nil
 	}
-	ms, err := d.c.query(ctx, `SELECT id, name, 'standard' FROM places WHERE status='current' AND specific=? AND generic<>'' AND generic<>?`, spec, gen)
+	ms, err := d.c.lookup(func(n Names) ([]NameMatch, error) { return n.SameSpecific(ctx, spec, gen) })
 	if err != nil {
 		return err
 	}
@@ -259,26 +253,27 @@ func (d *dupRun) sameSpecific(ctx context.Context) error {
 	})
 }
 
+// match is a name a lookup found.
 type match struct {
 	id         int64
 	text, kind string
 }
 
-func (c *Checker) query(ctx context.Context, q string, args ...any) ([]match, error) {
-	rows, err := c.Store.DB().QueryContext(ctx, q, args...)
+// lookup runs one of the store's name lookups.
+func (c *Checker) lookup(q func(Names) ([]NameMatch, error)) ([]match, error) {
+	n, err := storage(c.Store)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []match
-	for rows.Next() {
-		var m match
-		if err := rows.Scan(&m.id, &m.text, &m.kind); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
+	ms, err := q(n)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	out := make([]match, len(ms))
+	for i, m := range ms {
+		out[i] = match{id: m.PlaceID, text: m.Text, kind: m.Kind}
+	}
+	return out, nil
 }
 
 func (c *Checker) nearM() float64 {

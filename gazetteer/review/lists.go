@@ -15,9 +15,6 @@ import (
 //go:embed data/*.txt data/*.tsv
 var dataFS embed.FS
 
-//go:embed migrations/*.sql
-var migrations embed.FS
-
 // Word list names in data/words.tsv.
 const (
 	ListInflated = "inflated" // 大

@@ -1,4 +1,4 @@
-package review
+package review_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer"
+	. "wumen/gazetteer/review"
 )
 
 // TestPointAloneSetsTheCounty: a position with no code is located by the

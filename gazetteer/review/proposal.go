@@ -3,7 +3,6 @@ package review
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -168,6 +167,7 @@ type HistoryEntry struct {
 // procedure.
 type Service struct {
 	Store   *gazetteer.Store
+	keep    Storage
 	Checker *Checker
 	// Now is the clock; tests inject one to see overdue steps.
 	Now func() time.Time
@@ -178,12 +178,13 @@ type Service struct {
 // DefaultMaxAttachment is the size limit of one attached file.
 const DefaultMaxAttachment = 10 << 20
 
-// Open applies the review migrations to the store and returns a Service.
+// Open returns the Service of naming review kept in the store.
 func Open(store *gazetteer.Store) (*Service, error) {
-	if err := store.Migrate("review", migrations, "migrations"); err != nil {
+	keep, err := storage(store)
+	if err != nil {
 		return nil, err
 	}
-	s := &Service{Store: store, Now: time.Now, MaxAttachment: DefaultMaxAttachment}
+	s := &Service{Store: store, keep: keep, Now: time.Now, MaxAttachment: DefaultMaxAttachment}
 	s.Checker = &Checker{Store: store, Now: func() time.Time { return s.Now() }}
 	return s, nil
 }
@@ -331,108 +332,53 @@ func (s *Service) Create(ctx context.Context, p *Proposal, actor string) error {
 	now := s.now()
 	p.CreatedBy, p.CreatedAt, p.UpdatedAt = actor, now, now
 	p.Report = nil
-	tx, err := s.Store.DB().BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	doc, _ := json.Marshal(p)
-	res, err := tx.ExecContext(ctx, `INSERT INTO review_proposals(kind,state,doc,created_by,created_at,updated_at) VALUES (?,?,?,?,?,?)`,
-		p.Kind, p.State, string(doc), actor, now, now)
-	if err != nil {
-		return err
-	}
-	p.ID, _ = res.LastInsertId()
-	if err := s.save(ctx, tx, p, nil, actor, "create", "", Draft, ""); err != nil {
-		return err
-	}
-	return s.Store.Commit(ctx, tx)
+	return s.inTx(ctx, func(tx Tx) error {
+		id, err := tx.InsertProposal(ctx, p)
+		if err != nil {
+			return err
+		}
+		p.ID = id
+		return s.save(ctx, tx, p, nil, actor, "create", "", Draft, "")
+	})
 }
 
 // save rewrites the proposal row and appends a history entry.
-func (s *Service) save(ctx context.Context, tx *sql.Tx, p *Proposal, rep *Report, actor, action string, from, to State, note string) error {
+func (s *Service) save(ctx context.Context, tx Tx, p *Proposal, rep *Report, actor, action string, from, to State, note string) error {
 	p.UpdatedAt = s.now()
 	p.Report = nil
-	doc, _ := json.Marshal(p)
 	// The row must still be in the state it was read in: two officers
 	// acting at once (approve while an editor saves, two applies) get a
 	// conflict instead of one silently undoing the other.
-	var res sql.Result
-	var err error
 	guard := from
 	if guard == "" { // a creation: the row was just inserted in state to
 		guard = to
 	}
-	if rep != nil {
-		rj, _ := json.Marshal(rep)
-		res, err = tx.ExecContext(ctx, `UPDATE review_proposals SET state=?, doc=?, report=?, updated_at=? WHERE id=? AND state=?`,
-			p.State, string(doc), string(rj), p.UpdatedAt, p.ID, guard)
-		p.Report = rep
-	} else {
-		res, err = tx.ExecContext(ctx, `UPDATE review_proposals SET state=?, doc=?, updated_at=? WHERE id=? AND state=?`,
-			p.State, string(doc), p.UpdatedAt, p.ID, guard)
-	}
+	ok, err := tx.SaveProposal(ctx, p, rep, guard)
 	if err != nil {
 		return err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n != 1 {
+	if !ok {
 		return gazetteer.Errorf(gazetteer.EConflict, "proposal %d changed while you were working on it; reload and try again", p.ID)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO proposal_history(proposal_id,at,actor,action,from_state,to_state,note,snapshot) VALUES (?,?,?,?,?,?,?,?)`,
-		p.ID, p.UpdatedAt, actor, action, string(from), string(to), note, string(doc))
-	return err
+	if err := tx.AppendHistory(ctx, p, HistoryEntry{At: p.UpdatedAt, Actor: actor, Action: action, From: from, To: to, Note: note}); err != nil {
+		return err
+	}
+	p.Report = rep
+	return nil
 }
 
 // Get returns a proposal with its latest check report.
 func (s *Service) Get(ctx context.Context, id int64) (*Proposal, error) {
-	var doc string
-	var rep sql.NullString
-	err := s.Store.DB().QueryRowContext(ctx, `SELECT doc, report FROM review_proposals WHERE id=?`, id).Scan(&doc, &rep)
-	if err == sql.ErrNoRows {
-		return nil, gazetteer.Errorf(gazetteer.ENotFound, "proposal %d not found", id)
-	} else if err != nil {
-		return nil, err
-	}
-	p := new(Proposal)
-	if err := json.Unmarshal([]byte(doc), p); err != nil {
-		return nil, err
-	}
-	if rep.Valid {
-		p.Report = new(Report)
-		if err := json.Unmarshal([]byte(rep.String), p.Report); err != nil {
-			return nil, err
-		}
-	}
-	return p, nil
+	return s.keep.Proposal(ctx, id)
 }
 
 // List returns the proposals in the given states (all when none), newest
 // first.
 func (s *Service) List(ctx context.Context, states ...State) ([]*Proposal, error) {
-	q := `SELECT id FROM review_proposals`
-	var args []any
-	if len(states) > 0 {
-		q += ` WHERE state IN (` + strings.TrimSuffix(strings.Repeat("?,", len(states)), ",") + `)`
-		for _, st := range states {
-			args = append(args, string(st))
-		}
-	}
-	rows, err := s.Store.DB().QueryContext(ctx, q+` ORDER BY id DESC`, args...)
+	ids, err := s.keep.ProposalIDs(ctx, states)
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	out := make([]*Proposal, 0, len(ids))
 	for _, id := range ids {
 		p, err := s.Get(ctx, id)
@@ -441,7 +387,7 @@ func (s *Service) List(ctx context.Context, states ...State) ([]*Proposal, error
 		}
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Update changes a proposal that is a draft or under review; under review the
@@ -468,21 +414,20 @@ func (s *Service) Update(ctx context.Context, id int64, actor, note string, fn f
 			return nil, err
 		}
 	}
-	return p, s.inTx(ctx, func(tx *sql.Tx) error { return s.save(ctx, tx, p, rep, actor, "edit", p.State, p.State, note) })
+	return p, s.inTx(ctx, func(tx Tx) error { return s.save(ctx, tx, p, rep, actor, "edit", p.State, p.State, note) })
 }
 
-// inTx runs fn in a transaction committed with the audit entry ctx carries
-// (gazetteer.WithAudit), so a change and its audit land together.
-func (s *Service) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.Store.DB().BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return s.Store.Commit(ctx, tx)
+// inTx runs fn in a transaction of the store committed with the audit entry
+// ctx carries (gazetteer.WithAudit), so a change and its audit land
+// together.
+func (s *Service) inTx(ctx context.Context, fn func(Tx) error) error {
+	return s.Store.Update(ctx, func(tx gazetteer.Tx) error {
+		t, err := reviewTx(tx)
+		if err != nil {
+			return err
+		}
+		return fn(t)
+	})
 }
 
 // Check runs the rules for a proposal without storing the report.
@@ -544,44 +489,24 @@ func (s *Service) Attach(ctx context.Context, id int64, a *Attachment, actor str
 		a.MIME = "application/octet-stream"
 	}
 	a.ProposalID, a.Size, a.UploadedBy, a.At = id, int64(len(a.Data)), actor, s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO review_attachments(proposal_id,kind,filename,mime,size,data,uploaded_by,at) VALUES (?,?,?,?,?,?,?,?)`,
-			id, a.Kind, a.Filename, a.MIME, a.Size, a.Data, actor, a.At)
+	return s.inTx(ctx, func(tx Tx) error {
+		aid, err := tx.AddAttachment(ctx, a)
 		if err != nil {
 			return err
 		}
-		a.ID, _ = res.LastInsertId()
+		a.ID = aid
 		return s.save(ctx, tx, p, nil, actor, "attach", p.State, p.State, AttachmentTitle(a.Kind)+"："+a.Filename)
 	})
 }
 
 // Attachments lists a proposal's files (without their data).
 func (s *Service) Attachments(ctx context.Context, id int64) ([]Attachment, error) {
-	rows, err := s.Store.DB().QueryContext(ctx, `SELECT id, proposal_id, kind, filename, mime, size, uploaded_by, at FROM review_attachments WHERE proposal_id=? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Attachment
-	for rows.Next() {
-		var a Attachment
-		if err := rows.Scan(&a.ID, &a.ProposalID, &a.Kind, &a.Filename, &a.MIME, &a.Size, &a.UploadedBy, &a.At); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return s.keep.Attachments(ctx, id)
 }
 
 // Attachment returns one file with its data.
 func (s *Service) Attachment(ctx context.Context, id, aid int64) (*Attachment, error) {
-	a := &Attachment{}
-	err := s.Store.DB().QueryRowContext(ctx, `SELECT id, proposal_id, kind, filename, mime, size, uploaded_by, at, data FROM review_attachments WHERE proposal_id=? AND id=?`, id, aid).
-		Scan(&a.ID, &a.ProposalID, &a.Kind, &a.Filename, &a.MIME, &a.Size, &a.UploadedBy, &a.At, &a.Data)
-	if err == sql.ErrNoRows {
-		return nil, gazetteer.Errorf(gazetteer.ENotFound, "attachment %d not found", aid)
-	}
-	return a, err
+	return s.keep.Attachment(ctx, id, aid)
 }
 
 // Comment adds a comment or an expert opinion.
@@ -596,8 +521,8 @@ func (s *Service) Comment(ctx context.Context, id int64, kind, author, body stri
 	if strings.TrimSpace(body) == "" {
 		return invalidf("the comment is empty")
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO review_comments(proposal_id,kind,author,body,at) VALUES (?,?,?,?,?)`, id, kind, author, body, s.now()); err != nil {
+	return s.inTx(ctx, func(tx Tx) error {
+		if err := tx.AddComment(ctx, id, Comment{Kind: kind, Author: author, Body: body, At: s.now()}); err != nil {
 			return err
 		}
 		return s.save(ctx, tx, p, nil, author, kind, p.State, p.State, "")
@@ -606,40 +531,12 @@ func (s *Service) Comment(ctx context.Context, id int64, kind, author, body stri
 
 // Comments lists a proposal's comments, oldest first.
 func (s *Service) Comments(ctx context.Context, id int64) ([]Comment, error) {
-	rows, err := s.Store.DB().QueryContext(ctx, `SELECT id, kind, author, body, at FROM review_comments WHERE proposal_id=? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Comment
-	for rows.Next() {
-		var c Comment
-		if err := rows.Scan(&c.ID, &c.Kind, &c.Author, &c.Body, &c.At); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return s.keep.Comments(ctx, id)
 }
 
 // History returns the append-only history of a proposal, oldest first.
 func (s *Service) History(ctx context.Context, id int64) ([]HistoryEntry, error) {
-	rows, err := s.Store.DB().QueryContext(ctx, `SELECT id, at, actor, action, from_state, to_state, note FROM proposal_history WHERE proposal_id=? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []HistoryEntry
-	for rows.Next() {
-		var h HistoryEntry
-		var from, to string
-		if err := rows.Scan(&h.ID, &h.At, &h.Actor, &h.Action, &from, &to, &h.Note); err != nil {
-			return nil, err
-		}
-		h.From, h.To = State(from), State(to)
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return s.keep.History(ctx, id)
 }
 
 // Notices returns the proposals whose public notice (公告) is published,

@@ -1,4 +1,4 @@
-package review
+package review_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer"
+	. "wumen/gazetteer/review"
 )
 
 // dupRules lists the 重 findings of a report with the places they point at.

@@ -185,9 +185,7 @@ func (c *Checker) revival(ctx context.Context, sub Subject, add func(Finding)) e
 		r = DefaultRevivalM
 	}
 	b := geo.NewBoundAroundPoint(*sub.Point, r)
-	ms, err := c.query(ctx, `SELECT n.place_id, n.text, n.kind FROM place_names n JOIN places p ON p.id=n.place_id
-		WHERE p.lon BETWEEN ? AND ? AND p.lat BETWEEN ? AND ? AND (n.kind='historical' OR (p.status='historical' AND n.kind='standard'))`,
-		b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat())
+	ms, err := c.lookup(func(n Names) ([]NameMatch, error) { return n.HistoricalNear(ctx, b) })
 	if err != nil {
 		return err
 	}
@@ -234,9 +232,9 @@ func (c *Checker) revival(ctx context.Context, sub Subject, add func(Finding)) e
 // up again is 活化使用 (实施办法; DOMAIN.md §6), offered as a suggestion, not
 // a duplicate.
 func (c *Checker) revivalRepeat(ctx context.Context, sub Subject, add func(Finding)) error {
-	ms, err := c.query(ctx, `SELECT n.place_id, n.text, n.kind FROM place_names n JOIN places p ON p.id=n.place_id
-		WHERE n.text IN (?, ?) AND n.place_id <> ? AND (n.kind='historical' OR p.status IN ('historical','cancelled'))
-		ORDER BY p.status='current', n.place_id`, sub.Name, script.ToSimplified(sub.Name), sub.Target)
+	ms, err := c.lookup(func(n Names) ([]NameMatch, error) {
+		return n.FormerNames(ctx, []string{sub.Name, script.ToSimplified(sub.Name)}, sub.Target)
+	})
 	if err != nil {
 		return err
 	}

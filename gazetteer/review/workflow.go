@@ -2,7 +2,6 @@ package review
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -64,7 +63,7 @@ func (s *Service) Transition(ctx context.Context, id int64, t Transition, actor 
 		if err != nil {
 			return nil, err
 		}
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
+		err = s.inTx(ctx, func(tx Tx) error {
 			p.State = Submitted
 			if err := s.save(ctx, tx, p, nil, actor, ActSubmit, Draft, Submitted, t.Reason); err != nil {
 				return err
@@ -87,7 +86,7 @@ func (s *Service) Transition(ctx context.Context, id int64, t Transition, actor 
 		}
 		if rep.Blocked() {
 			// The refused approval is not audited as one; the check is kept.
-			_ = s.inTx(gazetteer.WithoutAudit(ctx), func(tx *sql.Tx) error {
+			_ = s.inTx(gazetteer.WithoutAudit(ctx), func(tx Tx) error {
 				return s.save(ctx, tx, p, rep, "wumen-review", "check", p.State, p.State, "批准前复核：存在否决项")
 			})
 			return nil, gazetteer.Errorf(gazetteer.EConflict, "the check has %d block finding(s): resolve them before approval", rep.Blocks)
@@ -106,7 +105,7 @@ func (s *Service) Transition(ctx context.Context, id int64, t Transition, actor 
 			}
 		}
 		p.State, p.ApprovalDoc, p.ApprovalDate = Approved, strings.TrimSpace(t.Document), date
-		return p, s.inTx(ctx, func(tx *sql.Tx) error {
+		return p, s.inTx(ctx, func(tx Tx) error {
 			return s.save(ctx, tx, p, rep, actor, ActApprove, from, Approved, t.Document+" "+t.Reason)
 		})
 	case ActReject:
@@ -117,13 +116,13 @@ func (s *Service) Transition(ctx context.Context, id int64, t Transition, actor 
 			return nil, invalidf("a rejection needs its reason")
 		}
 		p.State, p.Rejection = Rejected, strings.TrimSpace(t.Reason)
-		return p, s.inTx(ctx, func(tx *sql.Tx) error { return s.save(ctx, tx, p, nil, actor, ActReject, from, Rejected, t.Reason) })
+		return p, s.inTx(ctx, func(tx Tx) error { return s.save(ctx, tx, p, nil, actor, ActReject, from, Rejected, t.Reason) })
 	case ActFile:
 		if err := need(Approved); err != nil {
 			return nil, err
 		}
 		p.State, p.FiledDate = Filed, date
-		return p, s.inTx(ctx, func(tx *sql.Tx) error { return s.save(ctx, tx, p, nil, actor, ActFile, from, Filed, t.Reason) })
+		return p, s.inTx(ctx, func(tx Tx) error { return s.save(ctx, tx, p, nil, actor, ActFile, from, Filed, t.Reason) })
 	case ActAnnounce:
 		if err := need(Filed); err != nil {
 			return nil, err
@@ -133,7 +132,7 @@ func (s *Service) Transition(ctx context.Context, id int64, t Transition, actor 
 		if p.Notice == "" {
 			p.Notice = s.noticeText(ctx, p)
 		}
-		return p, s.inTx(ctx, func(tx *sql.Tx) error { return s.save(ctx, tx, p, nil, actor, ActAnnounce, from, Announced, t.Reason) })
+		return p, s.inTx(ctx, func(tx Tx) error { return s.save(ctx, tx, p, nil, actor, ActAnnounce, from, Announced, t.Reason) })
 	case ActApply:
 		if err := need(Announced); err != nil {
 			return nil, err
@@ -141,7 +140,7 @@ func (s *Service) Transition(ctx context.Context, id int64, t Transition, actor 
 		// The gazetteer event and the proposal's new state are one
 		// transaction: a crash between them cannot apply a name twice.
 		q := *p
-		mark := func(ctx context.Context, tx *sql.Tx, placeID int64) error {
+		mark := func(ctx context.Context, tx Tx, placeID int64) error {
 			q.State, q.PlaceID, q.AppliedAt = Applied, placeID, s.now()
 			return s.save(ctx, tx, &q, nil, actor, ActApply, from, Applied, fmt.Sprintf("place %d", placeID))
 		}
@@ -176,7 +175,7 @@ func (s *Service) noticeText(ctx context.Context, p *Proposal) string {
 // apply writes the approved change to the gazetteer: a new place with a naming
 // event, or an event on the target. It returns the place's id. Applying twice
 // is harmless: an event already carrying this proposal is not added again.
-func (s *Service) apply(ctx context.Context, p *Proposal, actor string, mark func(context.Context, *sql.Tx, int64) error) (int64, error) {
+func (s *Service) apply(ctx context.Context, p *Proposal, actor string, mark func(context.Context, Tx, int64) error) (int64, error) {
 	c := gazetteer.Change{Actor: actor, Reason: fmt.Sprintf("地名审核 #%d：%s（%s）", p.ID, p.Title(), p.ApprovalDoc)}
 	ev := gazetteer.Event{Date: p.ApprovalDate, Document: p.ApprovalDoc, Proposal: p.ID}
 	if p.Kind == Naming {
@@ -188,8 +187,12 @@ func (s *Service) apply(ctx context.Context, p *Proposal, actor string, mark fun
 			Geometry: p.Geometry.Geometry(), Admin: adminChain(p.Admin),
 			Coord:  &gazetteer.Coord{Method: "digitized", Source: fmt.Sprintf("proposal %d", p.ID), Note: "drawn or entered by the applicant; check against the survey"},
 			Events: []gazetteer.Event{ev}}
-		opt := gazetteer.PutOptions{Also: func(ctx context.Context, tx *sql.Tx, rep *gazetteer.Report) error {
-			return mark(ctx, tx, rep.Outcomes[0].ID)
+		opt := gazetteer.PutOptions{Also: func(ctx context.Context, tx gazetteer.Tx, rep *gazetteer.Report) error {
+			t, err := reviewTx(tx)
+			if err != nil {
+				return err
+			}
+			return mark(ctx, t, rep.Outcomes[0].ID)
 		}}
 		if _, err := s.Store.PutAll(ctx, []gazetteer.Input{{Place: pl}}, c, opt); err != nil {
 			return 0, err
@@ -202,7 +205,7 @@ func (s *Service) apply(ctx context.Context, p *Proposal, actor string, mark fun
 	}
 	for _, e := range t.Events {
 		if e.Proposal == p.ID { // applied before: only the proposal's state is missing
-			return t.ID, s.inTx(ctx, func(tx *sql.Tx) error { return mark(ctx, tx, t.ID) })
+			return t.ID, s.inTx(ctx, func(tx Tx) error { return mark(ctx, tx, t.ID) })
 		}
 	}
 	switch p.Kind {
@@ -213,8 +216,12 @@ func (s *Service) apply(ctx context.Context, p *Proposal, actor string, mark fun
 	case Adjust:
 		ev.Type, ev.Start, ev.End = gazetteer.EventAdjustEnds, p.Start, p.End
 	}
-	opt := gazetteer.PutOptions{Also: func(ctx context.Context, tx *sql.Tx, _ *gazetteer.Report) error {
-		return mark(ctx, tx, t.ID)
+	opt := gazetteer.PutOptions{Also: func(ctx context.Context, tx gazetteer.Tx, _ *gazetteer.Report) error {
+		rt, err := reviewTx(tx)
+		if err != nil {
+			return err
+		}
+		return mark(ctx, rt, t.ID)
 	}}
 	if _, err := s.Store.ApplyEventWith(ctx, t.ID, ev, c, opt); err != nil {
 		return 0, err

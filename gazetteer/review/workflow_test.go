@@ -1,8 +1,7 @@
-package review
+package review_test
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,8 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"wumen/gazetteer"
+	. "wumen/gazetteer/review"
+	"wumen/gazetteer/sqlite"
 )
 
 func testService(t *testing.T) (*Service, *time.Time) {
@@ -85,10 +86,10 @@ func TestWorkflowNamingToGazetteer(t *testing.T) {
 	if got := strings.Join(acts, " "); got != "create submit check attach attach attach approve file announce apply" {
 		t.Errorf("history = %s", got)
 	}
-	if _, err := s.Store.DB().Exec(`DELETE FROM proposal_history`); err == nil {
+	if _, err := s.Store.Backend().(*sqlite.DB).SQL().Exec(`DELETE FROM proposal_history`); err == nil {
 		t.Error("proposal_history must be append-only")
 	}
-	if _, err := s.Store.DB().Exec(`UPDATE proposal_history SET actor='x'`); err == nil {
+	if _, err := s.Store.Backend().(*sqlite.DB).SQL().Exec(`UPDATE proposal_history SET actor='x'`); err == nil {
 		t.Error("proposal_history must be append-only")
 	}
 }
@@ -175,9 +176,7 @@ func TestApplyRaceCreatesOnePlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := s.Store.Count(ctx, gazetteer.Filter{})
-	_, err := s.apply(ctx, stale, "rev2", func(ctx context.Context, tx *sql.Tx, id int64) error {
-		return s.save(ctx, tx, stale, nil, "rev2", ActApply, Announced, Applied, "")
-	})
+	_, err := s.ApplyAs(ctx, stale, "rev2", Announced)
 	if gazetteer.ErrorCode(err) != gazetteer.EConflict {
 		t.Fatalf("second apply: %v, want conflict", err)
 	}

@@ -1,6 +1,8 @@
-// Package storetest gives tests of the packages built on the gazetteer a real
-// SQLite store in a temporary folder and fixture records read from JSON Lines,
-// the way net/http/httptest gives them a server.
+// Package storetest is the behaviour suite every store implementation passes
+// (Run: each implementation's package runs it with how it opens a store), and
+// it gives tests of the packages built on the gazetteer a real store in a
+// temporary folder (the embedded SQLite one) and fixture records read from
+// JSON Lines, the way net/http/httptest gives them a server.
 package storetest
 
 import (
@@ -11,12 +13,13 @@ import (
 
 	"wumen/data"
 	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
 )
 
 // Open returns an empty store in a temporary folder, closed when t ends.
 func Open(t testing.TB) *gazetteer.Store {
 	t.Helper()
-	s, err := gazetteer.Open(filepath.Join(t.TempDir(), "test.db"))
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

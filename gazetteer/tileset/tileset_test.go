@@ -17,6 +17,7 @@ import (
 
 	"wumen/data"
 	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
 	"wumen/geo/gdaltest"
 	"wumen/geo/pmtiles"
 	"wumen/geo/tiles"
@@ -34,7 +35,7 @@ func shipped(t testing.TB) []*gazetteer.Place {
 	t.Helper()
 	placesOnce.Do(func() {
 		ctx := context.Background()
-		st, err := gazetteer.Open(filepath.Join(os.TempDir(), "wumen-tileset-test-"+time.Now().Format("150405.000000")+".db"))
+		st, err := sqlite.Open(filepath.Join(os.TempDir(), "wumen-tileset-test-"+time.Now().Format("150405.000000")+".db"))
 		if err != nil {
 			placesErr = err
 			return

@@ -19,6 +19,7 @@ import (
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/account"
+	"wumen/gazetteer/sqlite"
 )
 
 var cheap = account.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
@@ -28,7 +29,7 @@ var cheap = account.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLe
 // admin, a reviewer and an editor.
 func testServer(t testing.TB) (*httptest.Server, *Handler, *gazetteer.Store) {
 	t.Helper()
-	st, err := gazetteer.Open(filepath.Join(t.TempDir(), "o.db"))
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "o.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"wumen/data"
 	"wumen/gazetteer"
 	"wumen/gazetteer/account"
+	"wumen/gazetteer/sqlite"
 	"wumen/site/officer"
 )
 
@@ -22,7 +23,7 @@ import (
 func shippedOfficer(t *testing.T) (*gazetteer.Store, *officer.Handler) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := gazetteer.Open(filepath.Join(t.TempDir(), "w.db"))
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "w.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package ogc
 
 import (
 	"context"
-	"database/sql"
 	_ "embed"
 	"fmt"
 	"net/http"
@@ -51,35 +50,24 @@ type coll struct {
 // collectionList returns "places", one collection per 大类 present (in
 // census order) and "walks" when there are any.
 func (s *service) collectionList(ctx context.Context) ([]coll, error) {
-	rows, err := s.store.DB().QueryContext(ctx, `SELECT p.class, count(*), min(r.min_lon), min(r.min_lat), max(r.max_lon), max(r.max_lat)
-		FROM places p LEFT JOIN places_rtree r ON r.id = p.id GROUP BY p.class`)
+	extents, err := s.store.Extents(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	byClass := map[string]coll{}
 	all := coll{ID: AllPlaces, Title: "地名 Places", Description: "Every place name of the gazetteer (standard names; historical and cancelled names included, see status)."}
-	for rows.Next() {
-		var c coll
-		var x0, y0, x1, y1 sql.NullFloat64
-		if err := rows.Scan(&c.Class, &c.Count, &x0, &y0, &x1, &y1); err != nil {
-			return nil, err
-		}
+	for _, e := range extents {
+		c := coll{Class: e.Class, Count: e.Count, Bound: e.Bound}
 		all.Count += c.Count
-		if x0.Valid {
-			b := orb.Bound{Min: orb.Point{x0.Float64, y0.Float64}, Max: orb.Point{x1.Float64, y1.Float64}}
-			c.Bound = &b
+		if b := e.Bound; b != nil {
 			if all.Bound == nil {
-				all.Bound = &b
+				all.Bound = b
 			} else {
-				u := all.Bound.Union(b)
+				u := all.Bound.Union(*b)
 				all.Bound = &u
 			}
 		}
 		byClass[c.Class] = c
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	out := []coll{all}
 	add := func(class string) {

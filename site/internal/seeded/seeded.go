@@ -12,6 +12,7 @@ import (
 
 	"wumen/data"
 	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
 	"wumen/search"
 )
 
@@ -41,7 +42,7 @@ func (f *Fixture) build() {
 	if f.dir, f.err = os.MkdirTemp("", "wumen-seeded-"); f.err != nil {
 		return
 	}
-	if f.store, f.err = gazetteer.Open(filepath.Join(f.dir, "w.db")); f.err != nil {
+	if f.store, f.err = sqlite.Open(filepath.Join(f.dir, "w.db")); f.err != nil {
 		return
 	}
 	if _, f.err = f.store.Seed(ctx, data.FS, nil); f.err != nil {

@@ -1,4 +1,4 @@
-package gazetteer_test
+package sqlite_test
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ func TestBulkImport(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t)
 	indexes := func() string {
-		rows, err := s.DB().Query(`SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL ORDER BY name`)
+		rows, err := rawSQL(s).Query(`SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL ORDER BY name`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +51,7 @@ func TestBulkImport(t *testing.T) {
 		t.Errorf("indexes after a bulk import: %s, want %s", got, want)
 	}
 	var names, admin, rtree, revs int
-	s.DB().QueryRow(`SELECT (SELECT count(*) FROM place_names), (SELECT count(*) FROM place_admin), (SELECT count(*) FROM places_rtree), (SELECT count(*) FROM revisions)`).Scan(&names, &admin, &rtree, &revs)
+	rawSQL(s).QueryRow(`SELECT (SELECT count(*) FROM place_names), (SELECT count(*) FROM place_admin), (SELECT count(*) FROM places_rtree), (SELECT count(*) FROM revisions)`).Scan(&names, &admin, &rtree, &revs)
 	if names != n || admin != 2*n || rtree == 0 || rtree == n || revs != n {
 		t.Errorf("names %d, admin %d, rtree %d, revisions %d for %d places", names, admin, rtree, revs, n)
 	}
@@ -60,7 +60,7 @@ func TestBulkImport(t *testing.T) {
 		t.Fatalf("%v %+v", err, p)
 	}
 	var id int64
-	if err := s.DB().QueryRow(`SELECT place_id FROM place_names WHERE text=? AND place_id=?`, p.Name, p.ID).Scan(&id); err != nil || id != p.ID {
+	if err := rawSQL(s).QueryRow(`SELECT place_id FROM place_names WHERE text=? AND place_id=?`, p.Name, p.ID).Scan(&id); err != nil || id != p.ID {
 		t.Errorf("name row of %d: %v", p.ID, err)
 	}
 	// Importing the same records again changes nothing.

@@ -1,4 +1,4 @@
-package gazetteer_test
+package sqlite_test
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
+	"wumen/gazetteer/storetest"
 )
 
 // Reverse-lookup benchmarks: the store's Locator (R*Tree prefilter, exact
@@ -21,7 +23,7 @@ import (
 // same run, on the shipped data and on 100,000 generated polygons. Each
 // reports p50 and p99 per lookup in microseconds.
 //
-//	go test ./gazetteer -run '^$' -bench 'Locate' -benchtime 5000x
+//	go test ./gazetteer/sqlite -run '^$' -bench 'Locate' -benchtime 5000x
 //
 // The generated store takes a minute or two to build.
 
@@ -60,7 +62,7 @@ func quantiles(b *testing.B, pts []orb.Point, op func(orb.Point) error) {
 // rtreeOnly is the baseline: the bounding boxes that contain the point.
 func rtreeOnly(s *gazetteer.Store) func(orb.Point) error {
 	return func(p orb.Point) error {
-		rows, err := s.DB().QueryContext(context.Background(), `SELECT id FROM places_rtree WHERE min_lon<=?1 AND max_lon>=?1 AND min_lat<=?2 AND max_lat>=?2`, p[0], p[1])
+		rows, err := rawSQL(s).QueryContext(context.Background(), `SELECT id FROM places_rtree WHERE min_lon<=?1 AND max_lon>=?1 AND min_lat<=?2 AND max_lat>=?2`, p[0], p[1])
 		if err != nil {
 			return err
 		}
@@ -95,7 +97,7 @@ func benchStore(b *testing.B, s *gazetteer.Store, pts []orb.Point) {
 }
 
 func BenchmarkLocateShipped(b *testing.B) {
-	s := shipped(b)
+	s := storetest.Shipped(b)
 	// Warm the geometry cache (太湖 is parsed once, not per lookup).
 	for _, p := range suzhouPoints(200, suzhouBound) {
 		s.Locator().Reverse(context.Background(), p, gazetteer.DefaultReverseM, 10)
@@ -143,7 +145,7 @@ func generatedPolygons() []gazetteer.Input {
 }
 
 func BenchmarkLocateGenerated100k(b *testing.B) {
-	s, err := gazetteer.Open(filepath.Join(b.TempDir(), "gen.db"))
+	s, err := sqlite.Open(filepath.Join(b.TempDir(), "gen.db"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package gazetteer_test
+package sqlite_test
 
 import (
 	"bufio"
@@ -19,6 +19,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
 )
 
 // Real Suzhou 专名 and 通名 characters, for generated records of realistic
@@ -89,7 +90,7 @@ func BenchmarkImport(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		raw := importRaw(b, file, filepath.Join(dir, fmt.Sprintf("raw%d.db", i)))
-		s, err := gazetteer.Open(filepath.Join(dir, fmt.Sprintf("bench%d.db", i)))
+		s, err := sqlite.Open(filepath.Join(dir, fmt.Sprintf("bench%d.db", i)))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -126,12 +127,12 @@ func BenchmarkImport(b *testing.B) {
 // SQLite file in one transaction with one prepared statement, and returns
 // the rate in records/s: the hand-rolled baseline of BenchmarkImport.
 func importRaw(b *testing.B, file, db string) float64 {
-	s, err := gazetteer.Open(db)
+	s, err := sqlite.Open(db)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.DB().Exec(`CREATE TABLE raw (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)`); err != nil {
+	if _, err := rawSQL(s).Exec(`CREATE TABLE raw (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)`); err != nil {
 		b.Fatal(err)
 	}
 	f, err := os.Open(file)
@@ -140,7 +141,7 @@ func importRaw(b *testing.B, file, db string) float64 {
 	}
 	defer f.Close()
 	start := time.Now()
-	tx, _ := s.DB().Begin()
+	tx, _ := rawSQL(s).Begin()
 	st, _ := tx.Prepare(`INSERT INTO raw VALUES (?, ?)`)
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<26)
@@ -186,7 +187,7 @@ func peakHeap() (*uint64, func()) {
 // hand-rolled baseline.
 func BenchmarkGet(b *testing.B) {
 	ctx := context.Background()
-	s, err := gazetteer.Open(filepath.Join(b.TempDir(), "bench.db"))
+	s, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func BenchmarkGet(b *testing.B) {
 	b.Run("sqlite-raw", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			var doc string
-			if err := s.DB().QueryRowContext(ctx, `SELECT doc FROM places WHERE id=?`, 1+i%20000).Scan(&doc); err != nil {
+			if err := rawSQL(s).QueryRowContext(ctx, `SELECT doc FROM places WHERE id=?`, 1+i%20000).Scan(&doc); err != nil {
 				b.Fatal(err)
 			}
 		}

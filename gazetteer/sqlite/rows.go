@@ -1,0 +1,233 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"wumen/gazetteer"
+	"wumen/gazetteer/romanize"
+)
+
+// The rows of a batch of places go in as multi-row INSERTs through
+// statements prepared once per transaction and row count. Calling SQLite
+// once per row and table was most of an import's time (BENCHMARKS.md,
+// "Import").
+
+// rowsPerInsert bounds the rows of one INSERT (17 columns × 256 rows stays
+// far below SQLite's 32,766 bound variables).
+const rowsPerInsert = 256
+
+// bulkRecords is the size from which an import that at least doubles the
+// store by half builds its secondary indexes after loading: sorting once is
+// much cheaper than keeping randomly keyed indexes (names, pinyin) up to
+// date row by row.
+const bulkRecords = 20000
+
+// deferredIndexes are the indexes rebuilt after a bulk load. Those a write
+// itself looks rows up by (ids, statistical codes, revisions of a place)
+// are kept.
+var deferredIndexes = []string{"places_class", "places_updated", "places_name", "places_toneless",
+	"place_names_text", "place_names_toneless", "place_admin_code", "place_heritage_list"}
+
+// tableRows are the pending rows of one table.
+type tableRows struct {
+	table, cols, conflict string
+	width                 int
+	args                  []any
+	n                     int
+}
+
+func (t *tableRows) add(vals ...any) {
+	t.args = append(t.args, vals...)
+	t.n++
+}
+
+// placeRows writes the rows of places and their revisions into one
+// transaction.
+type placeRows struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+
+	places, names, admin, heritage, rtree, revisions tableRows
+	cleared                                          []int64
+
+	done     int      // places written
+	stored   int64    // places in the store when the write began
+	deferred []string // CREATE INDEX statements of indexes dropped for a bulk load
+}
+
+func newPlaceRows(ctx context.Context, tx *sql.Tx) (*placeRows, error) {
+	w := &placeRows{tx: tx, stmts: map[string]*sql.Stmt{}}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM places`).Scan(&w.stored); err != nil {
+		return nil, err
+	}
+	w.places = tableRows{table: "places", width: 17, cols: "(id,name,specific,generic,class,subclass,status,code,level,pinyin,toneless,has_geom,lon,lat,rank,updated,doc)",
+		conflict: ` ON CONFLICT(id) DO UPDATE SET name=excluded.name, specific=excluded.specific, generic=excluded.generic, class=excluded.class,
+		subclass=excluded.subclass, status=excluded.status, code=excluded.code, level=excluded.level, pinyin=excluded.pinyin,
+		toneless=excluded.toneless, has_geom=excluded.has_geom, lon=excluded.lon, lat=excluded.lat, rank=excluded.rank,
+		updated=excluded.updated, doc=excluded.doc`}
+	w.names = tableRows{table: "place_names", width: 8}
+	w.admin = tableRows{table: "place_admin", width: 2, conflict: " ON CONFLICT DO NOTHING"}
+	w.heritage = tableRows{table: "place_heritage", width: 4, conflict: " ON CONFLICT DO NOTHING"}
+	w.rtree = tableRows{table: "places_rtree", width: 5}
+	w.revisions = tableRows{table: "revisions", width: 6, cols: "(place_id, at, actor, reason, before, after)"}
+	return w, nil
+}
+
+func (w *placeRows) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+}
+
+// write queues the rows of each place and its revision and writes them.
+func (w *placeRows) write(ctx context.Context, c gazetteer.Change, at string, ws []gazetteer.PlaceWrite) error {
+	for _, pw := range ws {
+		doc := string(pw.Doc)
+		w.queue(pw.Place, doc, pw.Before != nil)
+		var before any
+		if pw.Before != nil {
+			before = string(pw.Before)
+		}
+		w.revisions.add(pw.Place.ID, at, c.Actor, c.Reason, before, doc)
+	}
+	if err := w.writeRows(ctx); err != nil {
+		return err
+	}
+	w.done += len(ws)
+	if w.deferred == nil && w.done >= bulkRecords && int64(w.done) >= w.stored/2 {
+		return w.deferIndexes(ctx)
+	}
+	return nil
+}
+
+// queue queues the rows of the place's tables; an update first clears the
+// place's rows of the derived tables.
+func (w *placeRows) queue(p *gazetteer.Place, doc string, exists bool) {
+	var lon, lat any
+	hasGeom := 0
+	if p.Label != nil {
+		lon, lat = p.Label.Lon(), p.Label.Lat()
+	}
+	if p.Geometry != nil {
+		hasGeom = 1
+	}
+	if exists {
+		w.cleared = append(w.cleared, p.ID)
+	}
+	w.places.add(p.ID, p.Name, p.Specific, p.Generic, p.Category.Class, p.Category.Subclass, string(p.Status),
+		p.Code, p.Level, p.Pinyin, romanize.Toneless(p.Name), hasGeom, lon, lat, p.Rank, p.Updated, doc)
+	for i, n := range gazetteer.AllNames(p) {
+		w.names.add(p.ID, i, n.Text, n.Script, n.Kind, n.Start, n.End, romanize.Toneless(n.Text))
+	}
+	for _, a := range p.Admin {
+		w.admin.add(p.ID, a)
+	}
+	for _, h := range p.Heritage {
+		w.heritage.add(p.ID, h.List, h.Level, h.Year)
+	}
+	if p.Geometry != nil {
+		b := p.Geometry.Bound()
+		w.rtree.add(p.ID, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat())
+	}
+}
+
+// deferIndexes drops the deferred indexes for the rest of a bulk load,
+// keeping their definitions to build them again before the commit (all in
+// the one transaction: readers never see the store without them).
+func (w *placeRows) deferIndexes(ctx context.Context) error {
+	w.deferred = []string{}
+	for _, name := range deferredIndexes {
+		var def sql.NullString
+		err := w.tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type='index' AND name=?`, name).Scan(&def)
+		if err == sql.ErrNoRows || !def.Valid {
+			continue
+		} else if err != nil {
+			return err
+		}
+		if _, err := w.tx.ExecContext(ctx, `DROP INDEX `+name); err != nil {
+			return err
+		}
+		w.deferred = append(w.deferred, def.String)
+	}
+	return nil
+}
+
+// buildIndexes builds the deferred indexes again.
+func (w *placeRows) buildIndexes() error {
+	for _, def := range w.deferred {
+		if _, err := w.tx.Exec(def); err != nil {
+			return fmt.Errorf("rebuilding an index after the bulk load: %w", err)
+		}
+	}
+	w.deferred = nil
+	return nil
+}
+
+// writeRows clears what updates replace, then inserts the queued rows,
+// places first (the other tables refer to them).
+func (w *placeRows) writeRows(ctx context.Context) error {
+	if len(w.cleared) > 0 {
+		list, _ := json.Marshal(w.cleared)
+		for _, q := range []string{`DELETE FROM place_names WHERE place_id IN (SELECT value FROM json_each(?))`,
+			`DELETE FROM place_admin WHERE place_id IN (SELECT value FROM json_each(?))`,
+			`DELETE FROM place_heritage WHERE place_id IN (SELECT value FROM json_each(?))`,
+			`DELETE FROM places_rtree WHERE id IN (SELECT value FROM json_each(?))`} {
+			if _, err := w.tx.ExecContext(ctx, q, string(list)); err != nil {
+				return err
+			}
+		}
+		w.cleared = w.cleared[:0]
+	}
+	for _, t := range []*tableRows{&w.places, &w.names, &w.admin, &w.heritage, &w.rtree, &w.revisions} {
+		if err := w.insert(ctx, t); err != nil {
+			return fmt.Errorf("writing %s: %w", t.table, err)
+		}
+	}
+	return nil
+}
+
+// insert writes a table's queued rows, rowsPerInsert at a time.
+func (w *placeRows) insert(ctx context.Context, t *tableRows) error {
+	for start := 0; start < t.n; start += rowsPerInsert {
+		n := min(rowsPerInsert, t.n-start)
+		st, err := w.stmt(ctx, t, n)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, t.args[start*t.width:(start+n)*t.width]...); err != nil {
+			return err
+		}
+	}
+	clear(t.args)
+	t.args, t.n = t.args[:0], 0
+	return nil
+}
+
+// stmt returns the INSERT of n rows into t, prepared once per transaction.
+func (w *placeRows) stmt(ctx context.Context, t *tableRows, n int) (*sql.Stmt, error) {
+	key := t.table + "/" + strconv.Itoa(n)
+	if st, ok := w.stmts[key]; ok {
+		return st, nil
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + t.table + t.cols + " VALUES ")
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", t.width), ",") + ")"
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(one)
+	}
+	b.WriteString(t.conflict)
+	st, err := w.tx.PrepareContext(ctx, b.String())
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[key] = st
+	return st, nil
+}
