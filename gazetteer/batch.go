@@ -31,8 +31,6 @@ type writer struct {
 	next     int64
 	rep      *Report
 	done     int
-	watch    bool
-	written  []*Place // places written, for the watchers after the commit
 	batch    []Input
 	batchIDs map[int64]bool
 	out      []PlaceWrite
@@ -44,7 +42,7 @@ func (s *Store) newWriter(ctx context.Context, tx Tx, c Change, opt PutOptions) 
 		return nil, err
 	}
 	return &writer{s: s, ctx: ctx, tx: tx, c: c, opt: opt, now: s.now().UTC().Format(TimeLayout), next: next,
-		rep: &Report{}, batchIDs: map[int64]bool{}, watch: len(s.watching()) > 0}, nil
+		rep: &Report{}, batchIDs: map[int64]bool{}}, nil
 }
 
 // add queues a validated record, writing the batch when it is full. A
@@ -168,9 +166,6 @@ func (w *writer) record(r Input, existing map[int64][]byte) error {
 			return At(err, r.Where)
 		}
 		w.out = append(w.out, PlaceWrite{Place: p, Doc: mustJSON(p), Before: beforeDoc})
-		if w.watch {
-			w.written = append(w.written, p)
-		}
 	}
 	w.count(act, Outcome{ID: p.ID, Name: p.Name, Action: act, Where: r.Where})
 	return nil
@@ -195,15 +190,5 @@ func (w *writer) count(act Action, o Outcome) {
 	w.done++
 	if w.opt.Progress != nil {
 		w.opt.Progress(w.done)
-	}
-}
-
-// notify tells the watchers about every place written, after the commit.
-func (w *writer) notify() {
-	watchers := w.s.watching()
-	for _, p := range w.written {
-		for _, fn := range watchers {
-			fn(p)
-		}
 	}
 }

@@ -41,7 +41,7 @@ func (s *Store) Import(ctx context.Context, recs Records, c Change, opt PutOptio
 	rep, err := s.write(ctx, c, opt, func(w *writer) error {
 		var n int
 		var err error
-		bad, nbad, n, err = s.feed(ctx, recs, w, opt.SkipInvalid)
+		bad, nbad, n, err = s.readInto(ctx, recs, w, opt.SkipInvalid)
 		if err == nil && nbad > 0 && !opt.SkipInvalid {
 			err = invalidRecords(bad, nbad, n)
 		}
@@ -54,11 +54,11 @@ func (s *Store) Import(ctx context.Context, recs Records, c Change, opt PutOptio
 	return rep, nil
 }
 
-// feed reads, derives and validates the records beside the writer, a batch
+// readInto reads, derives and validates the records beside the writer, a batch
 // at a time (on two cores the import's CPU work and the backend's overlap),
 // and hands the good ones to w. It returns the bad records (the first
 // hundred), how many there were and how many records were read.
-func (s *Store) feed(ctx context.Context, recs Records, w *writer, skipInvalid bool) (bad []string, nbad, n int, err error) {
+func (s *Store) readInto(ctx context.Context, recs Records, w *writer, skipInvalid bool) (bad []string, nbad, n int, err error) {
 	stop := make(chan struct{})
 	results := checked(recs, s.cats, stop)
 	defer func() {

@@ -17,11 +17,10 @@ import (
 type Store struct {
 	b Backend
 
-	mu       sync.Mutex // guards watchers
-	watchers []func(*Place)
-	cats     *Categories
-	now      func() time.Time
-	views    views // page views counted between writes (placing.go)
+	feed  feed // the change feed (changes.go)
+	cats  *Categories
+	now   func() time.Time
+	views views // page views counted between writes (placing.go)
 
 	locOnce sync.Once
 	locator *PlaceLocator // see Locator (locate.go)
@@ -51,20 +50,6 @@ func (s *Store) SetCategories(c *Categories) { s.cats = c }
 
 // Categories returns the category table in force.
 func (s *Store) Categories() *Categories { return s.cats }
-
-// Watch registers fn to be called after every committed write of a place,
-// with the place as written. The search index keeps itself current this way.
-func (s *Store) Watch(fn func(*Place)) {
-	s.mu.Lock()
-	s.watchers = append(s.watchers, fn)
-	s.mu.Unlock()
-}
-
-func (s *Store) watching() []func(*Place) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.watchers
-}
 
 // Update runs fn in one transaction of the backend (see Backend.Update).
 func (s *Store) Update(ctx context.Context, fn func(Tx) error) error {

@@ -132,7 +132,7 @@ func (s *Store) PutAll(ctx context.Context, in []Input, c Change, opt PutOptions
 
 // write runs fn with a batch writer in one bulk transaction of the backend,
 // then writes what is queued, runs opt.Also and commits (or, for a dry run,
-// rolls back), then tells the watchers.
+// rolls back), then hands the change feed on.
 func (s *Store) write(ctx context.Context, c Change, opt PutOptions, fn func(*writer) error) (*Report, error) {
 	var w *writer
 	err := s.b.Update(ctx, TxOptions{Bulk: true, DryRun: opt.DryRun}, func(tx Tx) error {
@@ -155,7 +155,10 @@ func (s *Store) write(ctx context.Context, c Change, opt PutOptions, fn func(*wr
 		return nil, err
 	}
 	if !opt.DryRun {
-		w.notify()
+		// The subscribers of the change feed see the write before it
+		// returns; a step that fails here is taken again by the next write
+		// or by Follow.
+		s.advance(ctx)
 	}
 	return w.rep, nil
 }

@@ -18,7 +18,7 @@ func (s *Server) placeFeature(p *gazetteer.Place) (*geojson.Feature, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.Properties["label"] = gazetteer.Label(p, s.admin)
+	f.Properties["label"] = gazetteer.Label(p, s.adminNames())
 	if p.Label != nil {
 		f.Properties["label_point"] = [2]float64{p.Label.Lon(), p.Label.Lat()}
 	}
@@ -27,7 +27,7 @@ func (s *Server) placeFeature(p *gazetteer.Place) (*geojson.Feature, error) {
 	}
 	anc := []map[string]string{}
 	for _, c := range p.Admin {
-		if n, ok := s.admin[c]; ok {
+		if n, ok := s.adminNames()[c]; ok {
 			anc = append(anc, map[string]string{"code": c, "name": n})
 		}
 	}

@@ -76,7 +76,7 @@ func (s *Server) serveHits(w http.ResponseWriter, r *http.Request, res *search.R
 	serveBytes(w, r, "application/geo+json", "public, max-age=60", b)
 }
 
-func (s *Server) adminName(code string) string { return s.admin[code] }
+func (s *Server) adminName(code string) string { return s.adminNames()[code] }
 
 // entryByID finds a place's catalog entry (for its page path).
 func (s *Server) entryByID(ctx context.Context, id int64) *entry {

@@ -42,7 +42,7 @@ func (s *Server) pagePaths(ctx context.Context) ([]string, error) {
 		paths = append(paths, "/browse/category/"+url.PathEscape(c.Key))
 	}
 	for _, c := range cat.Districts {
-		if _, ok := s.admin[c.Key]; ok {
+		if _, ok := s.adminNames()[c.Key]; ok {
 			paths = append(paths, "/browse/district/"+c.Key)
 		}
 	}

@@ -56,27 +56,16 @@ func (c *catalog) Has(class string) bool {
 	return false
 }
 
+// catalogCache keeps the catalog until the store changes (storeChanged).
 type catalogCache struct {
-	mu      sync.Mutex
-	cat     *catalog
-	watched bool
+	mu  sync.Mutex
+	cat *catalog
 }
 
 func (s *Server) catalog(ctx context.Context) (*catalog, error) {
 	c := &s.catCache
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.watched {
-		s.store.Watch(func(*gazetteer.Place) {
-			c.mu.Lock()
-			c.cat = nil
-			c.mu.Unlock()
-			s.tilesMu.Lock()
-			s.tiles = nil
-			s.tilesMu.Unlock()
-		})
-		c.watched = true
-	}
 	if c.cat != nil {
 		return c.cat, nil
 	}
@@ -144,7 +133,7 @@ func (s *Server) catalog(ctx context.Context) (*catalog, error) {
 	cat.Subclasses = sorted(subs, same)
 	cat.Heritage = sorted(heritage, same)
 	cat.Districts = sorted(districts, func(k string) string {
-		if n, ok := s.admin[k]; ok {
+		if n, ok := s.adminNames()[k]; ok {
 			return n
 		}
 		return k

@@ -341,7 +341,7 @@ func (s *Server) crumbs(pl *gazetteer.Place) []crumb {
 	var out []crumb
 	seen := map[string]bool{}
 	for _, c := range pl.Admin {
-		if n, ok := s.admin[c]; ok && !seen[c] && c != pl.Code {
+		if n, ok := s.adminNames()[c]; ok && !seen[c] && c != pl.Code {
 			out = append(out, crumb{Code: c, Name: n})
 			seen[c] = true
 		}
@@ -552,7 +552,7 @@ func (s *Server) categoryPage(w http.ResponseWriter, r *http.Request, p *page) {
 
 func (s *Server) districtPage(w http.ResponseWriter, r *http.Request, p *page) {
 	code := r.PathValue("code")
-	name, ok := s.admin[code]
+	name, ok := s.adminNames()[code]
 	if !ok {
 		s.notFound(w, r, p)
 		return

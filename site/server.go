@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"wumen/site/jsonapi"
 
@@ -84,11 +85,12 @@ type Basemap struct {
 
 // Server serves the site and the API.
 type Server struct {
-	cfg   Config
-	store *gazetteer.Store
-	log   *slog.Logger
-	mux   *http.ServeMux
-	admin map[string]string // statistical code → admin unit name
+	cfg        Config
+	store      *gazetteer.Store
+	log        *slog.Logger
+	mux        *http.ServeMux
+	admin      atomic.Pointer[map[string]string] // statistical code → admin unit name (adminNames)
+	adminStale atomic.Bool                       // a write since admin was read
 
 	tmpl     *templates
 	catCache catalogCache
@@ -124,7 +126,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.admin = admin
+	s.admin.Store(&admin)
+	// What the site derives from the store (the browse catalog, the tiles,
+	// the admin names of labels and crumbs) follows the store's change feed.
+	if err := cfg.Store.Subscribe(ctx, s.storeChanged); err != nil {
+		return nil, err
+	}
 	if s.tmpl, err = loadTemplates(); err != nil {
 		return nil, err
 	}
@@ -233,4 +240,31 @@ func marshalJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return []byte(b.String()), nil
+}
+
+// storeChanged drops what the site derived from the store: the catalog and
+// the tiles are made again on their next use, the admin names read again.
+func (s *Server) storeChanged(context.Context, gazetteer.Changes) {
+	s.catCache.mu.Lock()
+	s.catCache.cat = nil
+	s.catCache.mu.Unlock()
+	s.tilesMu.Lock()
+	s.tiles = nil
+	s.tilesMu.Unlock()
+	s.adminStale.Store(true)
+}
+
+// adminNames maps statistical codes to the names of administrative units,
+// read again after a write.
+func (s *Server) adminNames() map[string]string {
+	if s.adminStale.Swap(false) {
+		admin, err := s.store.AdminNames(context.Background())
+		if err != nil {
+			s.adminStale.Store(true)
+			s.log.Error("admin names", "err", err)
+		} else {
+			s.admin.Store(&admin)
+		}
+	}
+	return *s.admin.Load()
 }

@@ -62,9 +62,6 @@ func (s *Server) tileIndex(ctx context.Context) (*tileIndex, error) {
 	if s.tiles != nil {
 		return s.tiles, nil
 	}
-	if _, err := s.catalog(ctx); err != nil { // registers the store watcher that resets s.tiles
-		return nil, err
-	}
 	ti, err := buildTiles(ctx, s.store)
 	if err != nil {
 		return nil, err

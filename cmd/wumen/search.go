@@ -46,8 +46,8 @@ func (e *env) openIndex(ctx context.Context, s *gazetteer.Store, dir string) (*s
 	}
 	why := "it does not record which store it follows"
 	if _, ok := ix.Position(); ok {
-		_, err := catchUp(ctx, s, ix, max(maxCatchUp, ix.Len()/10))
-		var many tooManyChanges
+		_, err := ix.CatchUp(ctx, s, max(maxCatchUp, ix.Len()/10))
+		var many search.TooManyChanges
 		switch {
 		case err == nil:
 			return ix, nil
@@ -67,41 +67,6 @@ func (e *env) openIndex(ctx context.Context, s *gazetteer.Store, dir string) (*s
 // maxCatchUp is how many changed places an index opened behind its store
 // takes one by one; more are rebuilt, which is faster from about here.
 const maxCatchUp = 2000
-
-type tooManyChanges int
-
-func (n tooManyChanges) Error() string { return fmt.Sprintf("%d changes to catch up", int(n)) }
-
-// catchUp applies to ix every place written after the position it saved and
-// saves the new position. With limit > 0, more changes than limit are a
-// tooManyChanges error and nothing is applied. A position the store does not
-// contain is an EConflict error.
-func catchUp(ctx context.Context, s *gazetteer.Store, ix *search.Index, limit int) (int, error) {
-	pos, ok := ix.Position()
-	if !ok {
-		return 0, gazetteer.Errorf(gazetteer.EConflict, "the index records no store position")
-	}
-	ids, to, err := s.ChangesSince(ctx, pos)
-	if err != nil {
-		return 0, err
-	}
-	if limit > 0 && len(ids) > limit {
-		return 0, tooManyChanges(len(ids))
-	}
-	for _, id := range ids {
-		p, err := s.Get(ctx, id)
-		if err != nil {
-			return 0, err
-		}
-		if err := ix.Upsert(p); err != nil {
-			return 0, err
-		}
-	}
-	if to != pos {
-		return len(ids), ix.SetPosition(to)
-	}
-	return 0, nil
-}
 
 // buildIndex builds the index of s in dir (aside, then swapped in), with a
 // progress bar on a terminal, and records the store position it was built

@@ -114,14 +114,20 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer idx.Close()
-	store.Watch(func(p *gazetteer.Place) {
-		if err := idx.Upsert(p); err != nil {
-			log.Error("index update", "place", p.ID, "err", err)
+	// One change feed: the index, and the site's browse lists, tiles and
+	// admin names, follow every write, this process's at once and other
+	// processes' (a command-line import while the server runs) within the
+	// poll.
+	if err := idx.Follow(ctx, store, func(err error) { log.Error("index update", "err", err) }); err != nil {
+		return err
+	}
+	go store.Follow(ctx, followEvery, func(err error) {
+		if gazetteer.ErrorCode(err) == gazetteer.EConflict {
+			log.Error("the store was replaced under the running server (restore only while it is stopped); restart it to rebuild the search index", "err", err)
+			return
 		}
+		log.Error("follow the store", "err", err)
 	})
-	// Writes by other processes (a command-line import while the server
-	// runs) reach the index too: follow the revisions table.
-	go followRevisions(ctx, store, idx, 2*time.Second, log)
 	m, err := mounts(ctx, store, idx, cfg, log)
 	if err != nil {
 		return err
@@ -165,36 +171,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// followRevisions keeps the index in agreement with writes made by other
-// processes (a command-line import while the server runs): every interval it
-// applies the places written since the position the index saved, and saves
-// the new one. In-process writes are already indexed by the store's watcher;
-// they are applied again here, which is harmless, so that the saved position
-// only ever covers what the index holds.
-func followRevisions(ctx context.Context, store *gazetteer.Store, idx *search.Index, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	replaced := false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		n, err := catchUp(ctx, store, idx, 0)
-		switch {
-		case err != nil && gazetteer.ErrorCode(err) == gazetteer.EConflict:
-			if !replaced {
-				log.Error("the store was replaced under the running server (restore only while it is stopped); restart it to rebuild the search index", "err", err)
-			}
-			replaced = true
-		case err != nil && ctx.Err() == nil:
-			log.Error("follow revisions", "err", err)
-		case n > 0:
-			log.Info("search index caught up with the store", "places", n)
-		}
-	}
-}
+// followEvery is how often a server looks for writes by other processes.
+const followEvery = time.Second
 
 func cmdBuildSite(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "build-site", args: "DIR", help: "write the public site as static files"}

@@ -91,6 +91,9 @@ func TestServeAnswersAndShutsDownGracefully(t *testing.T) {
 			t.Errorf("%s: %d, want %d: %.200s", path, st, want, body)
 		}
 	}
+	if _, body := get("/browse/az/T"); strings.Contains(body, "桃坞新巷") {
+		t.Fatal("the browse list shows a place before it was imported")
+	}
 	// A write by another process — a command-line import while the server
 	// runs — reaches the server's search index.
 	rec := filepath.Join(t.TempDir(), "new.jsonl")
@@ -108,6 +111,17 @@ func TestServeAnswersAndShutsDownGracefully(t *testing.T) {
 	}
 	if !found {
 		t.Error("a place imported by another process never became searchable")
+	}
+	// … and the browse list of its letter, made before the import, lists it.
+	listed := false
+	for i := 0; i < 100 && !listed; i++ {
+		_, body := get("/browse/az/T")
+		if listed = strings.Contains(body, "桃坞新巷"); !listed {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if !listed {
+		t.Error("a place imported by another process never reached its browse list")
 	}
 	cancel()
 	select {

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,6 +51,7 @@ func Run(t *testing.T, b Backend) {
 		{"WatchersSeeCommittedWritesOnly", testWatchersSeeCommittedWritesOnly},
 		{"AlsoRunsInTheSameTransaction", testAlsoRunsInTheSameTransaction},
 		{"ChangedSinceSeesOtherConnections", testChangedSinceSeesOtherConnections},
+		{"FeedHandsOnEveryWriteOnce", testFeedHandsOnEveryWriteOnce},
 		{"ImportedTimesAreNormalised", testImportedTimesAreNormalised},
 		{"PositionTellsRestoresAndOtherStoresApart", testPositionTellsRestoresAndOtherStoresApart},
 		{"AuditCommitsWithTheWrite", testAuditCommitsWithTheWrite},
@@ -398,6 +400,62 @@ func testChangedSinceSeesOtherConnections(t *testing.T, b Backend) {
 	ids, last2, _ := a.ChangedSince(ctx, last)
 	if len(ids) != 1 || ids[0] != 3 || last2 != last+1 {
 		t.Errorf("after one event: %v %d", ids, last2)
+	}
+}
+
+// The change feed hands every write on once, in order: one through this
+// store before it returns, one by another process when Follow polls.
+func testFeedHandsOnEveryWriteOnce(t *testing.T, b Backend) {
+	ctx := context.Background()
+	s := b.Open(t)
+	var mu sync.Mutex
+	var steps []gazetteer.Changes
+	if err := s.Subscribe(ctx, func(_ context.Context, c gazetteer.Changes) {
+		mu.Lock()
+		steps = append(steps, c)
+		mu.Unlock()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	seen := func() (n int, last gazetteer.Changes) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(steps) > 0 {
+			last = steps[len(steps)-1]
+		}
+		return len(steps), last
+	}
+	Load(t, s, Fixture)
+	n, c := seen()
+	if n != 1 || len(c.Places) != 5 || c.From.Revision != 0 || c.To.Revision != 5 {
+		t.Fatalf("after a write through the store: %d steps, the last %+v", n, c)
+	}
+	fctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		s.Follow(fctx, 10*time.Millisecond, func(err error) { t.Errorf("follow: %v", err) })
+		close(done)
+	}()
+	defer func() { stop(); <-done }()
+	other := b.Again(t, s)
+	if _, err := other.ApplyEvent(ctx, 3, gazetteer.Event{Type: gazetteer.EventCancel}, gazetteer.Change{Actor: "other"}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if n, _ = seen(); n > 1 {
+			break
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // a second hand-over of it would come now
+	n, c = seen()
+	if n != 2 || len(c.Places) != 1 || c.Places[0].ID != 3 || c.Places[0].Status != gazetteer.StatusCancelled || c.From.Revision != 5 || c.To.Revision != 6 {
+		t.Errorf("after a write by another process: %d steps, the last %+v", n, c)
+	}
+	if _, err := s.PutAll(ctx, nil, gazetteer.Change{Actor: "t"}, gazetteer.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ = seen(); n != 2 {
+		t.Errorf("a write of nothing was handed on (%d steps)", n)
 	}
 }
 
