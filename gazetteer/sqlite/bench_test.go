@@ -69,8 +69,8 @@ func writeRecords(w io.Writer, n int, seed uint64) {
 // SQLite file with one prepared statement. It reports both rates, their
 // ratio and the peak Go heap of the import (sampled every 20 ms).
 //
-//	go test -run '^$' -bench 'BenchmarkImport$' -benchtime 1x ./gazetteer/
-//	WUMEN_BENCH_N=1000000 go test -run '^$' -bench 'BenchmarkImport$' -benchtime 1x -timeout 30m ./gazetteer/
+//	go test -run '^$' -bench 'BenchmarkImport$' -benchtime 1x ./gazetteer/sqlite/
+//	WUMEN_BENCH_N=1000000 go test -run '^$' -bench 'BenchmarkImport$' -benchtime 1x -timeout 30m ./gazetteer/sqlite/
 func BenchmarkImport(b *testing.B) {
 	n := 100000
 	if v := os.Getenv("WUMEN_BENCH_N"); v != "" {
