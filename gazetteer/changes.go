@@ -31,7 +31,8 @@ type feed struct {
 
 // Subscribe registers fn to be called with every step of the change feed
 // from now on. fn runs in the writer's goroutine for writes through this
-// store and in Follow's for others; steps never run at once.
+// store and in Follow's for others; steps never run at once. fn reads the
+// store but must not write to it (the step it is given is not over).
 func (s *Store) Subscribe(ctx context.Context, fn func(context.Context, Changes)) error {
 	f := &s.feed
 	f.mu.Lock()

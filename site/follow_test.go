@@ -104,7 +104,7 @@ func TestDerivedViewsFollowAnotherProcess(t *testing.T) {
 
 	for name, shows := range views {
 		seen := shows()
-		for deadline := time.Now().Add(10 * time.Second); !seen && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for deadline := time.Now().Add(20 * time.Second); !seen && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			seen = shows()
 		}
 		if !seen {
