@@ -1,29 +1,18 @@
 package search
 
-import (
-	"github.com/blevesearch/bleve/v2/search/query"
-)
-
-func termQuery(field, v string, boost float64) query.Query {
-	t := query.NewTermQuery(v)
-	t.SetField(field)
-	t.SetBoost(boost)
-	return t
-}
-
 // anyTerm matches any of the terms of one field.
-func anyTerm(field string, terms []string) query.Query {
+func anyTerm(field string, terms []string) *qnode {
 	switch len(terms) {
 	case 0:
 		return nil
 	case 1:
 		return termQuery(field, terms[0], 1)
 	}
-	qs := make([]query.Query, len(terms))
+	qs := make([]*qnode, len(terms))
 	for i, t := range terms {
 		qs[i] = termQuery(field, t, 1)
 	}
-	return query.NewDisjunctionQuery(qs)
+	return orQuery(qs)
 }
 
 // bigrams lists the distinct Han bigrams of rs.
@@ -51,14 +40,14 @@ type textOptions struct {
 // table cannot answer, that is a name containing the query (characters, or
 // pinyin through the characters read so), the 通名 of a one-character query,
 // It is nil when nothing is left for bleve.
-func (ix *Index) textQuery(qt qtext, opt textOptions) query.Query {
-	var qs []query.Query
-	add := func(c query.Query) {
+func (ix *Index) textQuery(qt qtext, opt textOptions) *qnode {
+	var qs []*qnode
+	add := func(c *qnode) {
 		if c != nil {
 			qs = append(qs, c)
 		}
 	}
-	term := func(v string, boost float64) query.Query {
+	term := func(v string, boost float64) *qnode {
 		if opt.hot != nil && opt.hot(hotKeyOf(v)) {
 			return nil
 		}
@@ -89,7 +78,7 @@ func (ix *Index) textQuery(qt qtext, opt textOptions) query.Query {
 		}
 		add(termQuery(fText, lat, boostSub)) // a Latin run of a name (SIP)
 		if c := ix.pinyinContains(lat); c != nil {
-			c.SetBoost(boostPySub)
+			c.boost = boostPySub // bleve ignores the boost of a compound query
 			add(c)
 		}
 	}
@@ -102,7 +91,7 @@ func (ix *Index) textQuery(qt qtext, opt textOptions) query.Query {
 // a rarer one remains, since a leapfrogging conjunction still walks them
 // (classify checks the candidates, so this only widens the set it is
 // given). A single remaining term may be answered by a hot list.
-func bigramConj(bs []string, common func(string) int, term func(string, float64) query.Query) query.Query {
+func bigramConj(bs []string, common func(string) int, term func(string, float64) *qnode) *qnode {
 	var keep, rare []string
 	rarest := -1
 	for _, bg := range bs {
@@ -128,12 +117,12 @@ func bigramConj(bs []string, common func(string) int, term func(string, float64)
 	case 1:
 		return term(keep[0], boostSub)
 	}
-	cs := make([]query.Query, len(keep))
+	cs := make([]*qnode, len(keep))
 	for i, t := range keep {
 		cs[i] = termQuery(fText, t, 1)
 	}
-	c := query.NewConjunctionQuery(cs)
-	c.SetBoost(boostSub)
+	c := andQuery(cs)
+	c.boost = boostSub // ignored, as above
 	return c
 }
 
@@ -142,8 +131,8 @@ func bigramConj(bs []string, common func(string) int, term func(string, float64)
 // its characters; two or more are a chain of bigrams, each any of those
 // read as that pair. Every way of splitting lat into syllables is tried
 // (xian: xian, xi an).
-func (ix *Index) pinyinContains(lat string) *query.DisjunctionQuery {
-	var alts []query.Query
+func (ix *Index) pinyinContains(lat string) *qnode {
+	var alts []*qnode
 	for _, seg := range ix.syl.segment(lat) {
 		if len(seg) == 1 {
 			if c := anyTerm(fText, ix.syl.chars[seg[0]]); c != nil {
@@ -151,7 +140,7 @@ func (ix *Index) pinyinContains(lat string) *query.DisjunctionQuery {
 			}
 			continue
 		}
-		var chain []query.Query
+		var chain []*qnode
 		for i := 0; i+1 < len(seg); i++ {
 			c := anyTerm(fText, ix.syl.pairs[seg[i]+" "+seg[i+1]])
 			if c == nil {
@@ -165,21 +154,21 @@ func (ix *Index) pinyinContains(lat string) *query.DisjunctionQuery {
 		case 1:
 			alts = append(alts, chain[0])
 		default:
-			alts = append(alts, query.NewConjunctionQuery(chain))
+			alts = append(alts, andQuery(chain))
 		}
 	}
 	if len(alts) == 0 {
 		return nil
 	}
-	return query.NewDisjunctionQuery(alts)
+	return orQuery(alts)
 }
 
 // disjunction is nil when no clause is left.
-func disjunction(qs []query.Query) query.Query {
+func disjunction(qs []*qnode) *qnode {
 	if len(qs) == 0 {
 		return nil
 	}
-	return query.NewDisjunctionQuery(qs)
+	return orQuery(qs)
 }
 
 // heritageValue is the heritage filter as matched: "true", "yes" and "1"
@@ -193,8 +182,8 @@ func heritageValue(h string) string {
 
 // filterQueries builds the filter clauses of q; memFilter is the same test
 // on an entry, for the name table.
-func filterQueries(q Query) []query.Query {
-	var fs []query.Query
+func filterQueries(q Query) []*qnode {
+	var fs []*qnode
 	if q.Category != "" {
 		fs = append(fs, termQuery(fFacet, fpCategory+q.Category, 0))
 	}
@@ -202,7 +191,7 @@ func filterQueries(q Query) []query.Query {
 		fs = append(fs, termQuery(fFilter, fpAdmin+significantCode(q.Admin), 0))
 	}
 	if h := heritageValue(q.Heritage); h != "" {
-		fs = append(fs, query.NewDisjunctionQuery([]query.Query{
+		fs = append(fs, orQuery([]*qnode{
 			termQuery(fFacet, fpHeritage+h, 0), termQuery(fFilter, fpLevel+h, 0)}))
 	}
 	if q.Status != "" {
@@ -210,27 +199,21 @@ func filterQueries(q Query) []query.Query {
 	}
 	if q.Year != 0 {
 		y := float64(q.Year)
-		lo, hi := float64(minYear), float64(maxYear)
-		t := true
-		from := query.NewNumericRangeInclusiveQuery(&lo, &y, &t, &t)
-		from.SetField(fYearFrom)
-		to := query.NewNumericRangeInclusiveQuery(&y, &hi, &t, &t)
-		to.SetField(fYearTo)
-		fs = append(fs, query.NewDisjunctionQuery([]query.Query{
-			termQuery(fFilter, fpUndated, 0), query.NewConjunctionQuery([]query.Query{from, to})}))
+		from := &qnode{op: qRange, field: fYearFrom, lo: minYear, hi: y, boost: 1}
+		to := &qnode{op: qRange, field: fYearTo, lo: y, hi: maxYear, boost: 1}
+		fs = append(fs, orQuery([]*qnode{
+			termQuery(fFilter, fpUndated, 0), andQuery([]*qnode{from, to})}))
 	}
 	for _, f := range fs {
-		if b, ok := f.(query.BoostableQuery); ok {
-			b.SetBoost(0) // filters do not score
-		}
+		f.boost = 0 // filters do not score (bleve ignores it on the compound ones)
 	}
 	return fs
 }
 
 // conjunction is the bleve query of a text clause (nil: none), filters and
 // a region clause (nil: none); everything when there is nothing.
-func conjunction(text query.Query, filters []query.Query, region query.Query) query.Query {
-	var must []query.Query
+func conjunction(text *qnode, filters []*qnode, region *qnode) *qnode {
+	var must []*qnode
 	if text != nil {
 		must = append(must, text)
 	}
@@ -240,9 +223,9 @@ func conjunction(text query.Query, filters []query.Query, region query.Query) qu
 	}
 	switch len(must) {
 	case 0:
-		return query.NewMatchAllQuery()
+		return &qnode{op: qAll, boost: 1}
 	case 1:
 		return must[0]
 	}
-	return query.NewConjunctionQuery(must)
+	return andQuery(must)
 }

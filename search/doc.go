@@ -57,6 +57,18 @@
 // name table's candidates (exact, prefix, typo); rank.go orders them
 // (rankScore, the tie-breakers) and makes the hits; facets.go counts them.
 //
+// Queries for bleve are built as a small tree of their own (qtree.go:
+// terms, any-of, all-of, ranges, fuzzy terms, ids), run by bleve on a
+// server (bleverun.go) or, in a static site, by the compact index
+// (compact.go): the places, the tokens of every name and the hot lists in
+// one JSON document, written at build time and opened by the search
+// compiled to WebAssembly (search/wasm), with in-memory postings of the
+// same terms scored as bleve scores them (memtext.go). Everything else —
+// the name table, the ranking, the hits — is the same code in both, and a
+// test holds the two to the same results on every relevance query and
+// every prefix of it. English words are analysed there by englishTerms
+// (english_plain.go), bleve's English analyzer assembled from its parts.
+//
 // The 通名 → category table (generics.tsv) is a data file embedded in the
 // package; approximate name dates are read by gazetteer.ParsePeriod.
 package search

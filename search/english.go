@@ -2,12 +2,6 @@ package search
 
 import (
 	"strings"
-	"sync"
-
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/registry"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/english"
@@ -32,28 +26,11 @@ import (
 // fEnglish holds the English words of English names.
 const fEnglish = "e"
 
-var (
-	enOnce     sync.Once
-	enAnalyzer analysis.Analyzer
-)
-
-// englishAnalyzer is bleve's English analyzer.
-func englishAnalyzer() analysis.Analyzer {
-	enOnce.Do(func() {
-		a, err := registry.NewCache().AnalyzerNamed(en.AnalyzerName)
-		if err != nil {
-			panic("search: bleve's English analyzer: " + err.Error())
-		}
-		enAnalyzer = a
-	})
-	return enAnalyzer
-}
-
 // englishWords are the analysed words of text, each once.
 func englishWords(text string) []string {
 	var out []string
-	for _, t := range englishAnalyzer().Analyze([]byte(text)) {
-		out = add(out, string(t.Term))
+	for _, t := range analyseEnglish(text) {
+		out = add(out, t)
 	}
 	return out
 }
@@ -79,27 +56,24 @@ func (e *entry) english() string {
 
 // englishQuery matches English names holding every word of the query, each
 // within one edit when fuzzy (words of four letters or more).
-func englishQuery(words []string, fuzzy bool) query.Query {
+func englishQuery(words []string, fuzzy bool) *qnode {
 	if len(words) == 0 {
 		return nil
 	}
-	cs := make([]query.Query, len(words))
+	cs := make([]*qnode, len(words))
 	for i, w := range words {
 		if fuzzy && len(w) >= 4 {
-			f := query.NewFuzzyQuery(w)
-			f.SetField(fEnglish)
-			f.SetFuzziness(1)
-			cs[i] = f
+			cs[i] = &qnode{op: qFuzzy, field: fEnglish, term: w, fuzz: 1, boost: 1}
 			continue
 		}
 		cs[i] = termQuery(fEnglish, w, 1)
 	}
 	if len(cs) == 1 {
-		cs[0].(query.BoostableQuery).SetBoost(boostSub)
+		cs[0].boost = boostSub
 		return cs[0]
 	}
-	c := query.NewConjunctionQuery(cs)
-	c.SetBoost(boostSub)
+	c := andQuery(cs)
+	c.boost = boostSub // ignored by bleve, as on every compound query
 	return c
 }
 

@@ -6,9 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"wumen/gazetteer"
 )
 
@@ -18,7 +15,7 @@ import (
 // whole text clause (no hot lists, no dropped bigrams) so the counts are
 // those of every match. Where the text clause does not cover the name
 // table's matches (pinyin, initials), those are added by document id.
-func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memFilter, filters []query.Query, region query.Query) (*Facets, uint64, error) {
+func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memFilter, filters []*qnode, region *qnode) (*Facets, uint64, error) {
 	// One or two characters and no filter: every match has the hot key
 	// *X or *XY, whose counts are kept.
 	if qt.charMode() && !prefixOnly && mf.none {
@@ -32,7 +29,7 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 			return l.facetsOf(), uint64(l.count), nil
 		}
 	}
-	var text query.Query
+	var text *qnode
 	if qt.norm != "" {
 		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly})
 		if !qt.charMode() || prefixOnly || text == nil {
@@ -40,7 +37,7 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 			// clause adds none (initials, pinyin of three or more
 			// syllables): reading doc values costs far more per name.
 			if text != nil {
-				n, err := ix.count(ctx, conjunction(text, filters, region))
+				n, err := ix.text.count(ctx, conjunction(text, filters, region))
 				if err != nil {
 					return nil, 0, err
 				}
@@ -60,35 +57,15 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 				})
 			}
 			if len(ids) > 0 {
-				text = query.NewDisjunctionQuery([]query.Query{text, query.NewDocIDQuery(ids)})
+				text = orQuery([]*qnode{text, {op: qIDs, ids: ids, boost: 1}})
 			}
 		}
 	}
-	req := bleve.NewSearchRequestOptions(conjunction(text, filters, region), 0, 0, false)
-	req.Score = "none"
-	req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
-	res, err := ix.bi.SearchInContext(ctx, req)
+	terms, total, err := ix.text.facets(ctx, conjunction(text, filters, region))
 	if err != nil {
 		return nil, 0, err
 	}
-	var terms []facetTerm
-	if f := res.Facets[fFacet]; f != nil && f.Terms != nil {
-		for _, t := range f.Terms.Terms() {
-			terms = append(terms, facetTerm{t.Term, t.Count})
-		}
-	}
-	return facetsFrom(terms), res.Total, nil
-}
-
-// count is how many names match q, unscored.
-func (ix *Index) count(ctx context.Context, q query.Query) (uint64, error) {
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	req.Score = "none"
-	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		return 0, err
-	}
-	return res.Total, nil
+	return facetsFrom(terms), total, nil
 }
 
 // tableFacets counts the facets of the name table's matches (each name

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/paulmach/orb/geo"
 )
 
@@ -68,7 +67,7 @@ func (f *memFilter) ok(e *entry, n nameRec) bool {
 // document ids when the region holds at most maxRegionPlaces places (region
 // nil), otherwise the region's places, applied to the best candidates
 // (inRegion nil). Both are nil without a bbox or a point.
-func (ix *Index) regionFilter(q Query) (region map[int64]*entry, inRegion query.Query) {
+func (ix *Index) regionFilter(q Query) (region map[int64]*entry, inRegion *qnode) {
 	if q.BBox == nil && q.Near == nil {
 		return nil, nil
 	}
@@ -82,5 +81,5 @@ func (ix *Index) regionFilter(q Query) (region map[int64]*entry, inRegion query.
 			ids = append(ids, docID(e.ID, k))
 		}
 	}
-	return nil, query.NewDocIDQuery(ids)
+	return nil, &qnode{op: qIDs, ids: ids, boost: 1}
 }

@@ -325,11 +325,7 @@ func saveHot(dir string, hot map[string]*hotList) error {
 	w := bufio.NewWriter(f)
 	enc := json.NewEncoder(w)
 	for key, l := range hot {
-		hl := hotLine{Key: key, Count: l.count, Facets: l.facets}
-		for _, it := range l.top {
-			hl.Items = append(hl.Items, [2]int64{it.e.ID, int64(it.k)})
-		}
-		if err := enc.Encode(hl); err != nil {
+		if err := enc.Encode(l.line(key)); err != nil {
 			return err
 		}
 	}
@@ -353,15 +349,30 @@ func loadHot(dir string, places map[int64]*entry) (map[string]*hotList, error) {
 		if err := json.Unmarshal(sc.Bytes(), &hl); err != nil {
 			return nil, err
 		}
-		l := &hotList{count: hl.Count, facets: hl.Facets}
-		for _, it := range hl.Items {
-			if e := places[it[0]]; e != nil && int(it[1]) < len(e.Names) {
-				l.top = append(l.top, hotItem{e, int32(it[1]), staticScore(e, int(it[1]))})
-			}
-		}
-		hot[hl.Key] = l
+		hot[hl.Key] = hl.list(places)
 	}
 	return hot, sc.Err()
+}
+
+// line is the saved form of the list of key.
+func (l *hotList) line(key string) hotLine {
+	hl := hotLine{Key: key, Count: l.count, Facets: l.facets}
+	for _, it := range l.top {
+		hl.Items = append(hl.Items, [2]int64{it.e.ID, int64(it.k)})
+	}
+	return hl
+}
+
+// list is the list saved as hl; items of places not in places (or of names
+// they no longer have) are left out.
+func (hl hotLine) list(places map[int64]*entry) *hotList {
+	l := &hotList{count: hl.Count, facets: hl.Facets}
+	for _, it := range hl.Items {
+		if e := places[it[0]]; e != nil && int(it[1]) < len(e.Names) {
+			l.top = append(l.top, hotItem{e, int32(it[1]), staticScore(e, int(it[1]))})
+		}
+	}
+	return l
 }
 
 // hotAdd and hotRemove keep the lists current as places change; nts are

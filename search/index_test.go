@@ -566,7 +566,7 @@ func TestMemFilterAgreesWithBleve(t *testing.T) {
 		{Category: adm.Subclass, Admin: code[:6], Status: gazetteer.StatusCurrent},
 	}
 	for _, q := range qs {
-		req := bleve.NewSearchRequestOptions(conjunction(nil, filterQueries(q), nil), 100000, 0, false)
+		req := bleve.NewSearchRequestOptions(conjunction(nil, filterQueries(q), nil).bleve(), 100000, 0, false)
 		res, err := ix.bi.SearchInContext(ctx, req)
 		if err != nil {
 			t.Fatal(err)

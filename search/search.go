@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/paulmach/orb"
 
 	"wumen/gazetteer"
@@ -204,7 +202,7 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 		approx = true
 	}
 	// Names containing the query, and browsing by filters: bleve.
-	var text query.Query
+	var text *qnode
 	if qt.norm != "" {
 		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly, fuzzy: fuzzy, hot: hook,
 			common: func(key string) int {
@@ -214,25 +212,20 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 				return 0
 			}})
 	}
-	res := &bleve.SearchResult{}
+	var hits []textHit
+	var total uint64
 	if text != nil || qt.norm == "" {
-		req := bleve.NewSearchRequestOptions(conjunction(text, filters, inRegion), window, 0, false)
 		var err error
-		if res, err = ix.bi.SearchInContext(ctx, req); err != nil {
+		if hits, total, err = ix.text.search(ctx, conjunction(text, filters, inRegion), window); err != nil {
 			return nil, err
 		}
 	}
 	cands := tab
-	for _, h := range res.Hits {
-		id, k, err := parseDocID(h.ID)
-		if err != nil {
-			return nil, err
-		}
-		if e := ix.places[id]; e != nil && k < len(e.Names) {
-			cands = append(cands, cand{e, k, h.Score})
+	for _, h := range hits {
+		if e := ix.places[h.id]; e != nil && h.k < len(e.Names) {
+			cands = append(cands, cand{e, h.k, h.score})
 		} // else deleted since the search began
 	}
-	total := res.Total
 	// A character query's substring clause covers the name table's matches.
 	covers := qt.charMode() && !prefixOnly && text != nil
 	switch {

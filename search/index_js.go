@@ -1,0 +1,7 @@
+//go:build js
+
+package search
+
+// disk is a server's index directory (index.go); in a browser the index is
+// a compact one (compact.go), held in memory only.
+type disk struct{}

@@ -1,0 +1,61 @@
+package search
+
+import "context"
+
+// qnode is a query over the name documents (one a name, see documents),
+// built once by bleveq.go and run either by bleve (a server's index,
+// bleverun.go) or by the postings of a compact index (a static site's
+// search in the browser, compact.go), which score it as bleve does. Only
+// the shapes the search builds exist: terms, any-of, all-of, a numeric
+// range, fuzzy terms, a set of document ids and everything.
+type qnode struct {
+	op    qop
+	field string
+	term  string  // qTerm, qFuzzy
+	boost float64 // qTerm, qFuzzy, qIDs; ignored on compound nodes, as bleve ignores it
+	subs  []*qnode
+	lo    float64 // qRange: lo ≤ value ≤ hi
+	hi    float64
+	ids   []string // qIDs: document ids (docID)
+	fuzz  int      // qFuzzy: edits allowed
+}
+
+type qop uint8
+
+const (
+	qTerm qop = iota
+	qOr
+	qAnd
+	qRange
+	qFuzzy
+	qIDs
+	qAll
+)
+
+func termQuery(field, v string, boost float64) *qnode {
+	return &qnode{op: qTerm, field: field, term: v, boost: boost}
+}
+
+func orQuery(subs []*qnode) *qnode  { return &qnode{op: qOr, subs: subs} }
+func andQuery(subs []*qnode) *qnode { return &qnode{op: qAnd, subs: subs} }
+
+// textIndex runs qnodes over the name documents: bleve on a server
+// (bleverun.go), the postings of a compact index in a browser (compact.go).
+type textIndex interface {
+	// search returns the size best-scoring names matching q (by bleve's
+	// score), and how many match.
+	search(ctx context.Context, q *qnode, size int) ([]textHit, uint64, error)
+	// count is how many names match q.
+	count(ctx context.Context, q *qnode) (uint64, error)
+	// facets counts the facet-field terms of the names matching q, and
+	// how many names match.
+	facets(ctx context.Context, q *qnode) ([]facetTerm, uint64, error)
+	close() error
+}
+
+// textHit is one name found by a textIndex: name k of place id.
+type textHit struct {
+	id    int64
+	k     int
+	score float64
+}
