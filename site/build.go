@@ -16,8 +16,10 @@ import (
 	"strconv"
 	"strings"
 
+	"wumen/gazetteer"
 	"wumen/gazetteer/tileset"
 	"wumen/geo/pmtiles"
+	"wumen/search"
 )
 
 // pagePaths lists every public page in its language-neutral form (the
@@ -285,7 +287,38 @@ func Build(ctx context.Context, cfg Config, dir string, opt BuildOptions) (*Buil
 	}
 	st.Tiles = n
 	st.Files++
+	if err := s.writeSearchIndex(ctx, write); err != nil {
+		return nil, err
+	}
 	return st, nil
+}
+
+// searchIndexPath is where a static build writes the compact search index
+// the browser's search (search/wasm) opens.
+const searchIndexPath = "/search/index.json"
+
+// writeSearchIndex writes the compact search index (search.WriteCompact)
+// of the configured index, or of one built from the store for the purpose.
+func (s *Server) writeSearchIndex(ctx context.Context, write func(string, []byte) error) error {
+	ix := s.cfg.Index
+	if ix == nil {
+		tmp, err := os.MkdirTemp("", "wumen-build-search-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		if ix, err = search.Build(filepath.Join(tmp, "index"), func(fn func(*gazetteer.Place) error) error {
+			return s.store.Each(ctx, gazetteer.Filter{}, fn)
+		}); err != nil {
+			return fmt.Errorf("building the search index for the static site: %w", err)
+		}
+		defer ix.Close()
+	}
+	var b bytes.Buffer
+	if err := ix.WriteCompact(&b); err != nil {
+		return err
+	}
+	return write(searchIndexPath, b.Bytes())
 }
 
 // writeMapFiles writes the map's style documents (/styles/*.json) and a

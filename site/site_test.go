@@ -493,6 +493,14 @@ func TestBuild(t *testing.T) {
 	mustContain(t, "sitemap", read("sitemap.xml"), "https://wumen.example/place/51/shantang-jie")
 	mustContain(t, "404", read("404.html"), "找不到这个页面")
 	read("static/vendor/maplibre-gl.js")
+	// The compact search index opens and finds what the server finds.
+	cx, err := search.OpenCompact(strings.NewReader(read("search/index.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := cx.Search(context.Background(), search.Query{Text: "shantang", Size: 3}); err != nil || len(r.Hits) == 0 || r.Hits[0].Name != "山塘街" {
+		t.Errorf("compact index: shantang → %+v, %v", r, err)
+	}
 	f, err := os.Open(filepath.Join(dir, "tiles.pmtiles"))
 	if err != nil {
 		t.Fatal(err)
