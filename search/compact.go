@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 )
 
@@ -27,6 +28,8 @@ type compactFile struct {
 	Tokens [][]compactTokens `json:"tokens"`
 	Hot    []hotLine         `json:"hot,omitempty"`
 	Stop   []string          `json:"stop,omitempty"` // English stop words (english.go)
+	// Paths are the site paths of the places\' pages, by place id.
+	Paths map[int64]string `json:"paths,omitempty"`
 }
 
 // compactTokens are the tokens of one name (nameTokens without the
@@ -40,10 +43,12 @@ type compactTokens struct {
 }
 
 // WriteCompact writes the compact index of ix to w (see OpenCompact).
-func (ix *Index) WriteCompact(w io.Writer) error {
+// paths, when given, are the site paths of place pages, which the index
+// then tells (PagePath).
+func (ix *Index) WriteCompact(w io.Writer, paths map[int64]string) error {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	cf := compactFile{Format: compactFormat, Stop: englishStopWords()}
+	cf := compactFile{Format: compactFormat, Stop: englishStopWords(), Paths: paths}
 	ids := make([]int64, 0, len(ix.places))
 	for id := range ix.places {
 		ids = append(ids, id)
@@ -105,12 +110,18 @@ func OpenCompact(r io.Reader) (*Index, error) {
 			mt.add(e, k, nt, filt)
 		}
 	}
-	ix.names.add(items)
+	slices.SortFunc(items, cmpItem)
+	ix.names.load([][]nameItem{items})
 	ix.hot = make(map[string]*hotList, len(cf.Hot))
 	for _, hl := range cf.Hot {
 		ix.hot[hl.Key] = hl.list(ix.places)
 	}
 	ix.text = mt
+	ix.paths = cf.Paths
 	ix.index()
 	return ix, nil
 }
+
+// PagePath is the site path of a place's page, as the static build that
+// wrote a compact index gave it ("" when it gave none).
+func (ix *Index) PagePath(id int64) string { return ix.paths[id] }

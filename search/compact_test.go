@@ -13,7 +13,7 @@ import (
 // ships it, opened again.
 func compactIndex(t testing.TB) *Index {
 	var b bytes.Buffer
-	if err := testIndex(t).WriteCompact(&b); err != nil {
+	if err := testIndex(t).WriteCompact(&b, nil); err != nil {
 		t.Fatal(err)
 	}
 	cx, err := OpenCompact(&b)
@@ -28,17 +28,17 @@ func compactIndex(t testing.TB) *Index {
 // autocomplete.
 func sameQueries(t *testing.T) (search []Query, complete []Query) {
 	for _, c := range readRelevance(t) {
-		v, err := url.ParseQuery(c.params)
+		v, err := url.ParseQuery(c.Params)
 		if err != nil {
 			t.Fatal(err)
 		}
-		v.Set("text", c.text)
+		v.Set("text", c.Text)
 		q, err := ParseQuery(v)
 		if err != nil {
 			t.Fatal(err)
 		}
 		search = append(search, q)
-		rs := []rune(c.text)
+		rs := []rune(c.Text)
 		for n := 1; n <= len(rs); n++ {
 			p := q
 			p.Text, p.Facets = string(rs[:n]), false
@@ -148,7 +148,7 @@ func TestEnglishTermsAsBleve(t *testing.T) {
 		}
 	}
 	for _, c := range readRelevance(t) {
-		texts = append(texts, c.text)
+		texts = append(texts, c.Text)
 	}
 	if len(texts) < 100 {
 		t.Fatalf("only %d texts", len(texts))

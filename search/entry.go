@@ -38,6 +38,7 @@ type Index struct {
 	hot     map[string]*hotList // completion lists of very common keys (hot.go)
 	names   *nameTable          // whole names, pinyin and initials (names.go)
 	syl     *syllableIndex      // pinyin → characters in the text field (syllables.go)
+	paths   map[int64]string    // site paths of place pages, in a compact index (compact.go)
 }
 
 // adminRef is the admin unit a name refers to; on a clash (two units

@@ -32,8 +32,8 @@ import (
 // compact.go says where that shows).
 type memText struct {
 	docs  []memDoc
-	ids   map[string]int32   // docID → document
-	posts map[string][]int32 // field + "\x00" + term → documents, ascending
+	ids   map[string]int32      // docID → document
+	posts [3]map[string][]int32 // by field (memFields): term → documents, ascending
 }
 
 // memDoc is one name document.
@@ -48,7 +48,7 @@ type memDoc struct {
 var memFields = [3]string{fText, fEnglish, fFilter}
 
 func newMemText() *memText {
-	return &memText{ids: map[string]int32{}, posts: map[string][]int32{}}
+	return &memText{ids: map[string]int32{}, posts: [3]map[string][]int32{{}, {}, {}}}
 }
 
 // add indexes name k of e, whose tokens are nt; filt are e's facet and
@@ -63,15 +63,11 @@ func (m *memText) add(e *entry, k int, nt nameTokens, filt []string) {
 	} else {
 		filt = append(filt[:len(filt):len(filt)], fpUndated)
 	}
+	// The terms of each field are distinct (tokenize, englishWords and the
+	// facet and filter terms are sets), so each occurs once, as in bleve.
 	for f, terms := range [3][]string{nt.text, nt.english, filt} {
-		seen := map[string]bool{}
 		for _, t := range terms {
-			if seen[t] {
-				continue
-			}
-			seen[t] = true
-			key := memFields[f] + "\x00" + t
-			m.posts[key] = append(m.posts[key], d)
+			m.posts[f][t] = append(m.posts[f][t], d)
 		}
 		doc.lens[f] = int32(len(terms))
 	}
@@ -94,17 +90,24 @@ func (m *memText) field(f string) int {
 	return -1
 }
 
+// postings are the documents with term in field.
+func (m *memText) postings(field, term string) []int32 {
+	if f := m.field(field); f >= 0 {
+		return m.posts[f][term]
+	}
+	return nil
+}
+
 func (m *memText) idf(field, term string) float64 {
-	n := uint64(len(m.posts[field+"\x00"+term]))
+	n := uint64(len(m.postings(field, term)))
 	return 1.0 + math.Log(float64(len(m.docs))/float64(n+1.0))
 }
 
 // fuzzyTerms are the terms of field within n.fuzz edits of n.term, in
 // term order, with their distances.
 func (m *memText) fuzzyTerms(n *qnode) (terms []string, dist []int) {
-	prefix := n.field + "\x00"
-	for key := range m.posts {
-		if t, ok := strings.CutPrefix(key, prefix); ok {
+	if f := m.field(n.field); f >= 0 {
+		for t := range m.posts[f] {
 			if d := editDistance(n.term, t); d <= n.fuzz {
 				terms = append(terms, t)
 			}
@@ -178,7 +181,7 @@ func (m *memText) weight(n *qnode) float64 {
 
 // termHits scores the postings of one term.
 func (m *memText) termHits(field, term string, boost, qnorm float64) memHits {
-	post := m.posts[field+"\x00"+term]
+	post := m.postings(field, term)
 	idf := m.idf(field, term)
 	qw := boost * idf * qnorm
 	f := m.field(field)
@@ -365,10 +368,8 @@ func (m *memText) facets(ctx context.Context, q *qnode) ([]facetTerm, uint64, er
 		in[d] = true
 	}
 	counts := map[string]int{}
-	prefix := fFilter + "\x00"
-	for key, post := range m.posts {
-		t, ok := strings.CutPrefix(key, prefix)
-		if !ok || !(strings.HasPrefix(t, fpCategory) || strings.HasPrefix(t, fpDistrict) || strings.HasPrefix(t, fpHeritage)) {
+	for t, post := range m.posts[m.field(fFilter)] {
+		if !strings.HasPrefix(t, fpCategory) && !strings.HasPrefix(t, fpDistrict) && !strings.HasPrefix(t, fpHeritage) {
 			continue
 		}
 		for _, d := range post {

@@ -314,8 +314,16 @@ func (s *Server) writeSearchIndex(ctx context.Context, write func(string, []byte
 		}
 		defer ix.Close()
 	}
+	cat, err := s.catalog(ctx)
+	if err != nil {
+		return err
+	}
+	paths := make(map[int64]string, len(cat.Entries))
+	for _, e := range cat.Entries {
+		paths[e.ID] = e.Path
+	}
 	var b bytes.Buffer
-	if err := ix.WriteCompact(&b); err != nil {
+	if err := ix.WriteCompact(&b, paths); err != nil {
 		return err
 	}
 	return write(searchIndexPath, b.Bytes())

@@ -21,6 +21,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"runtime/debug"
 	"syscall/js"
 
 	"wumen/gazetteer"
@@ -30,6 +31,9 @@ import (
 var ix *search.Index
 
 func main() {
+	// The index is built once and lives as long as the page: collect less
+	// often than the default, so typing rarely meets a collection.
+	debug.SetGCPercent(400)
 	js.Global().Set("wumenSearch", js.ValueOf(map[string]any{
 		"open":         js.FuncOf(open),
 		"search":       js.FuncOf(func(_ js.Value, args []js.Value) any { return answer(args, false) }),
@@ -49,6 +53,10 @@ func open(_ js.Value, args []js.Value) any {
 		return err.Error()
 	}
 	ix = x
+	// The first query initialises what the search builds lazily; run it
+	// here, while the index loads, rather than on the visitor's first key.
+	ix.Autocomplete(context.Background(), search.Query{Text: "苏州", Size: 8})
+	ix.Search(context.Background(), search.Query{Text: "shantang", Size: 5})
 	return ""
 }
 
@@ -86,6 +94,11 @@ func answer(args []js.Value, auto bool) any {
 		return apiError("internal", err.Error())
 	}
 	fc := ix.FeatureCollection(res.Hits, ix.AdminName)
+	for _, f := range fc.Features {
+		if id, ok := f.ID.(int64); ok && ix.PagePath(id) != "" {
+			f.Properties["path"] = ix.PagePath(id) // as the API gives it
+		}
+	}
 	fc.ExtraMembers = map[string]any{"total": res.Total, "attribution": gazetteer.Attribution}
 	if res.Facets != nil {
 		fc.ExtraMembers["facets"] = res.Facets
