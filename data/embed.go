@@ -19,5 +19,5 @@ import "embed"
 
 // FS holds the dataset files (*.jsonl, categories.json and the OSM tables) at its root.
 //
-//go:embed *.jsonl categories.json osm_tags.tsv osm_names.tsv
+//go:embed *.jsonl categories.json osm_tags.tsv osm_names.tsv osm_basemap.tsv
 var FS embed.FS

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/paulmach/orb"
 
 	"wumen/site/internal/browsertest"
 )
@@ -91,11 +92,11 @@ func abs(v int) int {
 // view and finished moving.
 const mapIdle = `!!(window.wumenMap && window.wumenMap.loaded() && window.wumenMap.areTilesLoaded() && !window.wumenMap.isMoving())`
 
-// stableShot takes viewport screenshots until two a second apart are the
-// same (SwiftShader on a busy machine may still be drawing) and returns the
-// map's part of it as PNG. A viewport capture does not resize the page, as
-// an element capture beyond the viewport does (which redraws the map).
-func stableShot(t *testing.T, ctx context.Context, name string) []byte {
+// stableViewport takes viewport screenshots until two a second apart are
+// the same (SwiftShader on a busy machine may still be drawing) and returns
+// the last, as PNG. A viewport capture does not resize the page, as an
+// element capture beyond the viewport does (which redraws the map).
+func stableViewport(t *testing.T, ctx context.Context, name string) []byte {
 	t.Helper()
 	var last []byte
 	for range 20 {
@@ -104,29 +105,36 @@ func stableShot(t *testing.T, ctx context.Context, name string) []byte {
 			t.Fatalf("%s: screenshot: %v", name, err)
 		}
 		if bytes.Equal(buf, last) {
-			r := eval[[]float64](t, ctx, `(function () { var r = document.getElementById("map").getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })()`)
-			img, err := png.Decode(bytes.NewReader(buf))
-			if err != nil {
-				t.Fatal(err)
-			}
-			scale := float64(img.Bounds().Dx()) / eval[float64](t, ctx, `window.innerWidth`)
-			crop := image.Rect(int(r[0]*scale)+2, int(r[1]*scale)+2, int(r[2]*scale)-2, int(r[3]*scale)-2).Intersect(img.Bounds())
-			if crop.Dy() < 200 {
-				t.Fatalf("%s: the map shows only %v of the viewport", name, crop)
-			}
-			var out bytes.Buffer
-			if err := png.Encode(&out, img.(interface {
-				SubImage(image.Rectangle) image.Image
-			}).SubImage(crop)); err != nil {
-				t.Fatal(err)
-			}
-			return out.Bytes()
+			return buf
 		}
 		last = buf
 		time.Sleep(time.Second)
 	}
 	t.Fatalf("%s: the map kept changing for 20 s", name)
 	return nil
+}
+
+// stableShot is the map's part of a stable viewport screenshot, as PNG.
+func stableShot(t *testing.T, ctx context.Context, name string) []byte {
+	t.Helper()
+	buf := stableViewport(t, ctx, name)
+	r := eval[[]float64](t, ctx, `(function () { var r = document.getElementById("map").getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })()`)
+	img, err := png.Decode(bytes.NewReader(buf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scale := float64(img.Bounds().Dx()) / eval[float64](t, ctx, `window.innerWidth`)
+	crop := image.Rect(int(r[0]*scale)+2, int(r[1]*scale)+2, int(r[2]*scale)-2, int(r[3]*scale)-2).Intersect(img.Bounds())
+	if crop.Dy() < 200 {
+		t.Fatalf("%s: the map shows only %v of the viewport", name, crop)
+	}
+	var out bytes.Buffer
+	if err := png.Encode(&out, img.(interface {
+		SubImage(image.Rectangle) image.Image
+	}).SubImage(crop)); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }
 
 // basemapView is one screenshot: where, at what zoom, and the least share
@@ -183,15 +191,10 @@ func TestBrowserBasemap(t *testing.T) {
 				if site.name == "static" {
 					name += "-static"
 				}
-				do(t, ctx, name, chromedp.Navigate(fmt.Sprintf("%s/map?v=%s#%d/%.4f/%.4f", site.url, name, v.zoom, v.lat, v.lon)))
-				if _, err := chromedp.Run(ctx, chromedp.Poll[bool](mapIdle, chromedp.WithPollingInterval(250*time.Millisecond), chromedp.WithPollingTimeout(90*time.Second))); err != nil {
-					t.Fatalf("%s: the map never finished drawing (%s): %v", name, eval[string](t, ctx, `String(window.wumenMapError || "")`), err)
-				}
+				openMap(t, ctx, site.url, name, v.zoom, orb.Point{v.lon, v.lat})
 				if got := eval[string](t, ctx, `window.wumenMap.getStyle().name`); got != "Wumen "+theme+" (zh)" {
 					t.Errorf("%s: style %q", name, got)
 				}
-				// The whole map, not only the part above the fold.
-				eval[bool](t, ctx, `(document.getElementById("map").scrollIntoView({block: "end"}), true)`)
 				buf := stableShot(t, ctx, name)
 				if err := os.WriteFile(filepath.Join(art, name+".png"), buf, 0o644); err != nil {
 					t.Fatal(err)

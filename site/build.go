@@ -348,7 +348,7 @@ func (s *Server) writeMapFiles(ctx context.Context, dir string, get func(string)
 		return err
 	}
 	tj := tileset.Schema().TileJSON([]string{"pmtiles://" + s.cfg.BaseURL + "/tiles.pmtiles/{z}/{x}/{y}"}, ti.set.Bounds, ti.set.Center(), 11)
-	tj.Name, tj.Description, tj.Attribution, tj.Version = "Wumen 吴门", "Suzhou place names (地名) over a basemap of land and water", tileset.Attribution, "2.0.0"
+	tj.Name, tj.Description, tj.Attribution, tj.Version = "Wumen 吴门", "Suzhou place names (地名) over a basemap of land and water", s.attribution(), "2.0.0"
 	b, err := json.Marshal(tj)
 	if err != nil {
 		return err

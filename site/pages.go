@@ -17,7 +17,6 @@ import (
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/english"
-	"wumen/gazetteer/tileset"
 	"wumen/geo"
 	"wumen/search"
 )
@@ -593,7 +592,7 @@ func (s *Server) azPage(w http.ResponseWriter, r *http.Request, p *page) {
 
 func (s *Server) aboutPage(w http.ResponseWriter, r *http.Request, p *page) {
 	p.Title, p.Description = p.T("about.title"), p.T("about.lead")
-	p.Data = tileset.Attribution // the gazetteer's sources and the basemap's
+	p.Data = s.attribution() // the gazetteer's sources and the basemaps
 	s.render(w, r, http.StatusOK, "about", p)
 }
 

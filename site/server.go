@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/tileset"
 	"wumen/search"
 )
 
@@ -50,6 +51,10 @@ type Config struct {
 	// Basemap is an optional external raster basemap drawn under Wumen's own
 	// vector tiles. Nothing outside is used unless an operator sets it.
 	Basemap *Basemap
+	// OSMBasemap is an optional street-level basemap archive built from an
+	// OpenStreetMap extract (`wumen basemap build`), merged into the site's
+	// tiles over the shipped basemap; its ODbL attribution joins the map's.
+	OSMBasemap *tileset.Overlay
 
 	// RateLimit is the sustained requests per second allowed per client IP
 	// on /api/ (default 10), Burst the bucket size (default 40). The OGC

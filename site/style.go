@@ -29,6 +29,12 @@ type mapTheme struct {
 	Water            string  `json:"water"`
 	Waterway         string  `json:"waterway"`
 	Boundary         string  `json:"boundary"`
+	Landuse          string  `json:"landuse"`
+	Building         string  `json:"building"`
+	Street           string  `json:"street"`
+	StreetMajor      string  `json:"street_major"`
+	StreetCasing     string  `json:"street_casing"`
+	Path             string  `json:"path"`
 	Text             string  `json:"text"`
 	Halo             string  `json:"halo"`
 	WaterText        string  `json:"water_text"`
@@ -122,6 +128,7 @@ func (s *Server) mapStyle(theme, lang string, source obj) obj {
 				return arr{"case", arr{"==", arr{"get", "kind"}, "canal"}, w * th.LineScale, w * 2 / 3 * th.LineScale}
 			}, 1, 2.5, 9)}},
 	}
+	layers = append(layers, streetLayers(th, src, name)...)
 	if bm := s.cfg.Basemap; bm != nil && bm.Tiles != "" {
 		layers = append(layers, obj{"id": "operator-basemap", "type": "raster", "source": "operator-basemap"})
 	}
@@ -187,6 +194,41 @@ func (s *Server) mapStyle(theme, lang string, source obj) obj {
 		"center": arr{120.62, 31.31}, "zoom": 11, "sources": sources, "layers": layers}
 }
 
+// streetLayers draw the street basemap built from an OpenStreetMap extract
+// (gazetteer/tileset/osmbasemap): parks and green land, buildings, and the
+// streets by class (data/osm_basemap.tsv kinds) as a casing under a fill,
+// major roads in their own colour, paths dashed, names (name, the label
+// language's expression) along the lines.
+// Without an extract the layers are empty and draw nothing.
+func streetLayers(th mapTheme, src string, name arr) arr {
+	major := arr{"match", arr{"get", "kind"}, arr{"motorway", "primary"}, true, false}
+	width := func(extra float64) arr {
+		return byZoom(func(w float64) any {
+			return arr{"match", arr{"get", "kind"},
+				"motorway", (w*2 + extra) * th.LineScale, "primary", (w*1.6 + extra) * th.LineScale,
+				"secondary", (w*1.3 + extra) * th.LineScale, (w + extra) * th.LineScale}
+		}, 0.5, 1, 2.5)
+	}
+	roads := arr{"!=", arr{"get", "kind"}, "path"}
+	return arr{
+		obj{"id": "landuse", "type": "fill", "source": src, "source-layer": "landuse", "paint": obj{"fill-color": th.Landuse}},
+		obj{"id": "building", "type": "fill", "source": src, "source-layer": "building",
+			"paint": obj{"fill-color": th.Building, "fill-outline-color": th.StreetCasing}},
+		obj{"id": "street-casing", "type": "line", "source": src, "source-layer": "street", "filter": roads,
+			"layout": obj{"line-cap": "round", "line-join": "round"},
+			"paint":  obj{"line-color": th.StreetCasing, "line-width": width(2)}},
+		obj{"id": "street", "type": "line", "source": src, "source-layer": "street", "filter": roads,
+			"layout": obj{"line-cap": "round", "line-join": "round"},
+			"paint":  obj{"line-color": arr{"case", major, th.StreetMajor, th.Street}, "line-width": width(0)}},
+		obj{"id": "street-path", "type": "line", "source": src, "source-layer": "street", "filter": arr{"==", arr{"get", "kind"}, "path"},
+			"paint": obj{"line-color": th.Path, "line-width": 1.2 * th.LineScale, "line-dasharray": arr{2, 1.5}}},
+		obj{"id": "street-label", "type": "symbol", "source": src, "source-layer": "street", "minzoom": 14, "filter": arr{"has", "name"},
+			"layout": obj{"text-field": name, "text-font": arr{styleFont}, "text-size": th.LabelSize - 1,
+				"symbol-placement": "line", "symbol-spacing": 300},
+			"paint": obj{"text-color": th.Text, "text-halo-color": th.Halo, "text-halo-width": th.HaloWidth}},
+	}
+}
+
 // byZoom is a line width growing with the zoom: w5 at z5, w10 at z10, w14
 // at z14 and four times that at z18, each stop's value made by at (a zoom
 // interpolation must be the outermost expression).
@@ -198,7 +240,7 @@ func byZoom(at func(w float64) any, w5, w10, w14 float64) arr {
 // TileJSON, or the static build's PMTiles archive. Site-relative URLs are
 // made absolute by map.js (MapLibre wants absolute ones).
 func (s *Server) tileSource(r *http.Request) obj {
-	src := obj{"type": "vector", "attribution": tileset.Attribution}
+	src := obj{"type": "vector", "attribution": s.attribution()}
 	if s.cfg.static {
 		src["url"] = "pmtiles://" + s.cfg.BaseURL + "/tiles.pmtiles"
 	} else {

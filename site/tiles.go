@@ -24,7 +24,7 @@ type tileIndex struct {
 }
 
 // buildTiles reads every place and builds the tile set.
-func buildTiles(ctx context.Context, store *gazetteer.Store) (*tileIndex, error) {
+func buildTiles(ctx context.Context, store *gazetteer.Store, overlay *tileset.Overlay) (*tileIndex, error) {
 	var places []*gazetteer.Place
 	err := store.Each(ctx, gazetteer.Filter{}, func(p *gazetteer.Place) error {
 		places = append(places, p)
@@ -33,7 +33,7 @@ func buildTiles(ctx context.Context, store *gazetteer.Store) (*tileIndex, error)
 	if err != nil {
 		return nil, err
 	}
-	set, err := tileset.Build(places, tileset.Options{})
+	set, err := tileset.Build(places, tileset.Options{Overlay: overlay})
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (s *Server) tileIndex(ctx context.Context) (*tileIndex, error) {
 	if s.tiles != nil {
 		return s.tiles, nil
 	}
-	ti, err := buildTiles(ctx, s.store)
+	ti, err := buildTiles(ctx, s.store, s.cfg.OSMBasemap)
 	if err != nil {
 		return nil, err
 	}
@@ -125,9 +125,18 @@ func (s *Server) tileJSON(ctx context.Context, r *http.Request) ([]byte, error) 
 	tj := tileset.Schema().TileJSON([]string{s.baseURL(r) + "/tiles/{z}/{x}/{y}.mvt"}, ti.set.Bounds, ti.set.Center(), 11)
 	tj.Name = "Wumen 吴门"
 	tj.Description = "Suzhou place names (地名) over a basemap of land and water"
-	tj.Attribution = tileset.Attribution
+	tj.Attribution = s.attribution()
 	tj.Version = "2.0.0"
 	return json.Marshal(tj)
+}
+
+// attribution is the notice of the site's tiles: the gazetteer's and the
+// basemap's sources, and the street basemap's (ODbL) when one is laid over.
+func (s *Server) attribution() string {
+	if s.cfg.OSMBasemap != nil {
+		return tileset.Attribution + " " + s.cfg.OSMBasemap.Attribution
+	}
+	return tileset.Attribution
 }
 
 // handleTileJSON serves /tiles.json.

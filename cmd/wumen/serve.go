@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/tileset"
 	"wumen/search"
 	"wumen/site"
 	"wumen/site/officer"
@@ -32,6 +33,8 @@ type serveConfig struct {
 	APIBase string `json:"api_base"`
 	// Basemap is an external raster basemap; none by default.
 	Basemap *site.Basemap `json:"basemap"`
+	// OSMBasemap is a street basemap archive (`wumen basemap build`).
+	OSMBasemap string `json:"osm_basemap"`
 	// RateLimit and Burst bound /api/ requests per client IP.
 	RateLimit float64 `json:"rate_limit"`
 	Burst     int     `json:"burst"`
@@ -55,6 +58,23 @@ func readServeConfig(file string) (*serveConfig, error) {
 		return nil, gazetteer.Errorf(gazetteer.EInvalid, "%s: %v", file, err)
 	}
 	return c, nil
+}
+
+// openOSMBasemap opens the street basemap archive of --osm-basemap (or the
+// config's osm_basemap); nil when neither names one.
+func openOSMBasemap(flagValue string, cfg *serveConfig) (*tileset.Overlay, error) {
+	name := flagValue
+	if name == "" {
+		name = cfg.OSMBasemap
+	}
+	if name == "" {
+		return nil, nil
+	}
+	ov, err := tileset.OpenOverlay(name)
+	if err != nil && gazetteer.ErrorCode(err) != gazetteer.EInvalid {
+		return nil, gazetteer.Errorf(gazetteer.ENotFound, "--osm-basemap: %v", err)
+	}
+	return ov, err
 }
 
 // mounts are the handlers other packages add to the server: the officers'
@@ -91,7 +111,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	addr := fs.String("addr", def, "listen address (env WUMEN_ADDR)")
 	idxDir := fs.String("index", "", "search index folder (default: the store's path + .index; built when missing)")
-	cfgFile := fs.String("config", "", "optional JSON settings: base_url, basemap {tiles, attribution}, rate_limit, burst, trust_proxy")
+	cfgFile := fs.String("config", "", "optional JSON settings: base_url, basemap {tiles, attribution}, osm_basemap, rate_limit, burst, trust_proxy")
+	osmBasemap := fs.String("osm-basemap", "", "a street basemap archive built by `wumen basemap build`, drawn over the shipped basemap")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -104,6 +125,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	overlay, err := openOSMBasemap(*osmBasemap, cfg)
+	if err != nil {
+		return err
+	}
+	if overlay != nil {
+		defer overlay.Close()
+	}
 	store, err := e.openStore(ctx)
 	if err != nil {
 		return err
@@ -133,7 +161,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	srv, err := site.New(ctx, site.Config{Store: store, Index: idx, Logger: log, Mounts: m, BaseURL: cfg.BaseURL,
-		Basemap: cfg.Basemap, RateLimit: cfg.RateLimit, Burst: cfg.Burst, TrustProxy: cfg.TrustProxy})
+		Basemap: cfg.Basemap, OSMBasemap: overlay, RateLimit: cfg.RateLimit, Burst: cfg.Burst, TrustProxy: cfg.TrustProxy})
 	if err != nil {
 		return err
 	}
@@ -179,7 +207,8 @@ func cmdBuildSite(ctx context.Context, e *env, args []string) error {
 	fs := e.flags(c)
 	apiBase := fs.String("api-base", "", "public root of a running Wumen API the static search page may call (none by default)")
 	baseURL := fs.String("base-url", "", "public address of the static site, for canonical URLs and the sitemap")
-	cfgFile := fs.String("config", "", "optional JSON settings (base_url, api_base, basemap)")
+	cfgFile := fs.String("config", "", "optional JSON settings (base_url, api_base, basemap, osm_basemap)")
+	osmBasemap := fs.String("osm-basemap", "", "a street basemap archive built by `wumen basemap build`, merged into tiles.pmtiles")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -197,13 +226,20 @@ func cmdBuildSite(ctx context.Context, e *env, args []string) error {
 	if *baseURL != "" {
 		cfg.BaseURL = *baseURL
 	}
+	overlay, err := openOSMBasemap(*osmBasemap, cfg)
+	if err != nil {
+		return err
+	}
+	if overlay != nil {
+		defer overlay.Close()
+	}
 	store, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	st, err := site.Build(ctx, site.Config{Store: store, Logger: slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		BaseURL: cfg.BaseURL, APIBase: cfg.APIBase, Basemap: cfg.Basemap}, pos[0], site.BuildOptions{})
+		BaseURL: cfg.BaseURL, APIBase: cfg.APIBase, Basemap: cfg.Basemap, OSMBasemap: overlay}, pos[0], site.BuildOptions{})
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,22 @@ func values(v string) []string {
 	return out
 }
 
+// Label is what a map labels an object with, by the name table: its
+// standard name and its first name of Latin script (name:en), each "" when
+// it has none.
+func (m *Mapping) Label(tags osm.Tags) (name, latin string) {
+	for _, n := range m.Names {
+		if n.Script != gazetteer.ScriptLatin {
+			continue
+		}
+		if v := values(tags.Find(n.Tag)); len(v) > 0 {
+			latin = v[0]
+			break
+		}
+	}
+	return m.standardName(tags), latin
+}
+
 // standardName is the value of the first standard-name tag present.
 func (m *Mapping) standardName(tags osm.Tags) string {
 	for _, n := range m.Names {

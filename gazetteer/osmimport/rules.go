@@ -1,15 +1,13 @@
 package osmimport
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/paulmach/osm"
 
 	"wumen/gazetteer"
+	geosm "wumen/geo/osm"
 )
 
 // Rule is one line of the tag table (data/osm_tags.tsv): the conditions an
@@ -17,21 +15,12 @@ import (
 type Rule struct {
 	Line     int    // line in the table, for the report
 	When     string // the conditions as written
-	conds    []cond
+	conds    geosm.Conditions
 	Skip     bool   // class "-": the object is skipped, Reason says why
 	Reason   string // for a skip
 	Category gazetteer.Category
 	MergeM   float64 // 0: no merging
 	MatchM   float64 // 0: match by name or code at any distance
-}
-
-// cond is one condition of a rule.
-type cond struct {
-	key    string
-	values []string // nil: present; "*": any value
-	absent bool
-	suffix []string // for name~: the name ends in one of these
-	name   bool     // the object has a name
 }
 
 // NameTag is one line of the name table (data/osm_names.tsv).
@@ -56,7 +45,7 @@ type Mapping struct {
 // are for error messages), checking every category against cats.
 func ParseMapping(tags []byte, tagsName string, names []byte, namesName string, cats *gazetteer.Categories) (*Mapping, error) {
 	m := &Mapping{}
-	err := eachRow(tags, tagsName, 5, func(line int, f []string) error {
+	err := geosm.EachRow(tags, tagsName, 5, func(line int, f []string) error {
 		r, err := parseRule(line, f, cats)
 		if err != nil {
 			return err
@@ -71,7 +60,7 @@ func ParseMapping(tags []byte, tagsName string, names []byte, namesName string, 
 		gazetteer.KindColloquial: true, gazetteer.KindAbbreviation: true, kindCode: true, kindWikidata: true}
 	scripts := map[string]bool{gazetteer.ScriptHans: true, gazetteer.ScriptHant: true, gazetteer.ScriptPinyin: true,
 		gazetteer.ScriptLatin: true, scriptAuto: true, "-": true}
-	err = eachRow(names, namesName, 3, func(line int, f []string) error {
+	err = geosm.EachRow(names, namesName, 3, func(line int, f []string) error {
 		if !valid[f[1]] {
 			return fmt.Errorf("%s:%d: kind: unknown name kind %q", namesName, line, f[1])
 		}
@@ -84,52 +73,12 @@ func ParseMapping(tags []byte, tagsName string, names []byte, namesName string, 
 	return m, err
 }
 
-// eachRow calls fn with the tab-separated fields of every row that is not
-// blank or a # comment, requiring n fields.
-func eachRow(b []byte, name string, n int, fn func(line int, f []string) error) error {
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	line := 0
-	for sc.Scan() {
-		line++
-		t := sc.Text()
-		if strings.TrimSpace(t) == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		f := strings.Split(t, "\t")
-		if len(f) != n {
-			return fmt.Errorf("%s:%d: %d tab-separated columns, want %d", name, line, len(f), n)
-		}
-		if err := fn(line, f); err != nil {
-			return err
-		}
-	}
-	return sc.Err()
-}
-
 func parseRule(line int, f []string, cats *gazetteer.Categories) (*Rule, error) {
 	r := &Rule{Line: line, When: f[0]}
 	where := fmt.Sprintf("osm_tags.tsv:%d", line)
-	for _, tok := range strings.Fields(f[0]) {
-		var c cond
-		switch {
-		case tok == "name":
-			c.name = true
-		case strings.HasPrefix(tok, "name~"):
-			c.name = true
-			c.suffix = strings.Split(strings.TrimPrefix(tok, "name~"), "|")
-		case strings.HasPrefix(tok, "!"):
-			c.key, c.absent = tok[1:], true
-		default:
-			k, v, ok := strings.Cut(tok, "=")
-			c.key = k
-			if ok {
-				c.values = strings.Split(v, "|")
-			}
-		}
-		r.conds = append(r.conds, c)
-	}
-	if len(r.conds) == 0 {
-		return nil, fmt.Errorf("%s: when: no conditions", where)
+	var err error
+	if r.conds, err = geosm.ParseConditions(f[0]); err != nil {
+		return nil, fmt.Errorf("%s: when: %v", where, err)
 	}
 	if f[1] == "-" {
 		r.Skip, r.Reason = true, f[2]
@@ -142,7 +91,6 @@ func parseRule(line int, f []string, cats *gazetteer.Categories) (*Rule, error) 
 			return nil, fmt.Errorf("%s: class: unknown category %s/%s (categories.json)", where, f[1], f[2])
 		}
 	}
-	var err error
 	if f[3] != "-" {
 		if r.MergeM, err = strconv.ParseFloat(f[3], 64); err != nil || r.MergeM <= 0 {
 			return nil, fmt.Errorf("%s: merge_m: %q is not a distance in metres or -", where, f[3])
@@ -166,58 +114,13 @@ func (m *Mapping) Match(tags osm.Tags) (*Rule, string) {
 	return nil, name
 }
 
-func (r *Rule) holds(tags osm.Tags, name string) bool {
-	for _, c := range r.conds {
-		switch {
-		case c.name:
-			if name == "" {
-				return false
-			}
-			if c.suffix != nil && !hasSuffix(name, c.suffix) {
-				return false
-			}
-		case c.absent:
-			if tags.Find(c.key) != "" {
-				return false
-			}
-		default:
-			v := tags.Find(c.key)
-			if v == "" {
-				return false
-			}
-			if c.values != nil && c.values[0] != "*" && !contains(c.values, v) {
-				return false
-			}
-		}
-	}
-	return true
-}
+func (r *Rule) holds(tags osm.Tags, name string) bool { return r.conds.Holds(tags, name) }
 
 // Tag is the rule's first condition as a tag (highway=*, building=*): the
 // tag a skip names in the report.
 func (r *Rule) Tag(tags osm.Tags) string {
-	for _, c := range r.conds {
-		if c.key != "" && !c.absent {
-			return c.key + "=" + tags.Find(c.key)
-		}
+	if t := r.conds.Tag(tags); t != "" {
+		return t
 	}
 	return r.When
-}
-
-func hasSuffix(s string, suf []string) bool {
-	for _, x := range suf {
-		if strings.HasSuffix(s, x) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

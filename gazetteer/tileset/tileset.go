@@ -19,6 +19,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -71,12 +72,16 @@ type Options struct {
 	Project func(orb.Geometry) orb.Geometry
 	// Gzip compresses the tiles (PMTiles archives hold them so).
 	Gzip bool
+	// Overlay, when set, is a street-level basemap archive (overlay.go)
+	// merged into the tiles; its attribution joins the set's.
+	Overlay *Overlay
 }
 
 // Set is a built tile set.
 type Set struct {
-	index *tiles.Index
-	gzip  bool
+	index   *tiles.Index
+	gzip    bool
+	overlay *Overlay
 	// Places counts the places drawn; Features every feature indexed.
 	Places, Features int
 	// Bounds is the WGS84 extent of all features.
@@ -114,8 +119,38 @@ func Build(places []*gazetteer.Place, o Options) (*Set, error) {
 	if len(feats) == 0 {
 		return nil, gazetteer.Errorf(gazetteer.EInvalid, "no place with a position and no basemap: nothing to tile")
 	}
+	s, err := FromFeatures(feats, o.Gzip)
+	if err != nil {
+		return nil, err
+	}
+	s.Places = n
+	if o.Overlay != nil {
+		s.overlay = o.Overlay
+		s.Bounds = s.Bounds.Union(o.Overlay.Bounds)
+	}
+	return s, nil
+}
+
+// Attribution is the notice the set's tiles need: Attribution, and the
+// overlay's (© OpenStreetMap contributors, ODbL) when there is one.
+func (s *Set) Attribution() string {
+	if s.overlay != nil && !strings.Contains(Attribution, s.overlay.Attribution) {
+		return Attribution + " " + s.overlay.Attribution
+	}
+	return Attribution
+}
+
+// FromFeatures indexes features of the schema's layers (each names its
+// layer in the property "layer"; optional "minzoom"/"maxzoom" narrow its
+// zooms) for tiles: Build's places and basemap, or the layers of a basemap
+// built from an OpenStreetMap extract (osmbasemap). There must be at least
+// one feature.
+func FromFeatures(feats []*geojson.Feature, gzip bool) (*Set, error) {
+	if len(feats) == 0 {
+		return nil, gazetteer.Errorf(gazetteer.EInvalid, "no feature to tile")
+	}
 	ix, err := tiles.NewIndex(feats, tiles.Options{LayerProperty: "layer", DefaultLayer: "places", Schema: schema,
-		ThinBelowZoom: PointMinZoom, Gzip: o.Gzip})
+		ThinBelowZoom: PointMinZoom, Gzip: gzip})
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +158,7 @@ func Build(places []*gazetteer.Place, o Options) (*Set, error) {
 	for _, f := range feats[1:] {
 		b = b.Union(f.Geometry.Bound())
 	}
-	return &Set{index: ix, gzip: o.Gzip, Places: n, Features: len(feats), Bounds: b}, nil
+	return &Set{index: ix, gzip: gzip, Features: len(feats), Bounds: b}, nil
 }
 
 func basemapFeatures(data []byte) ([]*geojson.Feature, error) {
@@ -275,12 +310,73 @@ func (s *Set) Tile(z maptile.Zoom, x, y uint32) ([]byte, error) {
 	if z > MaxZoom {
 		return nil, gazetteer.Errorf(gazetteer.ENotFound, "no such tile (zoom %d–%d)", MinZoom, MaxZoom)
 	}
-	return s.index.Tile(z, x, y)
+	b, err := s.index.Tile(z, x, y)
+	if err != nil || s.overlay == nil {
+		return b, err
+	}
+	ov, err := s.overlay.tile(z, x, y)
+	if err != nil || ov == nil {
+		return b, err
+	}
+	return s.merged(b, ov)
 }
 
-// Each calls fn for every non-empty tile from minZoom to maxZoom.
+// merged is the set's tile b (nil when empty) with the overlay's tile ov
+// (gzipped) merged into it, compressed as the set's tiles are.
+func (s *Set) merged(b, ov []byte) ([]byte, error) {
+	var out []byte
+	var err error
+	switch {
+	case b == nil && s.gzip:
+		return ov, nil
+	case b == nil:
+		out, err = pmtiles.Gunzip(ov)
+	default:
+		out, err = MergeTiles(b, ov)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("basemap overlay: %w", err)
+	}
+	if s.gzip && b != nil {
+		return pmtiles.GzipBytes(out)
+	}
+	return out, nil
+}
+
+// Each calls fn for every non-empty tile from minZoom to maxZoom: the
+// set's tiles (with the overlay's merged in), then the overlay's tiles
+// where the set has none.
 func (s *Set) Each(minZoom, maxZoom maptile.Zoom, fn func(t maptile.Tile, data []byte) error) error {
-	return s.index.BuildAll(minZoom, maxZoom, fn)
+	if s.overlay == nil {
+		return s.index.BuildAll(minZoom, maxZoom, fn)
+	}
+	done := map[maptile.Tile]bool{}
+	err := s.index.BuildAll(minZoom, maxZoom, func(t maptile.Tile, data []byte) error {
+		done[t] = true
+		ov, err := s.overlay.tile(t.Z, t.X, t.Y)
+		if err != nil {
+			return err
+		}
+		if ov != nil {
+			if data, err = s.merged(data, ov); err != nil {
+				return err
+			}
+		}
+		return fn(t, data)
+	})
+	if err != nil {
+		return err
+	}
+	return s.overlay.each(minZoom, maxZoom, func(t maptile.Tile, ov []byte) error {
+		if done[t] {
+			return nil
+		}
+		data, err := s.merged(nil, ov)
+		if err != nil {
+			return err
+		}
+		return fn(t, data)
+	})
 }
 
 // WritePMTiles writes the tiles of zooms minZoom–maxZoom as a PMTiles v3
@@ -290,7 +386,7 @@ func (s *Set) Each(minZoom, maxZoom maptile.Zoom, fn func(t maptile.Tile, data [
 func (s *Set) WritePMTiles(w io.Writer, minZoom, maxZoom maptile.Zoom, md pmtiles.Metadata) (int, error) {
 	md.VectorLayers = schema.VectorLayers()
 	if md.Attribution == "" {
-		md.Attribution = Attribution
+		md.Attribution = s.Attribution()
 	}
 	pw := pmtiles.NewWriter(pmtiles.Options{Metadata: md, Center: s.Center(), CenterZoom: 11})
 	err := s.Each(minZoom, maxZoom, func(t maptile.Tile, data []byte) error {

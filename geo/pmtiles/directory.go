@@ -66,7 +66,8 @@ func GzipBytes(b []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func gunzip(b []byte) ([]byte, error) {
+// Gunzip decompresses gzipped bytes (tiles, directories, metadata).
+func Gunzip(b []byte) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
@@ -76,7 +77,7 @@ func gunzip(b []byte) ([]byte, error) {
 
 // decodeDirectory is the inverse of encodeDirectory.
 func decodeDirectory(compressed []byte) ([]Entry, error) {
-	raw, err := gunzip(compressed)
+	raw, err := Gunzip(compressed)
 	if err != nil {
 		return nil, fmt.Errorf("directory: %w", err)
 	}

@@ -88,7 +88,7 @@ func TestDirectoryEncoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := gunzip(b)
+	raw, err := Gunzip(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func build(t *testing.T, w *Writer, tiles []tile) *Reader {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw, err := gunzip(b)
+		raw, err := Gunzip(b)
 		if err != nil || string(raw) != tl.body {
 			t.Fatalf("tile %d/%d/%d = %q, %v; want %q", tl.z, tl.x, tl.y, raw, err, tl.body)
 		}

@@ -63,7 +63,7 @@ func (rd *Reader) Metadata() (Metadata, error) {
 	var m Metadata
 	b, err := rd.section(rd.header.MetadataOffset, rd.header.MetadataLength)
 	if err == nil {
-		b, err = gunzip(b)
+		b, err = Gunzip(b)
 	}
 	if err == nil {
 		err = json.Unmarshal(b, &m)

@@ -26,6 +26,8 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
+
+	"wumen/geo"
 )
 
 // Options tune tile building. The zero value of a field means its default.
@@ -168,9 +170,7 @@ func NewIndex(features []*geojson.Feature, opts Options) (*Index, error) {
 }
 
 // place records feature i's layer and zooms and keeps a copy of it whose
-// polygon rings follow RFC 7946 §3.1.6 (exterior counterclockwise, holes
-// clockwise): projected to tile coordinates, whose y axis points down, that
-// is the winding MVT 2.1 §4.3.4.4 requires (exterior clockwise on screen).
+// polygon rings are wound for MVT (mvtWinding).
 func (ix *Index) place(i int, f *geojson.Feature) error {
 	o := ix.opts
 	name, _ := f.Properties[o.LayerProperty].(string)
@@ -194,29 +194,30 @@ func (ix *Index) place(i int, f *geojson.Feature) error {
 	ix.layer[i], ix.zooms[i] = name, [2]maptile.Zoom{lo, hi}
 	c := *f
 	if t := f.Geometry.GeoJSONType(); t == "Polygon" || t == "MultiPolygon" {
-		c.Geometry = Wind(orb.Clone(f.Geometry))
+		c.Geometry = mvtWinding(orb.Clone(f.Geometry))
 	}
 	ix.feats[i] = &c
 	return nil
 }
 
-// Wind orients the rings of a Polygon or MultiPolygon as RFC 7946 §3.1.6
-// says (exterior counterclockwise, holes clockwise), in place, and returns
-// it; other geometries are returned as they are.
-func Wind(g orb.Geometry) orb.Geometry {
-	fix := func(p orb.Polygon) {
-		for j, r := range p {
-			if (j == 0) != (r.Orientation() == orb.CCW) {
-				r.Reverse()
-			}
-		}
-	}
+// mvtWinding orients the rings of a WGS84 Polygon or MultiPolygon, in
+// place, so that in tile coordinates (y axis down) an exterior ring has the
+// positive area MVT 2.1 §4.3.4.4 defines it by (clockwise on screen) and a
+// hole the negative: the opposite of RFC 7946 §3.1.6 in longitude/latitude,
+// whose y axis points up. Decoders that tell polygons apart by winding
+// (orb's, GDAL's) then read a lake's island as its hole, not as more water.
+func mvtWinding(g orb.Geometry) orb.Geometry {
+	g = geo.OrientRings(g)
 	switch t := g.(type) {
 	case orb.Polygon:
-		fix(t)
+		for _, r := range t {
+			r.Reverse()
+		}
 	case orb.MultiPolygon:
 		for _, p := range t {
-			fix(p)
+			for _, r := range p {
+				r.Reverse()
+			}
 		}
 	}
 	return g

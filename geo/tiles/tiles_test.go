@@ -342,3 +342,42 @@ func BenchmarkTile(b *testing.B) {
 		})
 	}
 }
+
+// TestPolygonWinding: a lake with an island, given in either winding,
+// decodes with orb's MVT decoder (which, as GDAL's, starts a new polygon at
+// each ring of positive area, MVT 2.1 §4.3.4.4) as one polygon whose second
+// ring is the island: exterior positive area in tile coordinates, hole
+// negative.
+func TestPolygonWinding(t *testing.T) {
+	outer := orb.Ring{{120.60, 31.30}, {120.61, 31.30}, {120.61, 31.31}, {120.60, 31.31}, {120.60, 31.30}}
+	island := orb.Ring{{120.603, 31.303}, {120.603, 31.306}, {120.606, 31.306}, {120.606, 31.303}, {120.603, 31.303}}
+	for _, reversed := range []bool{false, true} {
+		p := orb.Polygon{outer.Clone(), island.Clone()}
+		if reversed {
+			p[0].Reverse()
+			p[1].Reverse()
+		}
+		f := geojson.NewFeature(p)
+		f.Properties = geojson.Properties{"category": "water"}
+		ix, err := NewIndex([]*geojson.Feature{f}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tl := maptile.At(orb.Point{120.605, 31.305}, 14)
+		b, err := ix.Tile(tl.Z, tl.X, tl.Y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers, err := Decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := layers[0].Features[0].Geometry.(orb.Polygon)
+		if !ok || len(got) != 2 {
+			t.Fatalf("reversed %v: decoded %T with %v, want one polygon with its hole", reversed, layers[0].Features[0].Geometry, layers[0].Features[0].Geometry)
+		}
+		if got[0].Orientation() != orb.CCW || got[1].Orientation() != orb.CW {
+			t.Errorf("reversed %v: rings wound %v, %v in tile coordinates; want positive (exterior), negative (hole)", reversed, got[0].Orientation(), got[1].Orientation())
+		}
+	}
+}

@@ -33,7 +33,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"wumen/geo/tiles"
+	"wumen/geo"
 )
 
 // coverage is the target area of shared/data/geography (SOURCES.md: "Suzhou
@@ -94,7 +94,7 @@ func build(dir string) (*geojson.FeatureCollection, error) {
 		if t := f.Geometry.GeoJSONType(); t != "Polygon" && t != "MultiPolygon" {
 			return nil, fmt.Errorf("water_polygons.geojson feature %d: geometry %s is not a polygon", i+1, t)
 		}
-		out.Append(feature(tiles.Wind(f.Geometry), "water", kind, f.Properties, "gshhg"))
+		out.Append(feature(geo.OrientRings(f.Geometry), "water", kind, f.Properties, "gshhg"))
 	}
 
 	rivers, err := read(dir, "rivers.geojson")
