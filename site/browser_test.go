@@ -65,9 +65,18 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 }
 
 // eval evaluates a JavaScript expression in the page.
+//
+// An evaluation that meets a page still swapping documents after a
+// navigation fails with "Cannot find context with specified id" (the old
+// document's JavaScript context is gone, the new one not yet announced); it
+// is retried, for up to 5 s, in the new document.
 func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	for i := 0; i < 25 && err != nil && strings.Contains(err.Error(), "Cannot find context"); i++ {
+		time.Sleep(200 * time.Millisecond)
+		v, err = chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	}
 	if err != nil {
 		t.Fatalf("evaluate %s: %v", expr, err)
 	}

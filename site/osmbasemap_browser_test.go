@@ -70,7 +70,16 @@ func osmBasemap(t *testing.T) *tileset.Overlay {
 func openMap(t *testing.T, ctx context.Context, base, name string, zoom int, p orb.Point) {
 	t.Helper()
 	do(t, ctx, name, chromedp.Navigate(fmt.Sprintf("%s/map?v=%s#%d/%.5f/%.5f", base, name, zoom, p[1], p[0])))
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](mapIdle, chromedp.WithPollingInterval(250*time.Millisecond), chromedp.WithPollingTimeout(90*time.Second))); err != nil {
+	poll := func() error {
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](mapIdle, chromedp.WithPollingInterval(250*time.Millisecond), chromedp.WithPollingTimeout(90*time.Second)))
+		return err
+	}
+	err := poll()
+	for i := 0; i < 5 && err != nil && strings.Contains(err.Error(), "Cannot find context"); i++ {
+		time.Sleep(200 * time.Millisecond) // the new document's context is not announced yet (see eval)
+		err = poll()
+	}
+	if err != nil {
 		t.Fatalf("%s: the map never finished drawing (%s): %v", name, eval[string](t, ctx, `String(window.wumenMap && window.wumenMap.wumenMapError || window.wumenMapError || "")`), err)
 	}
 	eval[bool](t, ctx, `(document.getElementById("map").scrollIntoView({block: "end"}), true)`)

@@ -49,6 +49,9 @@ func TestTileJSON(t *testing.T) {
 			t.Errorf("attribution %q lacks %s", attr, want)
 		}
 	}
+	if n := strings.Count(attr, "GSHHG"); n != 1 {
+		t.Errorf("attribution %q credits GSHHG %d times, want once", attr, n)
+	}
 	if tj["maxzoom"] != float64(tileset.MaxZoom) {
 		t.Errorf("maxzoom %v", tj["maxzoom"])
 	}

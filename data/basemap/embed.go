@@ -14,8 +14,11 @@ import _ "embed"
 //go:embed basemap.geojson
 var GeoJSON []byte
 
-// Attribution is the notice the map, the site and the PMTiles metadata
-// show for the basemap: GSHHG's LGPL-3+ requires it; Natural Earth (public
-// domain) asks for it.
-const Attribution = "Coastline, lake and river data: GSHHG 2.3.7, Wessel & Smith (1996), GNU LGPL v3+; " +
-	"city labels: Made with Natural Earth (public domain)"
+// Attribution is the notice of the basemap on its own: GSHHG's LGPL-3+
+// requires it; Natural Earth (public domain) asks for it (LabelsAttribution).
+const Attribution = "Coastline, lake and river data: GSHHG 2.3.7, Wessel & Smith (1996), GNU LGPL v3+; " + LabelsAttribution
+
+// LabelsAttribution is the Natural Earth part of Attribution: what a notice
+// that already credits GSHHG (the gazetteer's, whose lake shapes come from
+// the same release) adds for the basemap.
+const LabelsAttribution = "city labels: Made with Natural Earth (public domain)"

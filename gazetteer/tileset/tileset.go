@@ -32,9 +32,10 @@ import (
 	"wumen/geo/tiles"
 )
 
-// Attribution is the notice of the tile set: the gazetteer's sources and
-// the basemap's (GSHHG, LGPL-3+; Natural Earth).
-const Attribution = gazetteer.Attribution + " " + basemap.Attribution
+// Attribution is the notice of the tile set: the gazetteer's sources, which
+// credit GSHHG (LGPL-3+) for the lake and river shapes of places and
+// basemap alike, and the basemap's Natural Earth labels — each source once.
+const Attribution = gazetteer.Attribution + " Basemap " + basemap.LabelsAttribution + "."
 
 //go:embed schema.json
 var schemaJSON []byte
