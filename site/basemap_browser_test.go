@@ -22,11 +22,32 @@ import (
 	"wumen/site/internal/browsertest"
 )
 
-var (
-	staticOnce sync.Once
-	staticDir  string
-	staticErr  error
-)
+// builtSite is a static build of the fixture store, made once per test
+// binary in the package's scratch folder (removed by TestMain).
+type builtSite struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+var builtSites = map[string]*builtSite{"static": {}, "static-search": {}}
+
+// serveBuilt builds the static site called name once, with the Config cfg
+// returns, and serves it with a plain file server.
+func serveBuilt(t *testing.T, name string, cfg func() Config) *httptest.Server {
+	t.Helper()
+	b := builtSites[name]
+	b.once.Do(func() {
+		b.dir = filepath.Join(scratch, name)
+		_, b.err = Build(context.Background(), cfg(), b.dir, BuildOptions{})
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(b.dir)))
+	t.Cleanup(srv.Close)
+	return srv
+}
 
 // staticSite builds the static site of the fixture store once for the
 // browser tests and serves it. Its search page calls an API server started
@@ -34,17 +55,10 @@ var (
 func staticSite(t *testing.T) *httptest.Server {
 	t.Helper()
 	st, _ := fixture(t)
-	staticOnce.Do(func() {
+	return serveBuilt(t, "static", func() Config {
 		api := httptest.NewServer(newServer(t, nil).Handler())
-		staticDir = filepath.Join(scratch, "static") // removed by TestMain
-		_, staticErr = Build(context.Background(), Config{Store: st, Logger: quietLog(), APIBase: api.URL}, staticDir, BuildOptions{})
+		return Config{Store: st, Logger: quietLog(), APIBase: api.URL}
 	})
-	if staticErr != nil {
-		t.Fatal(staticErr)
-	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(staticDir)))
-	t.Cleanup(srv.Close)
-	return srv
 }
 
 // rgb parses "#rrggbb".

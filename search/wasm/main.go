@@ -21,6 +21,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"runtime"
 	"runtime/debug"
 	"syscall/js"
 
@@ -31,9 +32,12 @@ import (
 var ix *search.Index
 
 func main() {
-	// The index is built once and lives as long as the page: collect less
-	// often than the default, so typing rarely meets a collection.
-	debug.SetGCPercent(400)
+	// The index is built once and lives as long as the page, and a
+	// collection of its heap stops the page for longer than a keystroke may
+	// take: collect only when the heap nears the limit (each answer leaves
+	// some 100 KB of garbage, so that is after hundreds of keystrokes).
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(128 << 20)
 	js.Global().Set("wumenSearch", js.ValueOf(map[string]any{
 		"open":         js.FuncOf(open),
 		"search":       js.FuncOf(func(_ js.Value, args []js.Value) any { return answer(args, false) }),
@@ -57,6 +61,7 @@ func open(_ js.Value, args []js.Value) any {
 	// here, while the index loads, rather than on the visitor's first key.
 	ix.Autocomplete(context.Background(), search.Query{Text: "苏州", Size: 8})
 	ix.Search(context.Background(), search.Query{Text: "shantang", Size: 5})
+	runtime.GC() // the garbage of opening, collected before the first key
 	return ""
 }
 

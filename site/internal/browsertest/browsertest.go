@@ -10,6 +10,7 @@ package browsertest
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -109,4 +110,28 @@ func Eval(t testing.TB, ctx context.Context, expr string, out any) {
 	if err := json.Unmarshal(v, out); err != nil {
 		t.Fatalf("evaluate %s: %s: %v", expr, v, err)
 	}
+}
+
+//go:embed axe/axe.min.js
+var axeSource string
+
+// AxeViolation is one rule axe-core found broken, with the elements.
+type AxeViolation struct {
+	ID, Impact, Help string
+	Nodes            []struct{ Target []string }
+}
+
+// Axe runs axe-core (vendored, axe/VENDORED.md) in the page on the
+// elements matching sel, with the WCAG 2.1 A and AA rules, and returns what
+// it found broken.
+func Axe(ctx context.Context, sel string) ([]AxeViolation, error) {
+	src, _ := json.Marshal(axeSource)
+	load := `window.axe !== undefined || (function () { var s = document.createElement("script"); s.textContent = ` + string(src) + `; document.head.appendChild(s); return window.axe !== undefined; })()`
+	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](load)); err != nil || !ok {
+		return nil, fmt.Errorf("loading axe-core: %v", err)
+	}
+	js := fmt.Sprintf(`axe.run(document.querySelector(%q), {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(function (r) {
+		return r.violations.map(function (v) { return {id: v.id, impact: v.impact || "", help: v.help, nodes: v.nodes.map(function (n) { return {target: n.target.map(String)}; })}; });
+	})`, sel)
+	return chromedp.Run(ctx, chromedp.Evaluate[[]AxeViolation](js, chromedp.EvalAwaitPromise))
 }

@@ -1,12 +1,11 @@
 // The search page of a static build: the page was written without results,
-// so when an API is configured this asks it and lists what it finds. (The
-// server renders results itself; then this does nothing.)
+// so this asks the configured API, or the static site's own search (site.js,
+// wumenQuery), and lists what it finds. (The server renders results itself;
+// then this does nothing.)
 (function () {
   "use strict";
   var results = document.getElementById("results");
-  var meta = document.querySelector('meta[name="api-base"]');
-  var api = meta ? meta.content : "";
-  if (!results || results.getAttribute("data-rendered") === "1" || !api) return;
+  if (!results || results.getAttribute("data-rendered") === "1" || !window.wumenQuery) return;
   var params = new URLSearchParams(location.search);
   var q = params.get("q") || "";
   var keep = ["category", "admin", "heritage"];
@@ -19,11 +18,13 @@
   });
   var lang = document.documentElement.getAttribute("data-lang");
   var prefix = lang === "en" ? "/en" : "";
-  var url = api + "/search?size=50&lang=" + encodeURIComponent(lang) + "&text=" + encodeURIComponent(q);
+  var url = "size=50&lang=" + encodeURIComponent(lang) + "&text=" + encodeURIComponent(q);
   keep.forEach(function (k) { if (params.get(k)) url += "&" + k + "=" + encodeURIComponent(params.get(k)); });
   var ol = results.querySelector("ol.results");
   var h = results.querySelector("h2");
-  fetch(url).then(function (r) { return r.json(); }).then(function (fc) {
+  results.setAttribute("aria-busy", "true");
+  window.wumenQuery("search", url).then(function (fc) {
+    results.removeAttribute("aria-busy");
     if (fc.error) { var p = document.createElement("p"); p.className = "notice"; p.textContent = fc.error.message; results.insertBefore(p, ol); return; }
     h.textContent = h.textContent + " (" + (fc.total || 0) + ")";
     (fc.features || []).forEach(function (f) {
@@ -40,5 +41,6 @@
       var label = document.createElement("span"); label.className = "label"; label.textContent = " " + (p.label || ""); li.appendChild(label);
       ol.appendChild(li);
     });
-  }).catch(function () { /* leave the page as it is */ });
+    results.setAttribute("data-searched", "1");
+  }).catch(function () { results.removeAttribute("aria-busy"); /* leave the page as it is */ });
 })();

@@ -34,11 +34,60 @@
     }
   }
 
-  // Autocomplete: as-you-type suggestions from /api/v1/autocomplete, the
-  // matched part of the name highlighted; keyboard and touch both work.
+  // Search, from the API when there is one; in a static build without one,
+  // from the search compiled to WebAssembly (search/wasm) over the compact
+  // index the build wrote, loaded when a search box is first used.
   var meta = document.querySelector('meta[name="api-base"]');
   var api = meta ? meta.content : "";
   var prefix = lang === "en" ? "/en" : "";
+  var local = document.querySelector('meta[name="static-search"]');
+  var loading = null;
+  function loadLocal() {
+    if (loading) return loading;
+    var go, t0 = performance.now(), times = window.wumenSearchTimings = {};
+    function lap(what) { times[what] = Math.round(performance.now() - t0); }
+    loading = new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = local.getAttribute("data-runtime");
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error("the search runtime did not load")); };
+      document.head.appendChild(s);
+    }).then(function () {
+      lap("runtime");
+      go = new window.Go();
+      var wasm = fetch(local.content).then(function (r) {
+        if (!r.ok) throw new Error("search.wasm: HTTP " + r.status);
+        return r.arrayBuffer();
+      }).then(function (b) { lap("wasm fetched"); return WebAssembly.instantiate(b, go.importObject); });
+      var index = fetch(local.getAttribute("data-index")).then(function (r) {
+        if (!r.ok) throw new Error("index.json: HTTP " + r.status);
+        return r.arrayBuffer();
+      });
+      return Promise.all([wasm, index]);
+    }).then(function (got) {
+      lap("compiled");
+      go.run(got[0].instance); // sets window.wumenSearch, then waits for calls
+      lap("started");
+      var err = window.wumenSearch.open(new Uint8Array(got[1]));
+      lap("opened");
+      if (err) throw new Error(err);
+    });
+    return loading;
+  }
+  // wumenQuery answers kind ("search" or "autocomplete") for the URL
+  // parameters params as the API does: a GeoJSON FeatureCollection, or
+  // {error: {code, message}}.
+  window.wumenQuery = function (kind, params) {
+    if (api) {
+      return fetch(api + "/" + kind + "?" + params).then(function (r) { return r.json(); });
+    }
+    if (!local) return Promise.reject(new Error("no search"));
+    return loadLocal().then(function () { return JSON.parse(window.wumenSearch[kind](params)); });
+  };
+  window.wumenLoadSearch = function () { return local && !api ? loadLocal() : Promise.resolve(); };
+
+  // Autocomplete: as-you-type suggestions, the matched part of the name
+  // highlighted; keyboard and touch both work (WAI-ARIA combobox).
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -54,7 +103,7 @@
   }
   window.wumenHighlight = highlight;
   document.querySelectorAll("input[data-autocomplete]").forEach(function (input) {
-    if (!api) return;
+    if (!api && !local) return;
     var list = document.getElementById(input.getAttribute("aria-controls"));
     var timer = null, seq = 0, active = -1;
     function close() { list.hidden = true; list.textContent = ""; input.setAttribute("aria-expanded", "false"); active = -1; }
@@ -69,6 +118,7 @@
       list.textContent = "";
       (fc.features || []).forEach(function (f, i) {
         var p = f.properties, li = el("li"), a = el("a");
+        li.setAttribute("role", "none"); // the listbox's options are the links
         a.id = input.id + "-opt-" + i;
         a.setAttribute("role", "option");
         a.href = prefix + (p.path || "/place/" + p.id);
@@ -101,12 +151,12 @@
       if (!text) { close(); return; }
       timer = setTimeout(function () {
         var my = ++seq;
-        fetch(api + "/autocomplete?size=8&lang=" + encodeURIComponent(lang) + "&text=" + encodeURIComponent(text))
-          .then(function (r) { return r.ok ? r.json() : { features: [] }; })
-          .then(function (fc) { if (my === seq) show(fc); })
+        window.wumenQuery("autocomplete", "size=8&lang=" + encodeURIComponent(lang) + "&text=" + encodeURIComponent(text))
+          .then(function (fc) { if (my === seq) show(fc.error ? { features: [] } : fc); })
           .catch(function () { /* offline: the form still submits */ });
-      }, 150);
+      }, api ? 150 : 0); // the API is asked once typing pauses; the local search at once
     });
+    input.addEventListener("focus", function () { window.wumenLoadSearch().catch(function () {}); });
     input.addEventListener("keydown", function (e) {
       var n = items().length;
       if (!n) return;
