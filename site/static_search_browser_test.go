@@ -129,7 +129,12 @@ func TestBrowserStaticSearchRelevance(t *testing.T) {
 	if ad := eval[string](t, ctx, `document.getElementById("qhome").getAttribute("aria-activedescendant") || ""`); ad != "qhome-opt-0" {
 		t.Errorf("aria-activedescendant %q after ArrowDown, want qhome-opt-0", ad)
 	}
-	do(t, ctx, "enter", chromedp.SendKeys(`#qhome`, kb.Enter), chromedp.WaitVisible(`h1.standard-name`))
+	if href := eval[string](t, ctx, `decodeURIComponent(new URL(document.getElementById("qhome-opt-0").href).pathname)`); href != "/place/51/shantang-jie" {
+		t.Errorf("the first suggestion links to %s", href)
+	}
+	// Enter on the active option opens it (the keydown the combobox handles).
+	eval[bool](t, ctx, `document.getElementById("qhome").dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", bubbles: true, cancelable: true}))`)
+	do(t, ctx, "enter", chromedp.WaitVisible(`h1.standard-name`))
 	if u := eval[string](t, ctx, `decodeURIComponent(location.pathname)`); u != "/place/51/shantang-jie" {
 		t.Errorf("Enter on the first suggestion went to %s", u)
 	}
