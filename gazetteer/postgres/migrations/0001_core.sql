@@ -30,6 +30,10 @@ CREATE INDEX places_updated ON places(updated);
 CREATE INDEX places_name ON places(name);
 CREATE INDEX places_toneless ON places(toneless);
 CREATE INDEX places_geom ON places USING GIST (geom);
+-- The links an import matches records by (a record without an id updates
+-- the place with the same OpenStreetMap or GeoNames id).
+CREATE INDEX places_osm ON places (((doc::jsonb)->'links'->>'osm')) WHERE doc LIKE '%"osm"%';
+CREATE INDEX places_geonames ON places (((doc::jsonb)->'links'->>'geonames')) WHERE doc LIKE '%"geonames"%';
 
 CREATE TABLE place_names (
 	place_id BIGINT NOT NULL REFERENCES places(id),

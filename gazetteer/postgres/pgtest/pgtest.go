@@ -58,6 +58,18 @@ func Main(m *testing.M) int {
 // dropped when the test ends.
 func URL(t testing.TB) string {
 	t.Helper()
+	return newDB(t, template)
+}
+
+// Empty returns the URL of a new database without even PostGIS (what
+// pg_restore of a dump wants), dropped when the test ends.
+func Empty(t testing.TB) string {
+	t.Helper()
+	return newDB(t, "template0")
+}
+
+func newDB(t testing.TB, from string) string {
+	t.Helper()
 	once.Do(func() { base, stop, initErr = start() })
 	if initErr != nil {
 		t.Fatalf("PostgreSQL for the tests: %v", initErr)
@@ -69,7 +81,7 @@ func URL(t testing.TB) string {
 	}
 	defer conn.Close(ctx)
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), seq.Add(1))
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+template); err != nil {
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+from); err != nil {
 		t.Fatalf("create database: %v", err)
 	}
 	t.Cleanup(func() {
