@@ -130,5 +130,3 @@ func redact(u string) string {
 	}
 	return p.Redacted()
 }
-
-var _ gazetteer.Backend = (*DB)(nil)
