@@ -125,7 +125,7 @@ func (e *env) flags(c *command) *flag.FlagSet {
 	if def == "" {
 		def = "wumen.db"
 	}
-	fs.StringVar(&e.db, "db", def, "the SQLite store (env WUMEN_DB)")
+	fs.StringVar(&e.db, "db", def, "the store: a SQLite file, or a PostgreSQL database URL postgres://user@host:5432/db (env WUMEN_DB)")
 	fs.BoolVar(&e.quiet, "quiet", false, "no progress bars")
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: wumen %s [flags] %s\n\n%s\n\nFlags:\n", c.name, c.args, c.help)

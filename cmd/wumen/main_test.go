@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"wumen/gazetteer/postgres/pgtest"
 )
 
 // wumen runs the command in-process and returns its exit code and output.
@@ -50,7 +51,7 @@ func seeded(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Main(m) // stops the PostgreSQL cluster the tests started
 	if seedDir != "" {
 		os.RemoveAll(seedDir)
 	}

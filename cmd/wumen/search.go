@@ -24,7 +24,7 @@ func indexDir(db, flagValue string) string {
 	if flagValue != "" {
 		return flagValue
 	}
-	return db + ".index"
+	return defaultIndexDir(db)
 }
 
 // openIndex opens the index of s and brings it into agreement with the

@@ -179,7 +179,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", e.db)
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", storeName(e.db))
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	select {

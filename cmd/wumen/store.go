@@ -18,7 +18,7 @@ import (
 	"wumen/gazetteer/census"
 	"wumen/gazetteer/export"
 	"wumen/gazetteer/formats"
-	"wumen/gazetteer/sqlite"
+	"wumen/gazetteer/postgres"
 	"wumen/geo"
 )
 
@@ -56,9 +56,7 @@ func isTerminal(w io.Writer) bool {
 // openStore opens the store at e.db, creating it from the embedded dataset
 // when the file does not exist.
 func (e *env) openStore(ctx context.Context) (*gazetteer.Store, error) {
-	_, err := os.Stat(e.db)
-	fresh := os.IsNotExist(err)
-	s, err := sqlite.Open(e.db)
+	s, fresh, err := openBackend(ctx, e.db)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +71,9 @@ func (e *env) openStore(ctx context.Context) (*gazetteer.Store, error) {
 	if fresh {
 		if err := e.seed(ctx, s); err != nil {
 			s.Close()
-			os.Remove(e.db)
+			if !postgres.IsURL(e.db) {
+				os.Remove(e.db)
+			}
 			return nil, err
 		}
 	}
@@ -88,7 +88,7 @@ func (e *env) seed(ctx context.Context, s *gazetteer.Store) error {
 		return err
 	}
 	if !e.quiet {
-		fmt.Fprintf(e.stderr, "created %s from the embedded dataset: %d places\n", e.db, rep.Created)
+		fmt.Fprintf(e.stderr, "created %s from the embedded dataset: %d places\n", storeName(e.db), rep.Created)
 	}
 	return nil
 }
@@ -101,7 +101,11 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if _, err := os.Stat(e.db); err == nil {
+	if exists, err := storeExists(ctx, e.db); err != nil {
+		return err
+	} else if exists && postgres.IsURL(e.db) {
+		return gazetteer.Errorf(gazetteer.EConflict, "%s is set up already (to start again, drop the database and create it anew)", storeName(e.db))
+	} else if exists {
 		if !*force {
 			return gazetteer.Errorf(gazetteer.EConflict, "%s exists (use --force to replace it)", e.db)
 		}
@@ -110,7 +114,7 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if *empty {
-		s, err := sqlite.Open(e.db)
+		s, _, err := openBackend(ctx, e.db)
 		if err != nil {
 			return err
 		}
@@ -420,7 +424,7 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	if err := s.Backup(ctx, pos[0]); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "backed up %s to %s\n", e.db, pos[0])
+	fmt.Fprintf(e.stdout, "backed up %s to %s\n", storeName(e.db), pos[0])
 	return nil
 }
 

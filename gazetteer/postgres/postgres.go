@@ -58,11 +58,11 @@ func OpenDB(ctx context.Context, dbURL string) (*DB, error) {
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("%s: %w", redact(dbURL), err)
+		return nil, fmt.Errorf("%s: %w", Redact(dbURL), err)
 	}
 	if err := migrate(ctx, pool); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("%s: %w", redact(dbURL), err)
+		return nil, fmt.Errorf("%s: %w", Redact(dbURL), err)
 	}
 	s := &DB{pool: pool, url: dbURL}
 	s.follow()
@@ -80,7 +80,7 @@ func (s *DB) Close() error {
 }
 
 // Path returns the database URL, without its password.
-func (s *DB) Path() string { return redact(s.url) }
+func (s *DB) Path() string { return Redact(s.url) }
 
 // URL returns the database URL as given (with its password), for a second
 // connection to the same database.
@@ -122,8 +122,8 @@ func (s *DB) SetAuditLog(write func(ctx context.Context, tx gazetteer.Tx, e gaze
 	s.auditLog.Store(&w)
 }
 
-// redact drops a password from a URL for messages.
-func redact(u string) string {
+// Redact drops a password from a URL for messages.
+func Redact(u string) string {
 	p, err := url.Parse(u)
 	if err != nil {
 		return "the database"

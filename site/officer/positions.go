@@ -34,6 +34,7 @@ func (h *Handler) positionRoutes() {
 	m.HandleFunc("POST /officer/positions/upload", h.page(account.PermPropose, h.uploadPositions))
 	m.HandleFunc("GET /officer/positions/{id}", h.page(account.PermPropose, h.positionPage))
 	m.HandleFunc("POST /officer/positions/{id}", h.page(account.PermPropose, h.savePosition))
+	m.HandleFunc("POST /officer/api/positions/{id}", h.api(account.PermPropose, h.apiPosition))
 }
 
 // positions lists the places awaiting a position, filtered by county,
