@@ -199,8 +199,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// followEvery is how often a server looks for writes by other processes.
-const followEvery = time.Second
+// followEvery is how often a server looks at the store's version for
+// writes by other processes or nodes (SQLite's data_version, PostgreSQL's
+// notices); it reads the revisions only when the version has changed.
+const followEvery = 100 * time.Millisecond
 
 func cmdBuildSite(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "build-site", args: "DIR", help: "write the public site as static files"}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"wumen/gazetteer"
+	"wumen/gazetteer/postgres"
+	"wumen/gazetteer/postgres/pgtest"
+)
+
+// TestThreeNodesOneDatabase: three `wumen serve` processes on one
+// PostgreSQL database, each with its own search index. An officer positions
+// a village committee through node 1's API; a search of nodes 2 and 3 for
+// the village inside a box around the new position finds it within a
+// second (before, it has no position and the box finds nothing).
+func TestThreeNodesOneDatabase(t *testing.T) {
+	db := pgtest.URL(t)
+	if code, _, errs := wumen(t, "init", "--quiet", "--db", db); code != 0 {
+		t.Fatalf("init: %d %s", code, errs)
+	}
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "pw")
+	os.WriteFile(pw, []byte("桥下流水人家 2026\n"), 0o600)
+	if code, _, errs := wumen(t, "user", "add", "wang", "--role", "admin", "--password-file", pw, "--db", db); code != 0 {
+		t.Fatalf("user add: %d %s", code, errs)
+	}
+	code, tok, errs := wumen(t, "user", "token", "wang", "--label", "nodes", "--db", db)
+	if code != 0 {
+		t.Fatalf("user token: %d %s", code, errs)
+	}
+	tok = strings.TrimSpace(tok)
+
+	// A village committee awaiting a position, placed at its county's
+	// point (an estimate, as an officer would mark it).
+	st, err := postgres.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	list, _, err := st.AwaitingPosition(ctx, gazetteer.AwaitingFilter{Category: "村民委员会", Limit: 50})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("no village committee awaiting a position: %v", err)
+	}
+	var village *gazetteer.Place
+	var at gazetteer.Place
+	for _, a := range list {
+		v, err := st.Get(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, code := range v.Admin {
+			if u, err := st.GetByCode(ctx, code); err == nil && u.Label != nil && len(code) == 6 {
+				village, at = v, *u
+				break
+			}
+		}
+		if village != nil {
+			break
+		}
+	}
+	st.Close()
+	if village == nil {
+		t.Fatal("no village committee with a positioned county")
+	}
+
+	// The test polls faster than the public API's default rate limit.
+	cfg := filepath.Join(dir, "serve.json")
+	os.WriteFile(cfg, []byte(`{"rate_limit": 1000, "burst": 1000}`), 0o644)
+	var nodes []*process
+	for i := range 3 {
+		p := startServer(t, db, "--config", cfg, "--index", filepath.Join(dir, fmt.Sprintf("node%d.index", i+1)))
+		defer p.kill()
+		nodes = append(nodes, p)
+	}
+	pt := *at.Label
+	box := fmt.Sprintf("%f,%f,%f,%f", pt.Lon()-0.01, pt.Lat()-0.01, pt.Lon()+0.01, pt.Lat()+0.01)
+	found := func(p *process) bool {
+		resp, err := http.Get(p.base + "/api/v1/search?q=" + url.QueryEscape(village.Name) + "&bbox=" + box)
+		if err != nil {
+			t.Error(err) // called from the polling goroutines too
+			return false
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("search on %s: %s", p.base, resp.Status)
+			return false
+		}
+		var res struct { // a GeoJSON FeatureCollection of the hits
+			Features []struct {
+				ID int64 `json:"id"`
+			} `json:"features"`
+		}
+		json.NewDecoder(resp.Body).Decode(&res)
+		for _, h := range res.Features {
+			if h.ID == village.ID {
+				return true
+			}
+		}
+		return false
+	}
+	for i, p := range nodes[1:] {
+		if found(p) {
+			t.Fatalf("node %d finds %s in the box before it has a position", i+2, village.Name)
+		}
+	}
+	body := fmt.Sprintf(`{"geometry":{"type":"Point","coordinates":[%f,%f]},"method":"estimated","accuracy_m":15000,"source":"the point of %s (test)","note":"estimated from the county point, until a survey"}`,
+		pt.Lon(), pt.Lat(), at.Name)
+	if !officerPost(http.DefaultClient, fmt.Sprintf("%s/officer/api/positions/%d", nodes[0].base, village.ID), tok, body, http.StatusOK, nil) {
+		t.Fatalf("positioning through node 1: %v", lastRefusal.Load())
+	}
+	// Each node is asked on its own, so that one node's wait is not
+	// counted against the other's.
+	start := time.Now()
+	took := make([]time.Duration, 2)
+	var wg sync.WaitGroup
+	for i, p := range nodes[1:] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !found(p) {
+				if time.Since(start) > 5*time.Second {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			took[i] = time.Since(start)
+		}()
+	}
+	wg.Wait()
+	for i, d := range took {
+		if d > time.Second {
+			t.Errorf("node %d found %s at its new position %v after the edit on node 1, want within 1 s", i+2, village.Name, d)
+		}
+	}
+	t.Logf("nodes 2 and 3 found the edit made on node 1 after %v and %v", took[0], took[1])
+}
