@@ -13,7 +13,10 @@ import (
 // crumbs, nearby places, walks) and a template, while answering from the
 // cache is a map lookup and one write — the page path then runs at the speed
 // of net/http's file server (BENCHMARKS.md, "Serving"). Every write through
-// the store changes its Version, so no answer outlives the data it shows.
+// the store changes its Version, so no answer outlives the data it shows;
+// and the views an answer is made from (the admin names of its crumbs)
+// follow the change feed a moment later, so the cache also starts again
+// each time the feed brings a change (Server.derived).
 
 // cacheLimit bounds the bytes the cache holds; when a new answer would pass
 // it the cache starts again empty (the answers are cheap to make again, and
@@ -30,11 +33,14 @@ type cachedAnswer struct {
 	body   []byte
 }
 
-// respCache is the cache; version is the store Version its answers were
-// made at.
+// cacheVersion is what an answer was made at: the store's Version and the
+// number of changes the feed had brought to the server's derived views.
+type cacheVersion struct{ store, derived int64 }
+
+// respCache is the cache; version is what its answers were made at.
 type respCache struct {
 	mu      sync.RWMutex
-	version int64
+	version cacheVersion
 	size    int
 	answers map[string]*cachedAnswer
 }
@@ -60,7 +66,7 @@ func (s *Server) cache(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
-		ver := s.store.Version()
+		ver := cacheVersion{s.store.Version(), s.derived.Load()}
 		key := r.Host + " " + r.URL.Path
 		if acceptsGzip(r) && r.Method == http.MethodGet {
 			key += " gzip"
@@ -82,7 +88,7 @@ func (s *Server) cache(h http.Handler) http.Handler {
 	})
 }
 
-func (c *respCache) put(key string, ver int64, a *cachedAnswer) {
+func (c *respCache) put(key string, ver cacheVersion, a *cachedAnswer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.version != ver || c.size+len(a.body) > cacheLimit {

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,12 +18,16 @@ import (
 	"wumen/search"
 )
 
-// TestDerivedViewsFollowAnotherProcess: a server's search index, browse
-// lists, tiles and admin names follow writes made by another process on the
-// same store file (here a second Store, as a command-line import is): each
-// shows the change within the feed's poll, without a restart. The writes
-// are renamings (events), so every position stays the shipped one.
-func TestDerivedViewsFollowAnotherProcess(t *testing.T) {
+// followed is a server on a seeded store file whose change feed starts when
+// follow is called (it stops with the test).
+type followed struct {
+	st     *gazetteer.Store
+	h      http.Handler
+	path   string
+	follow func()
+}
+
+func newFollowed(t *testing.T) *followed {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "w.db")
@@ -30,7 +35,7 @@ func TestDerivedViewsFollowAnotherProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	if _, err := st.Seed(ctx, data.FS, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +46,7 @@ func TestDerivedViewsFollowAnotherProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
+	t.Cleanup(func() { ix.Close() })
 	if err := ix.SetPosition(head); err != nil {
 		t.Fatal(err)
 	}
@@ -53,11 +58,42 @@ func TestDerivedViewsFollowAnotherProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fctx, stop := context.WithCancel(ctx)
-	followed := make(chan struct{})
-	go func() { st.Follow(fctx, 50*time.Millisecond, fail); close(followed) }()
-	defer func() { stop(); <-followed }() // before the store closes
-	h := srv.Handler()
+	f := &followed{st: st, h: srv.Handler(), path: path}
+	f.follow = func() {
+		fctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { st.Follow(fctx, 50*time.Millisecond, fail); close(done) }()
+		t.Cleanup(func() { stop(); <-done }) // before the store closes
+	}
+	return f
+}
+
+// rename renames places by events written through a second Store on the
+// same file, as another process would.
+func (f *followed) rename(t *testing.T, to map[int64]string) {
+	other, err := sqlite.Open(f.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	c := gazetteer.Change{Actor: "test", Reason: "a write by another process"}
+	for id, name := range to {
+		if _, err := other.ApplyEvent(context.Background(), id, gazetteer.Event{Type: gazetteer.EventRenaming, To: name, Date: "2026-12-03"}, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestDerivedViewsFollowAnotherProcess: a server's search index, browse
+// lists, tiles and admin names follow writes made by another process on the
+// same store file (here a second Store, as a command-line import is): each
+// shows the change within the feed's poll, without a restart. The writes
+// are renamings (events), so every position stays the shipped one.
+func TestDerivedViewsFollowAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	f := newFollowed(t)
+	f.follow()
+	st, h := f.st, f.h
 
 	const place, district = 1100, 100494 // 北寺塔 and 姑苏区 of the shipped data
 	p, err := st.Get(ctx, place)
@@ -73,9 +109,9 @@ func TestDerivedViewsFollowAnotherProcess(t *testing.T) {
 		"browse": func() bool { return strings.Contains(get(t, h, "/browse/az/B").body, "报恩塔") },
 		"tiles":  func() bool { return tileHas(t, get(t, h, tilePath).body, "报恩塔") },
 		"admin names": func() bool {
-			var f struct{ Properties map[string]any }
-			json.Unmarshal([]byte(get(t, h, "/api/v1/places/1100").body), &f)
-			label, _ := f.Properties["label"].(string)
+			var v struct{ Properties map[string]any }
+			json.Unmarshal([]byte(get(t, h, "/api/v1/places/1100").body), &v)
+			label, _ := v.Properties["label"].(string)
 			return strings.Contains(label, "沧浪区")
 		},
 	}
@@ -89,18 +125,7 @@ func TestDerivedViewsFollowAnotherProcess(t *testing.T) {
 		t.Fatal("北寺塔 is not in its tile or browse list to begin with")
 	}
 
-	other, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := gazetteer.Change{Actor: "test", Reason: "a write by another process"}
-	if _, err := other.ApplyEvent(ctx, place, gazetteer.Event{Type: gazetteer.EventRenaming, To: "报恩塔", Date: "2026-12-03"}, c); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := other.ApplyEvent(ctx, district, gazetteer.Event{Type: gazetteer.EventRenaming, To: "沧浪区", Date: "2026-12-03"}, c); err != nil {
-		t.Fatal(err)
-	}
-	other.Close()
+	f.rename(t, map[int64]string{place: "报恩塔", district: "沧浪区"})
 
 	for name, shows := range views {
 		seen := shows()
@@ -131,4 +156,40 @@ func tileHas(t *testing.T, tile, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestCachedAnswerFollowsDerivedViews: an answer made after the store's
+// Version moved but before the change feed brought the change to the admin
+// names (so with the old district name in its label) is not kept past the
+// feed's step: the place answer shows the new name once the feed has run,
+// though the Version does not move again.
+func TestCachedAnswerFollowsDerivedViews(t *testing.T) {
+	f := newFollowed(t)
+	label := func() string {
+		var v struct{ Properties map[string]any }
+		json.Unmarshal([]byte(get(t, f.h, "/api/v1/places/1100").body), &v)
+		s, _ := v.Properties["label"].(string)
+		return s
+	}
+	before := f.st.Version()
+	if l := label(); !strings.Contains(l, "姑苏区") {
+		t.Fatalf("label of 北寺塔 before: %q", l)
+	}
+	f.rename(t, map[int64]string{100494: "沧浪区"})
+	for deadline := time.Now().Add(10 * time.Second); f.st.Version() == before; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the store's Version never saw the other process's write")
+		}
+	}
+	if l := label(); strings.Contains(l, "沧浪区") {
+		t.Fatalf("the admin names changed before the feed ran: %q", l)
+	}
+	f.follow()
+	l := label()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(l, "沧浪区") && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		l = label()
+	}
+	if !strings.Contains(l, "沧浪区") {
+		t.Errorf("the place answer kept the label made before the feed ran: %q", l)
+	}
 }

@@ -96,6 +96,7 @@ type Server struct {
 	mux        *http.ServeMux
 	admin      atomic.Pointer[map[string]string] // statistical code → admin unit name (adminNames)
 	adminStale atomic.Bool                       // a write since admin was read
+	derived    atomic.Int64                      // changes the feed brought (storeChanged); the response cache's second key
 
 	tmpl     *templates
 	catCache catalogCache
@@ -257,6 +258,7 @@ func (s *Server) storeChanged(context.Context, gazetteer.Changes) {
 	s.tiles = nil
 	s.tilesMu.Unlock()
 	s.adminStale.Store(true)
+	s.derived.Add(1) // last: an answer begun after this reads the new views
 }
 
 // adminNames maps statistical codes to the names of administrative units,
