@@ -133,8 +133,12 @@ func (w *writer) record(r Input, existing map[int64][]byte) error {
 	if err != nil {
 		return err
 	}
-	if w.opt.IfUpdated != "" && (before == nil || before.Updated != w.opt.IfUpdated) {
-		return Errorf(EConflict, "place %d changed since it was read; try again", p.ID)
+	want := r.IfUpdated
+	if want == "" {
+		want = w.opt.IfUpdated
+	}
+	if want != "" && (before == nil || before.Updated != want) {
+		return staleWrite(p.ID, before)
 	}
 	if before != nil {
 		p.ID = before.ID
@@ -191,4 +195,13 @@ func (w *writer) count(act Action, o Outcome) {
 	if w.opt.Progress != nil {
 		w.opt.Progress(w.done)
 	}
+}
+
+// staleWrite is the conflict of a write made from a copy of place id older
+// than before, the record the store holds.
+func staleWrite(id int64, before *Place) error {
+	if before == nil {
+		return Errorf(EConflict, "place %d is not in the gazetteer any more; read it again", id)
+	}
+	return Errorf(EConflict, "place %d was changed by someone else at %s, after you read it: read it again, check their change and make yours on it", id, before.Updated)
 }

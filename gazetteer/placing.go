@@ -25,6 +25,9 @@ type Placement struct {
 	Geometry orb.Geometry
 	Coord    Coord
 	Where    string // file:row of an uploaded position
+	// IfUpdated, when set, is the Updated time of the place as the officer
+	// saw it: a place changed since is a conflict, not overwritten.
+	IfUpdated string
 }
 
 // checkPlacement validates what a person supplies with a position: a method
@@ -73,7 +76,9 @@ func (s *Store) SetPlacements(ctx context.Context, ps []Placement, c Change, nee
 			}
 			continue
 		}
-		in = append(in, Input{Place: pl, Where: p.Where})
+		// The write names the revision read here, so a change made by someone
+		// else between this read and the write is a conflict, never lost.
+		in = append(in, Input{Place: pl, Where: p.Where, IfUpdated: pl.Updated})
 	}
 	if len(bad) > 0 {
 		return nil, invalidRecords(bad, len(bad), len(ps))
@@ -98,6 +103,9 @@ func (s *Store) positioned(ctx context.Context, p *Placement, needNote bool) (*P
 			return nil, &Error{Code: EInvalid, Where: "id", Message: fmt.Sprintf("no place %d%s in the gazetteer", p.ID, p.Code)}
 		}
 		return nil, err
+	}
+	if p.IfUpdated != "" && pl.Updated != p.IfUpdated {
+		return nil, staleWrite(pl.ID, pl)
 	}
 	if err := checkPlacement(p, needNote); err != nil {
 		return nil, err

@@ -61,6 +61,9 @@ type Report struct {
 type Input struct {
 	Place *Place
 	Where string // "file:line"
+	// IfUpdated, when set, is the Updated time of the record this one was
+	// made from: as PutOptions.IfUpdated, for this record alone.
+	IfUpdated string
 }
 
 // PutOptions tune a batch write.

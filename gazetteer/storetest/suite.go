@@ -47,6 +47,8 @@ func Run(t *testing.T, b Backend) {
 		{"Filters", testFilters},
 		{"RenamingKeepsHistoryAndCancelKeepsRow", testRenamingKeepsHistoryAndCancelKeepsRow},
 		{"StaleWriteIsAConflict", testStaleWriteIsAConflict},
+		{"ConcurrentEditorsLoseNothing", testConcurrentEditorsLoseNothing},
+		{"PlacementNamesWhatWasRead", testPlacementNamesWhatWasRead},
 		{"BackupIsAConsistentCopy", testBackupIsAConsistentCopy},
 		{"WatchersSeeCommittedWritesOnly", testWatchersSeeCommittedWritesOnly},
 		{"AlsoRunsInTheSameTransaction", testAlsoRunsInTheSameTransaction},

@@ -142,7 +142,7 @@ func (h *Handler) savePosition(w http.ResponseWriter, r *http.Request, sess *acc
 		return
 	}
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	pl := gazetteer.Placement{ID: id, Coord: gazetteer.Coord{Method: f("method"), Source: f("source"), Note: f("note")}, Where: "the form"}
+	pl := gazetteer.Placement{ID: id, Coord: gazetteer.Coord{Method: f("method"), Source: f("source"), Note: f("note")}, Where: "the form", IfUpdated: f("updated")}
 	if s := f("accuracy"); s != "" {
 		if pl.Coord.AccuracyM, err = strconv.ParseFloat(s, 64); err != nil {
 			err = gazetteer.Errorf(gazetteer.EInvalid, "accuracy: %q is not a number of metres", s)
