@@ -39,39 +39,10 @@ func TestThreeNodesOneDatabase(t *testing.T) {
 		t.Fatalf("user token: %d %s", code, errs)
 	}
 	tok = strings.TrimSpace(tok)
-
 	// A village committee awaiting a position, placed at its county's
 	// point (an estimate, as an officer would mark it).
-	st, err := postgres.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	list, _, err := st.AwaitingPosition(ctx, gazetteer.AwaitingFilter{Category: "村民委员会", Limit: 50})
-	if err != nil || len(list) == 0 {
-		t.Fatalf("no village committee awaiting a position: %v", err)
-	}
-	var village *gazetteer.Place
-	var at gazetteer.Place
-	for _, a := range list {
-		v, err := st.Get(ctx, a.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, code := range v.Admin {
-			if u, err := st.GetByCode(ctx, code); err == nil && u.Label != nil && len(code) == 6 {
-				village, at = v, *u
-				break
-			}
-		}
-		if village != nil {
-			break
-		}
-	}
-	st.Close()
-	if village == nil {
-		t.Fatal("no village committee with a positioned county")
-	}
+	vs := awaitingVillages(t, db, 1)
+	village := vs[0].place
 
 	// The test polls faster than the public API's default rate limit.
 	cfg := filepath.Join(dir, "serve.json")
@@ -82,39 +53,13 @@ func TestThreeNodesOneDatabase(t *testing.T) {
 		defer p.kill()
 		nodes = append(nodes, p)
 	}
-	pt := *at.Label
-	box := fmt.Sprintf("%f,%f,%f,%f", pt.Lon()-0.01, pt.Lat()-0.01, pt.Lon()+0.01, pt.Lat()+0.01)
-	found := func(p *process) bool {
-		resp, err := http.Get(p.base + "/api/v1/search?q=" + url.QueryEscape(village.Name) + "&bbox=" + box)
-		if err != nil {
-			t.Error(err) // called from the polling goroutines too
-			return false
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("search on %s: %s", p.base, resp.Status)
-			return false
-		}
-		var res struct { // a GeoJSON FeatureCollection of the hits
-			Features []struct {
-				ID int64 `json:"id"`
-			} `json:"features"`
-		}
-		json.NewDecoder(resp.Body).Decode(&res)
-		for _, h := range res.Features {
-			if h.ID == village.ID {
-				return true
-			}
-		}
-		return false
-	}
+	found := func(p *process) bool { return vs[0].foundNear(t, p) }
 	for i, p := range nodes[1:] {
 		if found(p) {
 			t.Fatalf("node %d finds %s in the box before it has a position", i+2, village.Name)
 		}
 	}
-	body := fmt.Sprintf(`{"geometry":{"type":"Point","coordinates":[%f,%f]},"method":"estimated","accuracy_m":15000,"source":"the point of %s (test)","note":"estimated from the county point, until a survey"}`,
-		pt.Lon(), pt.Lat(), at.Name)
+	body := vs[0].positionBody()
 	if !officerPost(http.DefaultClient, fmt.Sprintf("%s/officer/api/positions/%d", nodes[0].base, village.ID), tok, body, http.StatusOK, nil) {
 		t.Fatalf("positioning through node 1: %v", lastRefusal.Load())
 	}
@@ -143,4 +88,83 @@ func TestThreeNodesOneDatabase(t *testing.T) {
 		}
 	}
 	t.Logf("nodes 2 and 3 found the edit made on node 1 after %v and %v", took[0], took[1])
+}
+
+// villageToPlace is a village committee awaiting a position and its county,
+// whose point is where the tests place it (an estimate, as an officer
+// would mark it until a survey).
+type villageToPlace struct {
+	place  *gazetteer.Place
+	county gazetteer.Place
+}
+
+// awaitingVillages returns n village committees of the store at db awaiting
+// a position whose county has a point.
+func awaitingVillages(t *testing.T, db string, n int) []villageToPlace {
+	t.Helper()
+	st, err := postgres.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	list, _, err := st.AwaitingPosition(ctx, gazetteer.AwaitingFilter{Category: "村民委员会", Limit: 20 * n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []villageToPlace
+	for _, a := range list {
+		v, err := st.Get(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, code := range v.Admin {
+			if u, err := st.GetByCode(ctx, code); err == nil && u.Label != nil && len(code) == 6 {
+				out = append(out, villageToPlace{v, *u})
+				break
+			}
+		}
+		if len(out) == n {
+			return out
+		}
+	}
+	t.Fatalf("%d village committees awaiting a position with a positioned county, want %d", len(out), n)
+	return nil
+}
+
+// positionBody is the officer API request that places v at its county's
+// point.
+func (v villageToPlace) positionBody() string {
+	pt := *v.county.Label
+	return fmt.Sprintf(`{"geometry":{"type":"Point","coordinates":[%f,%f]},"method":"estimated","accuracy_m":15000,"source":"the point of %s (test)","note":"estimated from the county point, until a survey"}`,
+		pt.Lon(), pt.Lat(), v.county.Name)
+}
+
+// foundNear reports whether a node's search finds v by name inside a box
+// around its county's point.
+func (v villageToPlace) foundNear(t *testing.T, p *process) bool {
+	pt := *v.county.Label
+	box := fmt.Sprintf("%f,%f,%f,%f", pt.Lon()-0.01, pt.Lat()-0.01, pt.Lon()+0.01, pt.Lat()+0.01)
+	resp, err := http.Get(p.base + "/api/v1/search?q=" + url.QueryEscape(v.place.Name) + "&bbox=" + box)
+	if err != nil {
+		t.Error(err) // called from polling goroutines too
+		return false
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("search on %s: %s", p.base, resp.Status)
+		return false
+	}
+	var res struct { // a GeoJSON FeatureCollection of the hits
+		Features []struct {
+			ID int64 `json:"id"`
+		} `json:"features"`
+	}
+	json.NewDecoder(resp.Body).Decode(&res)
+	for _, h := range res.Features {
+		if h.ID == v.place.ID {
+			return true
+		}
+	}
+	return false
 }
