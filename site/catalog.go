@@ -23,6 +23,7 @@ type entry struct {
 	Heritage []string
 	Letter   string // first letter of the pinyin, A–Z
 	Status   gazetteer.Status
+	slug     string // Slug(Pinyin), the sort key
 }
 
 // count is a named group with the number of places in it.
@@ -32,8 +33,8 @@ type count struct {
 	N         int
 }
 
-// catalog is the whole gazetteer summarised for the browse pages, built from
-// the store and rebuilt after any write.
+// catalog is the whole gazetteer summarised for the browse pages, made
+// again after any write (catalogCache).
 type catalog struct {
 	Total      int
 	Entries    []*entry // by pinyin
@@ -56,12 +57,49 @@ func (c *catalog) Has(class string) bool {
 	return false
 }
 
-// catalogCache keeps the catalog until the store changes (storeChanged).
+// catalogCache keeps the catalog's entries, one per place, and the catalog
+// summarised from them. The change feed replaces the entries of the places
+// a write changed (storeChanged → changed) and drops the summary, which the
+// next use makes again from the entries without reading the store: after
+// the first use the store is read once, not after every write.
 type catalogCache struct {
-	mu  sync.Mutex
-	cat *catalog
+	mu      sync.Mutex
+	entries map[int64]*entry  // nil until the first use
+	pinyin  map[string]string // statistical code → the unit's pinyin
+	cat     *catalog          // nil when a change came since it was made
 }
 
+// newEntry is a place as the catalog keeps it.
+func newEntry(p *gazetteer.Place) *entry {
+	e := &entry{ID: p.ID, Name: p.Name, Pinyin: p.Pinyin, English: englishName(p), Path: placePath(p), Class: p.Category.Class,
+		Subclass: p.Category.Subclass, Code: p.Code, Admin: p.Admin, Status: p.Status, slug: Slug(p.Pinyin)}
+	for _, h := range p.Heritage {
+		e.Heritage = append(e.Heritage, h.List)
+	}
+	if sl := e.slug; sl != "place" && sl[0] >= 'a' && sl[0] <= 'z' {
+		e.Letter = strings.ToUpper(sl[:1])
+	}
+	return e
+}
+
+// changed replaces the entries of the places a write changed and drops the
+// summary.
+func (c *catalogCache) changed(places []*gazetteer.Place) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cat = nil
+	if c.entries == nil {
+		return // the first use reads the store as it is then
+	}
+	for _, p := range places {
+		c.entries[p.ID] = newEntry(p)
+		if p.Code != "" {
+			c.pinyin[p.Code] = p.Pinyin
+		}
+	}
+}
+
+// catalog returns the catalog, made again after a change.
 func (s *Server) catalog(ctx context.Context) (*catalog, error) {
 	c := &s.catCache
 	c.mu.Lock()
@@ -69,21 +107,36 @@ func (s *Server) catalog(ctx context.Context) (*catalog, error) {
 	if c.cat != nil {
 		return c.cat, nil
 	}
-	cat := &catalog{}
+	if c.entries == nil {
+		entries, pinyin := map[int64]*entry{}, map[string]string{}
+		err := s.store.Each(ctx, gazetteer.Filter{}, func(p *gazetteer.Place) error {
+			if p.Code != "" {
+				pinyin[p.Code] = p.Pinyin
+			}
+			entries[p.ID] = newEntry(p)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		c.entries, c.pinyin = entries, pinyin
+	}
+	c.cat = s.summarise(c.entries, c.pinyin)
+	return c.cat, nil
+}
+
+// summarise makes the catalog of the entries: sorted by pinyin, counted by
+// class, subclass, district, heritage list and first letter.
+func (s *Server) summarise(entries map[int64]*entry, pinyin map[string]string) *catalog {
+	cat := &catalog{Entries: make([]*entry, 0, len(entries)), byID: make(map[int64]*entry, len(entries))}
 	classes, subs, districts, heritage, letters := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
-	pinyin := map[string]string{} // statistical code → the unit's pinyin
-	err := s.store.Each(ctx, gazetteer.Filter{}, func(p *gazetteer.Place) error {
-		if p.Code != "" {
-			pinyin[p.Code] = p.Pinyin
+	for id, e := range entries {
+		cat.byID[id] = e
+		cat.Entries = append(cat.Entries, e)
+		for _, h := range e.Heritage {
+			heritage[h]++
 		}
-		e := &entry{ID: p.ID, Name: p.Name, Pinyin: p.Pinyin, English: englishName(p), Path: placePath(p), Class: p.Category.Class,
-			Subclass: p.Category.Subclass, Code: p.Code, Admin: p.Admin, Status: p.Status}
-		for _, h := range p.Heritage {
-			e.Heritage = append(e.Heritage, h.List)
-			heritage[h.List]++
-		}
-		if sl := Slug(p.Pinyin); sl != "place" && sl[0] >= 'a' && sl[0] <= 'z' {
-			e.Letter = strings.ToUpper(sl[:1])
+		if e.Letter != "" {
 			letters[e.Letter]++
 		}
 		if e.Class != "" {
@@ -92,26 +145,17 @@ func (s *Server) catalog(ctx context.Context) (*catalog, error) {
 		if e.Subclass != "" {
 			subs[e.Subclass]++
 		}
-		for _, a := range p.Admin {
-			if len(a) == 6 && a != p.Code {
+		for _, a := range e.Admin {
+			if len(a) == 6 && a != e.Code {
 				districts[a]++
 			}
 		}
-		cat.Entries = append(cat.Entries, e)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	cat.Total = len(cat.Entries)
-	cat.byID = make(map[int64]*entry, len(cat.Entries))
-	for _, e := range cat.Entries {
-		cat.byID[e.ID] = e
-	}
-	sort.SliceStable(cat.Entries, func(i, j int) bool {
+	sort.Slice(cat.Entries, func(i, j int) bool {
 		a, b := cat.Entries[i], cat.Entries[j]
-		if sa, sb := Slug(a.Pinyin), Slug(b.Pinyin); sa != sb {
-			return sa < sb
+		if a.slug != b.slug {
+			return a.slug < b.slug
 		}
 		return a.ID < b.ID
 	})
@@ -132,8 +176,9 @@ func (s *Server) catalog(ctx context.Context) (*catalog, error) {
 	cat.Classes = sorted(classes, same)
 	cat.Subclasses = sorted(subs, same)
 	cat.Heritage = sorted(heritage, same)
+	admin := s.adminNames()
 	cat.Districts = sorted(districts, func(k string) string {
-		if n, ok := s.adminNames()[k]; ok {
+		if n, ok := admin[k]; ok {
 			return n
 		}
 		return k
@@ -147,8 +192,7 @@ func (s *Server) catalog(ctx context.Context) (*catalog, error) {
 			cat.Letters = append(cat.Letters, count{Key: string(l), Name: string(l), N: n})
 		}
 	}
-	c.cat = cat
-	return cat, nil
+	return cat
 }
 
 // palette colours the map's layers by census class (大类), the legend and the

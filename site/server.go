@@ -248,12 +248,11 @@ func marshalJSON(v any) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-// storeChanged drops what the site derived from the store: the catalog and
-// the tiles are made again on their next use, the admin names read again.
-func (s *Server) storeChanged(context.Context, gazetteer.Changes) {
-	s.catCache.mu.Lock()
-	s.catCache.cat = nil
-	s.catCache.mu.Unlock()
+// storeChanged brings what the site derived from the store up to date: the
+// catalog takes the changed places and is summarised again on its next use,
+// the tiles are made again, the admin names read again.
+func (s *Server) storeChanged(_ context.Context, c gazetteer.Changes) {
+	s.catCache.changed(c.Places)
 	s.tilesMu.Lock()
 	s.tiles = nil
 	s.tilesMu.Unlock()

@@ -34,7 +34,7 @@ var (
 )
 
 // binary builds cmd/wumen once per test run.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	binOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "wumen-bin")
@@ -68,7 +68,7 @@ var addrRE = regexp.MustCompile(`"addr":"(http://127\.0\.0\.1:\d+)"`)
 // startServer starts `wumen serve` on a free loopback port and waits until
 // it listens (after its index has caught up with the store); extra are
 // more serve flags.
-func startServer(t *testing.T, db string, extra ...string) *process {
+func startServer(t testing.TB, db string, extra ...string) *process {
 	t.Helper()
 	p := &process{stderr: &syncBuffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(binary(t), append([]string{"serve", "--quiet", "--db", db, "--addr", "127.0.0.1:0"}, extra...)...)
@@ -101,7 +101,7 @@ func (p *process) kill() {
 }
 
 // stop ends the server with SIGTERM, as an operator does.
-func (p *process) stop(t *testing.T) {
+func (p *process) stop(t testing.TB) {
 	t.Helper()
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	<-p.exited

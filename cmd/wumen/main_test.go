@@ -12,7 +12,7 @@ import (
 )
 
 // wumen runs the command in-process and returns its exit code and output.
-func wumen(t *testing.T, args ...string) (int, string, string) {
+func wumen(t testing.TB, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, &out, &errb)
@@ -26,7 +26,7 @@ var (
 
 // seeded returns a copy of a store created from the embedded dataset (made
 // once per test binary: loading 2,600 places takes a few seconds).
-func seeded(t *testing.T) string {
+func seeded(t testing.TB) string {
 	t.Helper()
 	seedOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "wumen-cmd-test")

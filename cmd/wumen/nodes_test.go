@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"wumen/gazetteer"
-	"wumen/gazetteer/postgres"
 	"wumen/gazetteer/postgres/pgtest"
 )
 
@@ -98,16 +97,17 @@ type villageToPlace struct {
 	county gazetteer.Place
 }
 
-// awaitingVillages returns n village committees of the store at db awaiting
+// awaitingVillages returns n village committees of the store at db (a file
+// or a database URL) awaiting
 // a position whose county has a point.
-func awaitingVillages(t *testing.T, db string, n int) []villageToPlace {
+func awaitingVillages(t testing.TB, db string, n int) []villageToPlace {
 	t.Helper()
-	st, err := postgres.Open(db)
+	ctx := context.Background()
+	st, _, err := openBackend(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	ctx := context.Background()
 	list, _, err := st.AwaitingPosition(ctx, gazetteer.AwaitingFilter{Category: "村民委员会", Limit: 20 * n})
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func (v villageToPlace) positionBody() string {
 
 // foundNear reports whether a node's search finds v by name inside a box
 // around its county's point.
-func (v villageToPlace) foundNear(t *testing.T, p *process) bool {
+func (v villageToPlace) foundNear(t testing.TB, p *process) bool {
 	pt := *v.county.Label
 	box := fmt.Sprintf("%f,%f,%f,%f", pt.Lon()-0.01, pt.Lat()-0.01, pt.Lon()+0.01, pt.Lat()+0.01)
 	resp, err := http.Get(p.base + "/api/v1/search?q=" + url.QueryEscape(v.place.Name) + "&bbox=" + box)
