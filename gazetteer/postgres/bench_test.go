@@ -80,6 +80,7 @@ func BenchmarkBackends(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				before := storeBytes(b, s)
 				b.StartTimer()
 				start := time.Now()
 				rep, err := s.Import(context.Background(), gazetteer.JSONLRecords(in, "gen.jsonl", 0), gazetteer.Change{Actor: "bench"}, gazetteer.PutOptions{})
@@ -91,6 +92,7 @@ func BenchmarkBackends(b *testing.B) {
 				b.ReportMetric(float64(n)/took.Seconds(), "records/s")
 				b.ReportMetric(raw, "bare-records/s")
 				b.ReportMetric(float64(n)/took.Seconds()/raw, "ratio")
+				b.ReportMetric(float64(storeBytes(b, s)-before)/float64(n), "bytes/record")
 			}
 		})
 		b.Run(be.name+"/lookups", func(b *testing.B) {
@@ -166,6 +168,27 @@ func lookups(b *testing.B, s *gazetteer.Store, n int) (rate, p50, p99 float64) {
 	slices.Sort(all)
 	q := func(f float64) float64 { return float64(all[int(f*float64(len(all)-1))].Microseconds()) }
 	return float64(len(all)) / took.Seconds(), q(0.50), q(0.99)
+}
+
+// storeBytes is the size of the store on disk: the SQLite file with its
+// write-ahead log (checkpointed first), or the PostgreSQL database.
+func storeBytes(b *testing.B, s *gazetteer.Store) int64 {
+	b.Helper()
+	var n int64
+	switch db := s.Backend().(type) {
+	case *sqlite.DB:
+		if _, err := db.SQL().Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			b.Fatal(err)
+		}
+		if err := db.SQL().QueryRow(`SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`).Scan(&n); err != nil {
+			b.Fatal(err)
+		}
+	case *postgres.DB:
+		if err := db.Pool().QueryRow(context.Background(), `SELECT pg_database_size(current_database())`).Scan(&n); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return n
 }
 
 // editOwnPlaces runs editors at once, editor i changing place i+1 only.
