@@ -15,6 +15,7 @@ const (
 	EUnauthorized = "unauthorized" // 401
 	EForbidden    = "forbidden"    // 403
 	ETooMany      = "too_many"     // 429
+	EUnavailable  = "unavailable"  // 503: this node cannot do it now (a read-only replica's writes)
 )
 
 // Error is the one error type of the domain. Code is machine-readable;

@@ -36,6 +36,13 @@ func New(b Backend) *Store {
 // their interfaces.
 func (s *Store) Backend() Backend { return s.b }
 
+// ReadOnly reports whether the store only reads (a node on a PostgreSQL
+// streaming replica): every write is then an EUnavailable error.
+func (s *Store) ReadOnly() bool {
+	ro, ok := s.b.(interface{ ReadOnly() bool })
+	return ok && ro.ReadOnly()
+}
+
 // Close keeps the counted page views and closes the backend.
 func (s *Store) Close() error {
 	s.FlushViews(context.Background())

@@ -168,3 +168,45 @@ func (v villageToPlace) foundNear(t testing.TB, p *process) bool {
 	}
 	return false
 }
+
+// TestNodeOnReplica: a node serving from a streaming replica finds a
+// village an officer positioned through a node on the primary within a
+// second, and answers the officers' pages with 503 and where to go.
+func TestNodeOnReplica(t *testing.T) {
+	db := pgtest.URL(t)
+	if code, _, errs := wumen(t, "init", "--quiet", "--db", db); code != 0 {
+		t.Fatalf("init: %d %s", code, errs)
+	}
+	dir := t.TempDir()
+	tok := officerToken(t, db, dir)
+	v := awaitingVillages(t, db, 1)[0]
+	replica := pgtest.Replica(t, db)
+	cfg := filepath.Join(dir, "serve.json")
+	os.WriteFile(cfg, []byte(`{"rate_limit": 1000, "burst": 1000}`), 0o644)
+	primaryNode := startServer(t, db, "--config", cfg, "--index", filepath.Join(dir, "primary.index"))
+	defer primaryNode.kill()
+	replicaNode := startServer(t, replica, "--config", cfg, "--index", filepath.Join(dir, "replica.index"))
+	defer replicaNode.kill()
+	if v.foundNear(t, replicaNode) {
+		t.Fatalf("the replica's node finds %s in the box before it has a position", v.place.Name)
+	}
+	if !officerPost(http.DefaultClient, fmt.Sprintf("%s/officer/api/positions/%d", primaryNode.base, v.place.ID), tok, v.positionBody(), http.StatusOK, nil) {
+		t.Fatalf("positioning through the primary's node: %v", lastRefusal.Load())
+	}
+	start := time.Now()
+	for !v.foundNear(t, replicaNode) {
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("the replica's node never found %s at its new position", v.place.Name)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	took := time.Since(start)
+	if took > time.Second {
+		t.Errorf("the replica's node found the edit after %v, want within 1 s", took)
+	}
+	t.Logf("the replica's node found the edit made on the primary's node after %v", took)
+	if officerPost(http.DefaultClient, fmt.Sprintf("%s/officer/api/positions/%d", replicaNode.base, v.place.ID), tok, v.positionBody(), http.StatusServiceUnavailable, nil) {
+		return
+	}
+	t.Errorf("an officer's write on the replica's node: %v", lastRefusal.Load())
+}

@@ -15,6 +15,7 @@ import (
 	"wumen/gazetteer/tileset"
 	"wumen/search"
 	"wumen/site"
+	"wumen/site/jsonapi"
 	"wumen/site/officer"
 	"wumen/site/ogc"
 	"wumen/site/reconcile"
@@ -81,10 +82,14 @@ func openOSMBasemap(flagValue string, cfg *serveConfig) (*tileset.Overlay, error
 // naming review (/officer/, with the public notices at /notices), the OGC
 // API – Features with the export endpoint, and the reconciliation service.
 func mounts(ctx context.Context, s *gazetteer.Store, idx *search.Index, cfg *serveConfig, log *slog.Logger) (map[string]http.Handler, error) {
-	off, err := officer.Open(s, officer.Options{Secure: cfg.SecureCookies, TrustProxy: cfg.TrustProxy, Logger: log,
-		MapURL: "/map?lat=%.6f&lon=%.6f", PlaceURL: "/place/%d"})
-	if err != nil {
-		return nil, err
+	var off http.Handler = readOnlyNode{}
+	if !s.ReadOnly() {
+		h, err := officer.Open(s, officer.Options{Secure: cfg.SecureCookies, TrustProxy: cfg.TrustProxy, Logger: log,
+			MapURL: "/map?lat=%.6f&lon=%.6f", PlaceURL: "/place/%d"})
+		if err != nil {
+			return nil, err
+		}
+		off = h
 	}
 	o := ogc.New(s, ogc.Options{BaseURL: cfg.BaseURL, Logf: func(format string, args ...any) {
 		log.Error(fmt.Sprintf(format, args...))
@@ -252,4 +257,14 @@ func cmdBuildSite(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "wrote %s: %d pages, %d GeoJSON files, %d tiles in tiles.pmtiles, %d files\n", pos[0], st.Pages, st.GeoJSON, st.Tiles, st.Files)
 	}
 	return nil
+}
+
+// readOnlyNode answers the officers' pages and API on a node that reads a
+// replica: 503, saying where officers work.
+type readOnlyNode struct{}
+
+func (readOnlyNode) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Retry-After", "3600")
+	jsonapi.Write(w, http.StatusServiceUnavailable, "", map[string]any{"error": map[string]string{"code": gazetteer.EUnavailable,
+		"message": "this node serves the public site from a read-only replica of the database: officers' pages and notices are on the nodes connected to the primary"}})
 }

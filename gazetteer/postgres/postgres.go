@@ -22,9 +22,10 @@ type DB struct {
 	url      string
 	auditLog atomic.Pointer[auditWriter]
 
-	ver    atomic.Int64 // see Version (feed.go)
-	cancel context.CancelFunc
-	done   chan struct{}
+	ver      atomic.Int64 // see Version (feed.go)
+	readOnly bool         // a streaming replica (replica.go)
+	cancel   context.CancelFunc
+	done     chan struct{}
 }
 
 type auditWriter func(ctx context.Context, tx gazetteer.Tx, e gazetteer.AuditEntry) error
@@ -60,12 +61,25 @@ func OpenDB(ctx context.Context, dbURL string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("%s: %w", Redact(dbURL), err)
 	}
-	if err := migrate(ctx, pool); err != nil {
+	s := &DB{pool: pool, url: dbURL}
+	if err := pool.QueryRow(ctx, `SELECT pg_is_in_recovery()`).Scan(&s.readOnly); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("%s: %w", Redact(dbURL), err)
 	}
-	s := &DB{pool: pool, url: dbURL}
-	s.follow()
+	if s.readOnly {
+		err = checkReplicaSchema(ctx, pool)
+	} else {
+		err = migrate(ctx, pool)
+	}
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("%s: %w", Redact(dbURL), err)
+	}
+	if s.readOnly {
+		s.followReplay()
+	} else {
+		s.follow()
+	}
 	return s, nil
 }
 

@@ -138,7 +138,7 @@ func (s *DB) Unpositioned(ctx context.Context, f gazetteer.AwaitingFilter) ([]ga
 // AddViews adds counted page views. Page views notify nobody: counting
 // them leaves every node's caches valid.
 func (s *DB) AddViews(ctx context.Context, counts map[int64]int64) error {
-	if len(counts) == 0 {
+	if len(counts) == 0 || s.readOnly { // a replica's views are not counted
 		return nil
 	}
 	idList := make([]int64, 0, len(counts))

@@ -29,6 +29,9 @@ type tx struct {
 // Update runs fn in one transaction, committed with the audit entry ctx
 // carries.
 func (s *DB) Update(ctx context.Context, opt gazetteer.TxOptions, fn func(gazetteer.Tx) error) error {
+	if s.readOnly {
+		return errReadOnly
+	}
 	ptx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return err

@@ -30,6 +30,8 @@ func Status(code string) int {
 		return http.StatusForbidden
 	case gazetteer.ETooMany:
 		return http.StatusTooManyRequests
+	case gazetteer.EUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -42,7 +42,15 @@ var (
 	stop    func()
 	initErr error
 	seq     atomic.Int64
+	own     *ownCluster // the cluster of this test binary (nil with WUMEN_PG_URL)
 )
+
+// ownCluster is what Replica needs of the cluster cluster started.
+type ownCluster struct {
+	bin, dir string
+	port     int
+	run      func(args ...string) error
+}
 
 // Main runs the tests of a package and stops its cluster afterwards; call
 // it from TestMain: func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }.
@@ -196,7 +204,9 @@ func cluster() (string, func(), error) {
 		os.RemoveAll(dir)
 		return "", nil, fmt.Errorf("%v\n%s", err, log)
 	}
+	own = &ownCluster{bin: bin, dir: dir, port: port, run: run}
 	stopFn := func() {
+		stopReplica()
 		run(filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop")
 		os.RemoveAll(dir)
 	}
@@ -206,6 +216,9 @@ func cluster() (string, func(), error) {
 // binDir finds the newest installed PostgreSQL's programs.
 func binDir() (string, error) {
 	if p, err := exec.LookPath("pg_ctl"); err == nil {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real // the server's own folder, with pg_basebackup beside it
+		}
 		return filepath.Dir(p), nil
 	}
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
@@ -239,4 +252,67 @@ func redact(u string) string {
 		return "the server"
 	}
 	return strings.Replace(p.Redacted(), "xxxxx", "…", 1)
+}
+
+var (
+	replicaOnce sync.Once
+	replicaPort int
+	replicaErr  error
+	stopReplica = func() {}
+)
+
+// Replica returns the URL of the database primary (a URL from URL) on a
+// streaming replica — a hot standby of the tests' cluster, made with
+// pg_basebackup and started once per test binary — after waiting until the
+// replica has the database. It needs the tests' own cluster, not
+// WUMEN_PG_URL's server.
+func Replica(t testing.TB, primary string) string {
+	t.Helper()
+	once.Do(func() { base, stop, initErr = start() })
+	if initErr != nil {
+		t.Fatalf("PostgreSQL for the tests: %v", initErr)
+	}
+	if own == nil {
+		t.Fatalf("a streaming replica needs the tests' own cluster: unset %s", EnvURL)
+	}
+	replicaOnce.Do(func() { replicaPort, replicaErr = startReplica(own) })
+	if replicaErr != nil {
+		t.Fatalf("the streaming replica: %v", replicaErr)
+	}
+	u, _ := url.Parse(primary)
+	u.Host = fmt.Sprintf("127.0.0.1:%d", replicaPort)
+	ctx := context.Background()
+	var err error
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		var c *pgx.Conn
+		if c, err = pgx.Connect(ctx, u.String()); err == nil {
+			c.Close(ctx)
+			return u.String()
+		}
+	}
+	t.Fatalf("the replica never had the database: %v", err)
+	return ""
+}
+
+// startReplica copies the running cluster with pg_basebackup (which writes
+// the standby's connection to the primary) and starts it as a hot standby
+// on a port of its own.
+func startReplica(c *ownCluster) (int, error) {
+	data := filepath.Join(c.dir, "replica")
+	if err := c.run(filepath.Join(c.bin, "pg_basebackup"), "-D", data, "-R", "-X", "stream", "--no-sync",
+		"--checkpoint=fast", // not a spread checkpoint, which takes minutes
+		"-d", fmt.Sprintf("host=127.0.0.1 port=%d user=wumen", c.port)); err != nil {
+		return 0, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return 0, err
+	}
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c hot_standby=on -c fsync=off -c max_connections=200", port, c.dir)
+	if err := c.run(filepath.Join(c.bin, "pg_ctl"), "-D", data, "-o", opts, "-l", filepath.Join(c.dir, "replica.log"), "-w", "-t", "60", "start"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(c.dir, "replica.log"))
+		return 0, fmt.Errorf("%v\n%s", err, log)
+	}
+	stopReplica = func() { c.run(filepath.Join(c.bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop") }
+	return port, nil
 }
