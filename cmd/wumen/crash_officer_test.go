@@ -9,9 +9,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -28,16 +25,7 @@ import (
 func TestKillNineDuringOfficerWritesKeepsTheAudit(t *testing.T) {
 	db := seeded(t)
 	dir := t.TempDir()
-	pw := filepath.Join(dir, "pw")
-	os.WriteFile(pw, []byte("桥下流水人家 2026\n"), 0o600)
-	if code, _, errs := wumen(t, "user", "add", "wang", "--role", "admin", "--password-file", pw, "--db", db); code != 0 {
-		t.Fatalf("user add: %d %s", code, errs)
-	}
-	code, tok, errs := wumen(t, "user", "token", "wang", "--label", "crash trials", "--db", db)
-	if code != 0 {
-		t.Fatalf("user token: %d %s", code, errs)
-	}
-	tok = strings.TrimSpace(tok)
+	tok := officerToken(t, db, dir)
 	rng := rand.New(rand.NewPCG(20, 27))
 	acked := map[int64]string{} // proposal id → the last acknowledged action (create, submit)
 	var mu sync.Mutex

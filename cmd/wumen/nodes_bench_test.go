@@ -31,10 +31,7 @@ func BenchmarkNodes(b *testing.B) {
 			dir := b.TempDir()
 			db, nodes := seeded(b), 1
 			if kind == "postgres" {
-				db, nodes = pgtest.URL(b), 3
-				if code, _, errs := wumen(b, "init", "--quiet", "--db", db); code != 0 {
-					b.Fatalf("init: %d %s", code, errs)
-				}
+				db, nodes = initPostgres(b), 3
 			}
 			tok := officerToken(b, db, dir)
 			queries := searchQueries(b, db)
@@ -78,6 +75,17 @@ func BenchmarkNodes(b *testing.B) {
 			}
 		})
 	}
+}
+
+// initPostgres returns the URL of a new database with the embedded dataset
+// (wumen init).
+func initPostgres(tb testing.TB) string {
+	tb.Helper()
+	db := pgtest.URL(tb)
+	if code, _, errs := wumen(tb, "init", "--quiet", "--db", db); code != 0 {
+		tb.Fatalf("init: %d %s", code, errs)
+	}
+	return db
 }
 
 // officerToken adds an officer to the store at db and returns an API token.

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"github.com/paulmach/orb/geo"
 
 	"wumen/gazetteer/postgres"
-	"wumen/gazetteer/postgres/pgtest"
 )
 
 var nodeCrashTrials = flag.Int("crash.nodetrials", 3, "kill -9 trials of a serving node on PostgreSQL")
@@ -29,21 +27,9 @@ var nodeCrashTrials = flag.Int("crash.nodetrials", 3, "kill -9 trials of a servi
 // positioned village at its new position (its index caught up from the
 // revision it last applied, the notices it missed included).
 func TestKillNineNodeOnPostgres(t *testing.T) {
-	db := pgtest.URL(t)
-	if code, _, errs := wumen(t, "init", "--quiet", "--db", db); code != 0 {
-		t.Fatalf("init: %d %s", code, errs)
-	}
+	db := initPostgres(t)
 	dir := t.TempDir()
-	pw := filepath.Join(dir, "pw")
-	os.WriteFile(pw, []byte("桥下流水人家 2026\n"), 0o600)
-	if code, _, errs := wumen(t, "user", "add", "wang", "--role", "admin", "--password-file", pw, "--db", db); code != 0 {
-		t.Fatalf("user add: %d %s", code, errs)
-	}
-	code, tok, errs := wumen(t, "user", "token", "wang", "--label", "node crash", "--db", db)
-	if code != 0 {
-		t.Fatalf("user token: %d %s", code, errs)
-	}
-	tok = strings.TrimSpace(tok)
+	tok := officerToken(t, db, dir)
 	villages := awaitingVillages(t, db, 60**nodeCrashTrials)
 	cfg := filepath.Join(dir, "serve.json")
 	os.WriteFile(cfg, []byte(`{"rate_limit": 1000, "burst": 1000}`), 0o644)

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,21 +22,9 @@ import (
 // the village inside a box around the new position finds it within a
 // second (before, it has no position and the box finds nothing).
 func TestThreeNodesOneDatabase(t *testing.T) {
-	db := pgtest.URL(t)
-	if code, _, errs := wumen(t, "init", "--quiet", "--db", db); code != 0 {
-		t.Fatalf("init: %d %s", code, errs)
-	}
+	db := initPostgres(t)
 	dir := t.TempDir()
-	pw := filepath.Join(dir, "pw")
-	os.WriteFile(pw, []byte("桥下流水人家 2026\n"), 0o600)
-	if code, _, errs := wumen(t, "user", "add", "wang", "--role", "admin", "--password-file", pw, "--db", db); code != 0 {
-		t.Fatalf("user add: %d %s", code, errs)
-	}
-	code, tok, errs := wumen(t, "user", "token", "wang", "--label", "nodes", "--db", db)
-	if code != 0 {
-		t.Fatalf("user token: %d %s", code, errs)
-	}
-	tok = strings.TrimSpace(tok)
+	tok := officerToken(t, db, dir)
 	// A village committee awaiting a position, placed at its county's
 	// point (an estimate, as an officer would mark it).
 	vs := awaitingVillages(t, db, 1)
@@ -173,10 +160,7 @@ func (v villageToPlace) foundNear(t testing.TB, p *process) bool {
 // village an officer positioned through a node on the primary within a
 // second, and answers the officers' pages with 503 and where to go.
 func TestNodeOnReplica(t *testing.T) {
-	db := pgtest.URL(t)
-	if code, _, errs := wumen(t, "init", "--quiet", "--db", db); code != 0 {
-		t.Fatalf("init: %d %s", code, errs)
-	}
+	db := initPostgres(t)
 	dir := t.TempDir()
 	tok := officerToken(t, db, dir)
 	v := awaitingVillages(t, db, 1)[0]

@@ -330,9 +330,19 @@ func TestProposalCategoryAsWritten(t *testing.T) {
 // when tok is "") and decodes the JSON answer.
 func apiCall(t testing.TB, srv *httptest.Server, tok, method, path string, body io.Reader) (int, map[string]any) {
 	t.Helper()
+	res, out := apiDo(t, srv, tok, method, path, body)
+	return res.StatusCode, out
+}
+
+// apiDo is apiCall with request headers (name, value, …) and the response.
+func apiDo(t testing.TB, srv *httptest.Server, tok, method, path string, body io.Reader, hdr ...string) (*http.Response, map[string]any) {
+	t.Helper()
 	req, _ := http.NewRequest(method, srv.URL+path, body)
 	if tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -341,7 +351,7 @@ func apiCall(t testing.TB, srv *httptest.Server, tok, method, path string, body 
 	defer res.Body.Close()
 	var out map[string]any
 	json.NewDecoder(res.Body).Decode(&out)
-	return res.StatusCode, out
+	return res, out
 }
 
 // TestCheckPageTeachesTheForms: the check page, after checking a name with

@@ -35,24 +35,15 @@ func TestStalePositionIsAConflict(t *testing.T) {
 	edTok, _ := h.Accounts.NewToken(ctx, "ed1", "test")
 	revTok, _ := h.Accounts.NewToken(ctx, "rev1", "test")
 	p := toPosition(t, st)
-	path := srv.URL + "/officer/api/positions/" + strconv.FormatInt(p.ID, 10)
+	path := "/officer/api/positions/" + strconv.FormatInt(p.ID, 10)
 	send := func(tok, ifMatch string, body map[string]any) (*http.Response, map[string]any) {
 		t.Helper()
 		b, _ := json.Marshal(body)
-		req, _ := http.NewRequest("POST", path, bytes.NewReader(b))
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Content-Type", "application/json")
+		hdr := []string{"Content-Type", "application/json"}
 		if ifMatch != "" {
-			req.Header.Set("If-Match", ifMatch)
+			hdr = append(hdr, "If-Match", ifMatch)
 		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var out map[string]any
-		json.NewDecoder(res.Body).Decode(&out)
-		return res, out
+		return apiDo(t, srv, tok, "POST", path, bytes.NewReader(b), hdr...)
 	}
 	position := func(lon float64, ifUpdated string) map[string]any {
 		return map[string]any{"geometry": map[string]any{"type": "Point", "coordinates": []float64{lon, 31.31}},
