@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"wumen/site/jsonapi"
@@ -100,8 +99,7 @@ type Server struct {
 
 	tmpl     *templates
 	catCache catalogCache
-	tiles    *tileIndex
-	tilesMu  sync.Mutex
+	tiles    tileCache
 	metrics  *metrics
 	limiter  *limiter
 	bulk     *limiter // the OGC service and exports (paging.go)
@@ -253,9 +251,7 @@ func marshalJSON(v any) ([]byte, error) {
 // the tiles are made again, the admin names read again.
 func (s *Server) storeChanged(_ context.Context, c gazetteer.Changes) {
 	s.catCache.changed(c.Places)
-	s.tilesMu.Lock()
-	s.tiles = nil
-	s.tilesMu.Unlock()
+	s.tiles.changed(c.Places)
 	s.adminStale.Store(true)
 	s.derived.Add(1) // last: an answer begun after this reads the new views
 }

@@ -1,11 +1,14 @@
 package site
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,21 +26,54 @@ type tileIndex struct {
 	cache sync.Map // z/x/y → []byte
 }
 
-// buildTiles reads every place and builds the tile set.
-func buildTiles(ctx context.Context, store *gazetteer.Store, overlay *tileset.Overlay) (*tileIndex, error) {
-	var places []*gazetteer.Place
-	err := store.Each(ctx, gazetteer.Filter{}, func(p *gazetteer.Place) error {
-		places = append(places, p)
-		return nil
-	})
+// tileCache keeps the places the tiles are cut from and the tile set made
+// of them. The change feed replaces the places a write changed
+// (storeChanged → changed) and drops the set, which the next tile makes
+// again from the places kept, without reading the store.
+type tileCache struct {
+	mu     sync.Mutex
+	places map[int64]*gazetteer.Place // nil until the first tile
+	ti     *tileIndex                 // nil when a change came since it was made
+}
+
+// changed replaces the places a write changed and drops the tile set.
+func (c *tileCache) changed(places []*gazetteer.Place) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ti = nil
+	if c.places == nil {
+		return // the first tile reads the store as it is then
+	}
+	for _, p := range places {
+		c.places[p.ID] = p
+	}
+}
+
+// index returns the tile set, made again after a change.
+func (c *tileCache) index(ctx context.Context, store *gazetteer.Store, overlay *tileset.Overlay) (*tileIndex, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ti != nil {
+		return c.ti, nil
+	}
+	if c.places == nil {
+		places := map[int64]*gazetteer.Place{}
+		err := store.Each(ctx, gazetteer.Filter{}, func(p *gazetteer.Place) error {
+			places[p.ID] = p
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		c.places = places
+	}
+	ps := slices.SortedFunc(maps.Values(c.places), func(a, b *gazetteer.Place) int { return cmp.Compare(a.ID, b.ID) })
+	set, err := tileset.Build(ps, tileset.Options{Overlay: overlay})
 	if err != nil {
 		return nil, err
 	}
-	set, err := tileset.Build(places, tileset.Options{Overlay: overlay})
-	if err != nil {
-		return nil, err
-	}
-	return &tileIndex{set: set}, nil
+	c.ti = &tileIndex{set: set}
+	return c.ti, nil
 }
 
 // tile returns the uncompressed MVT of z/x/y (nil when empty).
@@ -57,17 +93,7 @@ func (ti *tileIndex) tile(z maptile.Zoom, x, y uint32) ([]byte, error) {
 }
 
 func (s *Server) tileIndex(ctx context.Context) (*tileIndex, error) {
-	s.tilesMu.Lock()
-	defer s.tilesMu.Unlock()
-	if s.tiles != nil {
-		return s.tiles, nil
-	}
-	ti, err := buildTiles(ctx, s.store, s.cfg.OSMBasemap)
-	if err != nil {
-		return nil, err
-	}
-	s.tiles = ti
-	return ti, nil
+	return s.tiles.index(ctx, s.store, s.cfg.OSMBasemap)
 }
 
 // glyphRange matches a MapLibre glyph request: "0-255.pbf".
