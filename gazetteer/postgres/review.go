@@ -112,7 +112,7 @@ func (t *tx) InsertProposal(ctx context.Context, p *review.Proposal) (int64, err
 }
 
 // SaveProposal rewrites a proposal still in state guard.
-func (t *tx) SaveProposal(ctx context.Context, p *review.Proposal, rep *review.Report, guard review.State) (bool, error) {
+func (t *tx) SaveProposal(ctx context.Context, p *review.Proposal, rep *review.Report, guard review.State, was string) (bool, error) {
 	doc, _ := json.Marshal(p)
 	var report *string
 	if rep != nil {
@@ -120,8 +120,8 @@ func (t *tx) SaveProposal(ctx context.Context, p *review.Proposal, rep *review.R
 		r := string(rj)
 		report = &r
 	}
-	tag, err := t.tx.Exec(ctx, `UPDATE review_proposals SET state=$1, doc=$2, report=coalesce($3, report), updated_at=$4 WHERE id=$5 AND state=$6`,
-		string(p.State), string(doc), report, p.UpdatedAt, p.ID, string(guard))
+	tag, err := t.tx.Exec(ctx, `UPDATE review_proposals SET state=$1, doc=$2, report=coalesce($3, report), updated_at=$4 WHERE id=$5 AND state=$6 AND ($7 = '' OR doc = $7)`,
+		string(p.State), string(doc), report, p.UpdatedAt, p.ID, string(guard), was)
 	return err == nil && tag.RowsAffected() == 1, err
 }
 

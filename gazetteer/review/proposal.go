@@ -3,6 +3,8 @@ package review
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -99,6 +101,27 @@ type Proposal struct {
 
 	// Report is the latest check report (not part of the stored record).
 	Report *Report `json:"report,omitempty"`
+
+	// read is the stored record this copy was read as, when a change made
+	// from it must find the store still holding it (Update).
+	read string
+}
+
+// storedDoc is the record as the store keeps it: the proposal without its
+// report.
+func storedDoc(p *Proposal) string {
+	q := *p
+	q.Report = nil
+	b, _ := json.Marshal(&q)
+	return string(b)
+}
+
+// Version names the proposal's stored record as it is now: an edit form
+// carries it, and saving the form after someone else changed the proposal
+// is a conflict instead of undoing their change.
+func (p *Proposal) Version() string {
+	sum := sha256.Sum256([]byte(storedDoc(p)))
+	return hex.EncodeToString(sum[:8])
 }
 
 // Subject is what the rules check for the proposal.
@@ -353,7 +376,7 @@ func (s *Service) save(ctx context.Context, tx Tx, p *Proposal, rep *Report, act
 	if guard == "" { // a creation: the row was just inserted in state to
 		guard = to
 	}
-	ok, err := tx.SaveProposal(ctx, p, rep, guard)
+	ok, err := tx.SaveProposal(ctx, p, rep, guard, p.read)
 	if err != nil {
 		return err
 	}
@@ -391,8 +414,11 @@ func (s *Service) List(ctx context.Context, states ...State) ([]*Proposal, error
 }
 
 // Update changes a proposal that is a draft or under review; under review the
-// checks run again on every change.
-func (s *Service) Update(ctx context.Context, id int64, actor, note string, fn func(p *Proposal) error) (*Proposal, error) {
+// checks run again on every change. seen, when given, is the Version of the
+// proposal the officer saw (the edit form's): a proposal changed since is a
+// conflict. The change is saved only if the store still holds the record it
+// was made from, so an officer acting in between is never undone.
+func (s *Service) Update(ctx context.Context, id int64, actor, note, seen string, fn func(p *Proposal) error) (*Proposal, error) {
 	p, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -400,6 +426,10 @@ func (s *Service) Update(ctx context.Context, id int64, actor, note string, fn f
 	if p.State != Draft && p.State != UnderReview {
 		return nil, gazetteer.Errorf(gazetteer.EConflict, "a proposal in state %s cannot be edited", p.State)
 	}
+	if seen != "" && p.Version() != seen {
+		return nil, gazetteer.Errorf(gazetteer.EConflict, "proposal %d was changed by someone else (last at %s) after you opened it: open it again, check their change and make yours on it", p.ID, p.UpdatedAt)
+	}
+	p.read = storedDoc(p)
 	keep := *p
 	if err := fn(p); err != nil {
 		return nil, err

@@ -36,9 +36,10 @@ type Tx interface {
 	// returns its id.
 	InsertProposal(ctx context.Context, p *Proposal) (int64, error)
 	// SaveProposal rewrites a proposal (and its report when rep is not
-	// nil) if the stored one is still in state guard; false when it is not
-	// (another officer acted first).
-	SaveProposal(ctx context.Context, p *Proposal, rep *Report, guard State) (bool, error)
+	// nil) if the stored one is still in state guard and, when was is not
+	// "", still the record was; false when it is not (another officer
+	// acted first).
+	SaveProposal(ctx context.Context, p *Proposal, rep *Report, guard State, was string) (bool, error)
 	// AppendHistory appends an entry, with the proposal as it now is, to
 	// the proposal's history.
 	AppendHistory(ctx context.Context, p *Proposal, h HistoryEntry) error

@@ -11,6 +11,7 @@ import (
 
 	"wumen/gazetteer"
 	. "wumen/gazetteer/review"
+	"wumen/gazetteer/review/reviewtest"
 	"wumen/gazetteer/sqlite"
 )
 
@@ -109,7 +110,7 @@ func TestWorkflowHeritageLockAndRenaming(t *testing.T) {
 	if gazetteer.ErrorCode(err) != gazetteer.EConflict || !strings.Contains(err.Error(), "block") {
 		t.Fatalf("renaming 平江路 without protection measures: err %v, want a block", err)
 	}
-	p, err = s.Update(ctx, p.ID, "editor1", "保护措施", func(p *Proposal) error {
+	p, err = s.Update(ctx, p.ID, "editor1", "保护措施", "", func(p *Proposal) error {
 		p.Protection = "设立标志；原名作为历史地名保留"
 		return nil
 	})
@@ -183,4 +184,11 @@ func TestApplyRaceCreatesOnePlace(t *testing.T) {
 	if after, _ := s.Store.Count(ctx, gazetteer.Filter{}); after != before {
 		t.Errorf("the second apply wrote a place (%d → %d)", before, after)
 	}
+}
+
+// TestConcurrentEditsNeverUndoEachOther: reviewtest.ConcurrentEdits on
+// SQLite (gazetteer/postgres runs it on PostgreSQL).
+func TestConcurrentEditsNeverUndoEachOther(t *testing.T) {
+	s, _ := testService(t)
+	reviewtest.ConcurrentEdits(t, s)
 }

@@ -135,17 +135,17 @@ func (t *tx) InsertProposal(ctx context.Context, p *review.Proposal) (int64, err
 }
 
 // SaveProposal rewrites a proposal still in state guard.
-func (t *tx) SaveProposal(ctx context.Context, p *review.Proposal, rep *review.Report, guard review.State) (bool, error) {
+func (t *tx) SaveProposal(ctx context.Context, p *review.Proposal, rep *review.Report, guard review.State, was string) (bool, error) {
 	doc, _ := json.Marshal(p)
 	var res sql.Result
 	var err error
 	if rep != nil {
 		rj, _ := json.Marshal(rep)
-		res, err = t.tx.ExecContext(ctx, `UPDATE review_proposals SET state=?, doc=?, report=?, updated_at=? WHERE id=? AND state=?`,
-			p.State, string(doc), string(rj), p.UpdatedAt, p.ID, guard)
+		res, err = t.tx.ExecContext(ctx, `UPDATE review_proposals SET state=?, doc=?, report=?, updated_at=? WHERE id=? AND state=? AND (?7 = '' OR doc = ?7)`,
+			p.State, string(doc), string(rj), p.UpdatedAt, p.ID, guard, was)
 	} else {
-		res, err = t.tx.ExecContext(ctx, `UPDATE review_proposals SET state=?, doc=?, updated_at=? WHERE id=? AND state=?`,
-			p.State, string(doc), p.UpdatedAt, p.ID, guard)
+		res, err = t.tx.ExecContext(ctx, `UPDATE review_proposals SET state=?, doc=?, updated_at=? WHERE id=? AND state=? AND (?6 = '' OR doc = ?6)`,
+			p.State, string(doc), p.UpdatedAt, p.ID, guard, was)
 	}
 	if err != nil {
 		return false, err

@@ -319,7 +319,7 @@ func (h *Handler) edit(w http.ResponseWriter, r *http.Request, sess *account.Ses
 	}
 	why := r.PostFormValue("why")
 	ctx := h.audited(r, sess.User.Name, "proposal.edit", func() (string, string) { return fmt.Sprintf("proposal %d", p.ID), why })
-	_, err := h.Reviews.Update(ctx, p.ID, sess.User.Name, why, func(q *review.Proposal) error { return h.fillProposal(r, q) })
+	_, err := h.Reviews.Update(ctx, p.ID, sess.User.Name, why, r.PostFormValue("version"), func(q *review.Proposal) error { return h.fillProposal(r, q) })
 	if err != nil {
 		h.fail(w, r, sess, err)
 		return

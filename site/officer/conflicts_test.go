@@ -112,3 +112,51 @@ func TestStalePositionFormSaysSo(t *testing.T) {
 		t.Errorf("saving again from the page that said so: %d", code)
 	}
 }
+
+// TestStaleProposalEditSaysSo: two officers open the edit form of one
+// proposal; the second to save gets the form's conflict (409) saying what
+// to do, and the first one's change stays. Saved from the form opened
+// again, the edit goes through.
+func TestStaleProposalEditSaysSo(t *testing.T) {
+	srv, h, _ := testServer(t)
+	versionRE := regexp.MustCompile(`name="version" value="([^"]+)"`)
+	ed, ad := newClient(t, srv), newClient(t, srv)
+	ed.login("ed1")
+	ad.login("admin1")
+	fields := []string{"kind", "naming", "name", "桃坞巷", "category", "街巷", "scale", "lane",
+		"geometry", "31.3200,120.6000", "admin", "320508", "applicant", "姑苏区民政局", "reasons", "新建巷道"}
+	if st, _ := ed.post("/officer/proposals", form(ed.csrf, fields...)); st != http.StatusSeeOther {
+		t.Fatalf("create: %d", st)
+	}
+	edit := func(c *client, version string, kv ...string) (int, string) {
+		f := form(c.csrf, fields...)
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
+		f.Set("version", version)
+		f.Set("why", "test")
+		return c.post("/officer/proposals/1/edit", f)
+	}
+	opened := func(c *client) string {
+		_, page := c.get("/officer/proposals/1/edit")
+		m := versionRE.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("the edit form carries no version")
+		}
+		return m[1]
+	}
+	vEd, vAd := opened(ed), opened(ad)
+	if st, _ := edit(ad, vAd, "reasons", "新建巷道，连接桃花坞大街"); st != http.StatusSeeOther {
+		t.Fatalf("the first officer's edit: %d", st)
+	}
+	st, page := edit(ed, vEd, "applicant", "苏州市民政局")
+	if st != http.StatusConflict || !strings.Contains(page, "changed by someone else") {
+		t.Fatalf("the second officer's edit from the form opened before: %d", st)
+	}
+	if p, _ := h.Reviews.Get(context.Background(), 1); p.Reasons != "新建巷道，连接桃花坞大街" || p.Applicant != "姑苏区民政局" {
+		t.Fatalf("after the conflict: %q %q", p.Reasons, p.Applicant)
+	}
+	if st, _ := edit(ed, opened(ed), "reasons", "新建巷道，连接桃花坞大街", "applicant", "苏州市民政局"); st != http.StatusSeeOther {
+		t.Errorf("the edit from the form opened again: %d", st)
+	}
+}
