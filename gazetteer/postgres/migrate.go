@@ -41,21 +41,16 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := conn.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
 		return err
 	}
-	steps, err := fs.Glob(migrations, "migrations/*.sql")
+	steps, err := migrationSteps()
 	if err != nil {
 		return err
 	}
-	sort.Strings(steps)
-	for _, step := range steps {
-		name := strings.TrimPrefix(step, "migrations/")
-		n, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: not numbered", name)
-		}
+	for _, st := range steps {
+		n, name := st.n, st.name
 		if n <= have {
 			continue
 		}
-		sql, _ := migrations.ReadFile(step)
+		sql, _ := migrations.ReadFile("migrations/" + name)
 		if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(ctx, string(sql)); err != nil {
 				return err
@@ -67,4 +62,29 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		}
 	}
 	return nil
+}
+
+// migrationStep is one embedded migration: its number and file name.
+type migrationStep struct {
+	n    int
+	name string
+}
+
+// migrationSteps lists the embedded migrations in order.
+func migrationSteps() ([]migrationStep, error) {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	var out []migrationStep
+	for _, f := range files {
+		name := strings.TrimPrefix(f, "migrations/")
+		n, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: not numbered", name)
+		}
+		out = append(out, migrationStep{n, name})
+	}
+	return out, nil
 }

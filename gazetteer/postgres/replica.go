@@ -3,9 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -48,19 +45,11 @@ func checkReplicaSchema(ctx context.Context, pool *pgxpool.Pool) error {
 
 // latestMigration is the number of the newest embedded migration.
 func latestMigration() (int, error) {
-	steps, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
+	steps, err := migrationSteps()
+	if err != nil || len(steps) == 0 {
 		return 0, err
 	}
-	latest := 0
-	for _, step := range steps {
-		n, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(step, "migrations/"), "_", 2)[0])
-		if err != nil {
-			return 0, fmt.Errorf("migration %s: not numbered", step)
-		}
-		latest = max(latest, n)
-	}
-	return latest, nil
+	return steps[len(steps)-1].n, nil
 }
 
 // followReplay moves Version whenever the replica has replayed more of the
