@@ -171,45 +171,6 @@ func disjunction(qs []*qnode) *qnode {
 	return orQuery(qs)
 }
 
-// heritageValue is the heritage filter as matched: "true", "yes" and "1"
-// mean any list.
-func heritageValue(h string) string {
-	if h == "true" || h == "yes" || h == "1" {
-		return "any"
-	}
-	return h
-}
-
-// filterQueries builds the filter clauses of q; memFilter is the same test
-// on an entry, for the name table.
-func filterQueries(q Query) []*qnode {
-	var fs []*qnode
-	if q.Category != "" {
-		fs = append(fs, termQuery(fFacet, fpCategory+q.Category, 0))
-	}
-	if q.Admin != "" {
-		fs = append(fs, termQuery(fFilter, fpAdmin+significantCode(q.Admin), 0))
-	}
-	if h := heritageValue(q.Heritage); h != "" {
-		fs = append(fs, orQuery([]*qnode{
-			termQuery(fFacet, fpHeritage+h, 0), termQuery(fFilter, fpLevel+h, 0)}))
-	}
-	if q.Status != "" {
-		fs = append(fs, termQuery(fFilter, fpStatus+string(q.Status), 0))
-	}
-	if q.Year != 0 {
-		y := float64(q.Year)
-		from := &qnode{op: qRange, field: fYearFrom, lo: minYear, hi: y, boost: 1}
-		to := &qnode{op: qRange, field: fYearTo, lo: y, hi: maxYear, boost: 1}
-		fs = append(fs, orQuery([]*qnode{
-			termQuery(fFilter, fpUndated, 0), andQuery([]*qnode{from, to})}))
-	}
-	for _, f := range fs {
-		f.boost = 0 // filters do not score (bleve ignores it on the compound ones)
-	}
-	return fs
-}
-
 // conjunction is the bleve query of a text clause (nil: none), filters and
 // a region clause (nil: none); everything when there is nothing.
 func conjunction(text *qnode, filters []*qnode, region *qnode) *qnode {

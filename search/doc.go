@@ -42,20 +42,31 @@
 // all its names. Facets otherwise come from a second, unscored bleve pass
 // over every match.
 //
-// Build runs two workers side by side, each tokenizing its share of the
-// places, filling bleve batches (a segment each) and collecting its part of
-// the name table and the hot lists, which are merged at the end.
+// Build (build.go) runs two workers side by side, each tokenizing its
+// share of the places, filling bleve batches (a segment each) and
+// collecting its part of the name table and the hot lists, which are
+// merged at the end. A server's index lives in a directory: index.go says
+// what bleve gets of a place (documents, the mapping), disk.go opens the
+// directory, follows the journal of changes and writes them (Upsert,
+// Delete). The tunables (batch size, workers, when a key gets a hot list,
+// the re-ranking windows, how long Open waits for another process) are
+// fields of Options, whose zero value is the defaults.
 //
 // Geometry is not in bleve (a geopoint field made indexing about ten times
 // slower here): an in-memory quadtree of label points serves bbox and
 // distance filters and nearest places (spatial.go); reverse lookup is the store's (gazetteer.PlaceLocator).
 //
 // A query runs by job, a file each: search.go runs it (Search,
-// Autocomplete, run) and merges the two sides; bleveq.go builds the bleve
-// queries (text, pinyin inside names, the filters as terms); filter.go is
-// the same filters for the name table (memFilter); table.go gathers the
-// name table's candidates (exact, prefix, typo); rank.go orders them
-// (rankScore, the tie-breakers) and makes the hits; facets.go counts them.
+// Autocomplete, run) and chooses between readings of the text; gather.go
+// gathers the candidates of both sides (name table, bleve, hot lists) and
+// counts the matches; filter.go defines each filter once (category, admin
+// unit, heritage, status, year, region), compiled to a bleve clause and to
+// the same test in memory (memFilter) for the name table; bleveq.go builds
+// the bleve text queries (text, pinyin inside names); table.go gathers the
+// name table's candidates (exact, prefix, typo); match.go says how a name
+// matched (classify); rank.go orders the candidates (rankScore, the
+// tie-breakers); page.go cuts the page and makes the hits; facets.go
+// counts them.
 //
 // Queries for bleve are built as a small tree of their own (qtree.go:
 // terms, any-of, all-of, ranges, fuzzy terms, ids), run by bleve on a

@@ -21,7 +21,7 @@ import (
 // is deliberately kept out of bleve: a geopoint field made indexing ~10×
 // slower and the index ~13× bigger here.
 //
-// A server's index lives in a directory (index.go); a static site's
+// A server's index lives in a directory (build.go, disk.go); a static site's
 // search opens a compact index, written by WriteCompact, in the browser
 // (compact.go): the same tables, with postings in place of bleve.
 //
@@ -29,6 +29,7 @@ import (
 type Index struct {
 	disk           // the directory, bleve and the journal; zero in a compact index
 	text textIndex // bleve (bleverun.go) or the compact index's postings
+	opt  Options   // as built or opened; zero (the defaults) in a compact index
 
 	mu      sync.RWMutex
 	places  map[int64]*entry

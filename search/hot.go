@@ -18,10 +18,8 @@ import (
 // Keys are the text field's terms marked with containsMark (*村, *山塘), the
 // 通名 key (村$) and runs of one or two syllables (*shan, *shantang); lists
 // are built with the index, saved beside it and kept up to date by Upsert
-// and Delete. (Prefixes need no lists: the name table scans them.) hotMin is
-// how many names must share a key before it gets a list (a variable so tests
-// can exercise the lists on the small shipped dataset).
-var hotMin = 2000
+// and Delete. (Prefixes need no lists: the name table scans them.)
+// Options.HotMin is how many names must share a key before it gets a list.
 
 // hotK is how many names a list keeps: the first page of up to 24 results.
 const hotK = 24
@@ -191,8 +189,9 @@ func before(s1 float32, id1 int64, s2 float32, id2 int64) bool {
 	return s1 > s2 || s1 == s2 && id1 < id2
 }
 
-// newHotBuilder makes the builder of one of workers build workers.
-func newHotBuilder(workers int) *hotBuilder {
+// newHotBuilder makes the builder of one of workers build workers, for
+// lists of keys shared by at least hotMin names.
+func newHotBuilder(workers, hotMin int) *hotBuilder {
 	return &hotBuilder{keys: map[uint64]int32{}, buf: make([]byte, 0, 128),
 		minLocal: int32((hotMin + workers - 1) / workers), intern: map[string]int32{}, fstart: []int32{0}}
 }
@@ -257,7 +256,7 @@ func (l *buildList) insert(it buildItem) {
 
 // mergeHot sums the builders' counts per key and keeps, for the keys shared
 // by at least hotMin names, the best hotK items of all builders.
-func mergeHot(bs []*hotBuilder) map[string]*hotList {
+func mergeHot(bs []*hotBuilder, hotMin int) map[string]*hotList {
 	out := map[string]*hotList{}
 	counts := make([][]int32, len(bs)) // per builder, by interned value
 	for i, b := range bs {

@@ -2,6 +2,6 @@
 
 package search
 
-// disk is a server's index directory (index.go); in a browser the index is
+// disk is a server's index directory (disk.go); in a browser the index is
 // a compact one (compact.go), held in memory only.
 type disk struct{}

@@ -311,11 +311,9 @@ func TestBuildReplacesAtomically(t *testing.T) {
 // uses unsafe_batch and waits for persistence itself) and checks that the
 // index reopened from disk holds every name and finds them.
 func TestBuildManyBatchesPersisted(t *testing.T) {
-	defer func(n int) { batchSize = n }(batchSize)
-	batchSize = 300
 	ps := loadPlaces(t)
 	dir := filepath.Join(t.TempDir(), "ix")
-	ix, err := Build(dir, eachOf(ps))
+	ix, err := Options{BatchSize: 300}.Build(dir, eachOf(ps))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,10 +367,8 @@ func TestOpenRefusesOtherFormat(t *testing.T) {
 // and a delete, and after a reopen; and that a filtered query, counted by
 // bleve, agrees with counting by hand too.
 func TestHotFacets(t *testing.T) {
-	defer func(n, b int) { hotMin, batchSize = n, b }(hotMin, batchSize)
-	hotMin, batchSize = 30, 500
 	ps := loadPlaces(t)
-	ix, err := Build(filepath.Join(t.TempDir(), "ix"), eachOf(ps))
+	ix, err := Options{HotMin: 30, BatchSize: 500}.Build(filepath.Join(t.TempDir(), "ix"), eachOf(ps))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -485,10 +481,8 @@ func TestTableFacets(t *testing.T) {
 // facet counts are shared, so this is for `go test -race`, and every search
 // must still succeed.
 func TestConcurrentSearchAndUpsert(t *testing.T) {
-	defer func(n int) { hotMin = n }(hotMin)
-	hotMin = 30
 	ps := loadPlaces(t)
-	ix, err := Build(filepath.Join(t.TempDir(), "ix"), eachOf(ps))
+	ix, err := Options{HotMin: 30}.Build(filepath.Join(t.TempDir(), "ix"), eachOf(ps))
 	if err != nil {
 		t.Fatal(err)
 	}

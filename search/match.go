@@ -85,105 +85,151 @@ func classify(norm string, q qtext) (m match, ok bool) {
 		return m, false
 	}
 	if q.charMode() {
-		nr := []rune(norm)
-		switch {
-		case norm == q.norm:
-			return match{how: howExact, start: 0, end: len(nr)}, true
-		case len(q.runes) == 1 && len(nr) > 1 && nr[len(nr)-1] == q.runes[0]:
-			return match{how: howGeneric, start: len(nr) - 1, end: len(nr)}, true
-		case strings.HasPrefix(norm, q.norm):
-			return match{how: howPrefix, start: 0, end: len(q.runes)}, true
-		}
-		if i := strings.Index(norm, q.norm); i >= 0 {
-			s := utf8.RuneCountInString(norm[:i])
-			return match{how: howContains, start: s, end: s + len(q.runes)}, true
-		}
-		// every query bigram present somewhere: span from first to last
-		first, last := -1, -1
-		for i := 0; i+1 < len(q.runes); i++ {
-			j := strings.Index(norm, string(q.runes[i:i+2]))
-			if j < 0 {
-				return m, false
-			}
-			s := utf8.RuneCountInString(norm[:j])
-			if first < 0 || s < first {
-				first = s
-			}
-			if s+2 > last {
-				last = s + 2
-			}
-		}
-		if first >= 0 {
-			return match{how: howScattered, start: first, end: last}, true
-		}
-		return m, false
+		return classifyChars(norm, q)
 	}
+	return classifyLatin(norm, q)
+}
+
+// classifyChars matches a query of characters (or digits) against a name:
+// exact, the 通名 of a one-character query, prefix, contains, or every
+// query bigram somewhere in the name.
+func classifyChars(norm string, q qtext) (m match, ok bool) {
+	nr := []rune(norm)
+	switch {
+	case norm == q.norm:
+		return match{how: howExact, start: 0, end: len(nr)}, true
+	case len(q.runes) == 1 && len(nr) > 1 && nr[len(nr)-1] == q.runes[0]:
+		return match{how: howGeneric, start: len(nr) - 1, end: len(nr)}, true
+	case strings.HasPrefix(norm, q.norm):
+		return match{how: howPrefix, start: 0, end: len(q.runes)}, true
+	}
+	if i := strings.Index(norm, q.norm); i >= 0 {
+		s := utf8.RuneCountInString(norm[:i])
+		return match{how: howContains, start: s, end: s + len(q.runes)}, true
+	}
+	// every query bigram present somewhere: span from first to last
+	first, last := -1, -1
+	for i := 0; i+1 < len(q.runes); i++ {
+		j := strings.Index(norm, string(q.runes[i:i+2]))
+		if j < 0 {
+			return m, false
+		}
+		s := utf8.RuneCountInString(norm[:j])
+		if first < 0 || s < first {
+			first = s
+		}
+		if s+2 > last {
+			last = s + 2
+		}
+	}
+	if first >= 0 {
+		return match{how: howScattered, start: first, end: last}, true
+	}
+	return m, false
+}
+
+// latinName is a name read as units, for matching a Latin query (pinyin,
+// initials, Latin text) against it; the best match so far is kept apart
+// (a pointer into it would move off to the heap).
+type latinName struct {
+	norm string
+	us   []unit
+	off  []int // unit offsets → rune offsets: a unit may be a whole ASCII run
+}
+
+// setBest keeps c (in rune offsets) if it is better than best.
+func setBest(best *match, c match) {
+	if best.how == "" || c.score() > best.score() {
+		*best = c
+	}
+}
+
+// try is setBest for c in unit offsets.
+func (ln *latinName) try(best *match, c match) {
+	c.start, c.end = ln.off[c.start], ln.off[c.end]
+	setBest(best, c)
+}
+
+// classifyLatin matches a Latin query against a name, per reading
+// combination of the query: whole-syllable pinyin at each unit, initials,
+// a one-letter typo of the whole pinyin, and Latin text as text.
+func classifyLatin(norm string, q qtext) (m match, ok bool) {
 	us := readingUnits(norm)
-	// A unit may be a whole ASCII run: unit offsets convert to rune offsets.
 	off := make([]int, len(us)+1)
 	for i, u := range us {
 		off[i+1] = off[i] + utf8.RuneCountInString(u.text)
 	}
-	best := match{}
-	set := func(c match) {
-		if best.how == "" || c.score() > best.score() {
-			best = c
-		}
-	}
-	try := func(c match) { // c in unit offsets
-		c.start, c.end = off[c.start], off[c.end]
-		set(c)
-	}
+	ln := latinName{norm: norm, us: us, off: off}
+	var best match
 	for _, lat := range q.combos {
-		// whole-syllable pinyin, starting at each unit
-		for i := range us {
-			if end, partial, variant, ok := pinyinAt(us, i, lat); ok {
-				switch {
-				case i == 0 && end == len(us) && !partial:
-					try(match{how: howExact, end: end, variant: variant})
-				case i == 0:
-					try(match{how: howPrefix, end: end, variant: variant})
-				default:
-					try(match{how: howContains, start: i, end: end, variant: variant})
-				}
-				break
-			}
-		}
+		ln.pinyin(lat, &best)
 		if best.how == howExact {
 			break
 		}
-		// initials
-		for ci, c := range readingCombos(us) {
-			in := initials(c)
-			v := ci > 0
-			switch {
-			case in == lat && len(us) > 1:
-				try(match{howInitials, 0, len(us), v})
-			case len(lat) >= 2 && strings.HasPrefix(in, lat):
-				try(match{howInitPrefix, 0, min(len(lat), len(us)), v})
-			}
-			if len(lat) >= 5 && best.how == "" && levenshtein1(strings.Join(c, ""), lat) {
-				try(match{howFuzzy, 0, len(us), v})
-			}
-		}
-		// Latin-script names (and digits) compare as text
-		if i := strings.Index(norm, lat); i >= 0 && !q.han {
-			s := utf8.RuneCountInString(norm[:i])
-			e := s + utf8.RuneCountInString(lat)
-			switch {
-			case norm == lat:
-				set(match{how: howExact, start: 0, end: e})
-			case i == 0:
-				set(match{how: howPrefix, start: 0, end: e})
-			default:
-				set(match{how: howContains, start: s, end: e})
-			}
+		ln.initials(lat, &best)
+		if !q.han {
+			ln.text(lat, &best) // Latin-script names (and digits) compare as text
 		}
 	}
 	if best.how == "" {
 		return best, false
 	}
 	return best, true
+}
+
+// pinyin matches lat as whole syllables, from the first unit it starts at.
+func (ln *latinName) pinyin(lat string, best *match) {
+	for i := range ln.us {
+		if end, partial, variant, ok := pinyinAt(ln.us, i, lat); ok {
+			switch {
+			case i == 0 && end == len(ln.us) && !partial:
+				ln.try(best, match{how: howExact, end: end, variant: variant})
+			case i == 0:
+				ln.try(best, match{how: howPrefix, end: end, variant: variant})
+			default:
+				ln.try(best, match{how: howContains, start: i, end: end, variant: variant})
+			}
+			return
+		}
+	}
+}
+
+// initials matches lat as the initials of a reading of the name, or their
+// prefix, or (five letters or more, nothing better found) the whole
+// reading with one typo.
+func (ln *latinName) initials(lat string, best *match) {
+	for ci, c := range readingCombos(ln.us) {
+		in := initials(c)
+		v := ci > 0
+		switch {
+		case in == lat && len(ln.us) > 1:
+			ln.try(best, match{howInitials, 0, len(ln.us), v})
+		case len(lat) >= 2 && strings.HasPrefix(in, lat):
+			ln.try(best, match{howInitPrefix, 0, min(len(lat), len(ln.us)), v})
+		}
+		if len(lat) >= 5 && best.how == "" && levenshtein1(strings.Join(c, ""), lat) {
+			ln.try(best, match{howFuzzy, 0, len(ln.us), v})
+		}
+	}
+}
+
+// text matches lat as text in the name: exact, prefix or contains.
+func (ln *latinName) text(lat string, best *match) {
+	norm := ln.norm
+	i := strings.Index(norm, lat)
+	if i < 0 {
+		return
+	}
+	s := utf8.RuneCountInString(norm[:i])
+	e := s + utf8.RuneCountInString(lat)
+	switch {
+	case norm == lat:
+		setBest(best, match{how: howExact, start: 0, end: e})
+	case i == 0:
+		setBest(best, match{how: howPrefix, start: 0, end: e})
+	default:
+		setBest(best, match{how: howContains, start: s, end: e})
+	}
 }
 
 // score orders matches of one name.

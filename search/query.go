@@ -123,38 +123,11 @@ func (q *Query) Validate(requireText bool) error {
 // (kilometres), lang, facets. Errors are *Error. The query is validated for
 // search (text may be empty when a filter is given).
 func ParseQuery(v url.Values) (Query, error) {
+	p := params(v)
 	var q Query
 	var err error
-	get := func(names ...string) (string, string) {
-		for _, n := range names {
-			if s := v.Get(n); s != "" {
-				return n, s
-			}
-		}
-		return names[0], ""
-	}
-	_, q.Text = get("text", "q")
-	num := func(field, s string, bits int) (float64, error) {
-		if s == "" {
-			return 0, nil
-		}
-		f, err := strconv.ParseFloat(strings.TrimSpace(s), bits)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return 0, bad(field, "not a number")
-		}
-		return f, nil
-	}
-	integer := func(field, s string, def int) (int, error) {
-		if s == "" {
-			return def, nil
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil {
-			return 0, bad(field, "not an integer")
-		}
-		return n, nil
-	}
-	f, s := get("size", "limit")
+	_, q.Text = p.get("text", "q")
+	f, s := p.get("size", "limit")
 	if q.Size, err = integer(f, s, DefaultSize); err != nil {
 		return q, err
 	}
@@ -172,67 +145,132 @@ func ParseQuery(v url.Values) (Query, error) {
 			return q, bad("facets", "must be true or false")
 		}
 	}
+	if q.BBox, err = p.bbox(); err != nil {
+		return q, err
+	}
+	if q.Focus, err = p.point("focus.point"); err != nil {
+		return q, err
+	}
+	if q.Near, err = p.point("point"); err != nil {
+		return q, err
+	}
+	if q.RadiusM, err = p.radius(q.Near != nil); err != nil {
+		return q, err
+	}
+	return q, q.Validate(false)
+}
+
+// params are the URL parameters of a query, read by ParseQuery.
+type params url.Values
+
+// get is the first of the parameters names that is given, and its value;
+// the first name and "" when none is.
+func (p params) get(names ...string) (string, string) {
+	for _, n := range names {
+		if s := url.Values(p).Get(n); s != "" {
+			return n, s
+		}
+	}
+	return names[0], ""
+}
+
+// num reads the number s of the parameter field (0 when s is empty).
+func num(field, s string, bits int) (float64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), bits)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, bad(field, "not a number")
+	}
+	return f, nil
+}
+
+// integer reads the integer s of the parameter field (def when s is empty).
+func integer(field, s string, def int) (int, error) {
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0, bad(field, "not an integer")
+	}
+	return n, nil
+}
+
+// rectParams are the Pelias names of a bbox's corners, in bbox order.
+var rectParams = [4]string{"boundary.rect.min_lon", "boundary.rect.min_lat", "boundary.rect.max_lon", "boundary.rect.max_lat"}
+
+// bbox reads bbox=minLon,minLat,maxLon,maxLat or the boundary.rect.*
+// parameters; nil when neither is given.
+func (p params) bbox() (*orb.Bound, error) {
+	v := url.Values(p)
+	var c [4]float64
+	var err error
 	if s := v.Get("bbox"); s != "" {
 		parts := strings.Split(s, ",")
 		if len(parts) != 4 {
-			return q, bad("bbox", "must be minLon,minLat,maxLon,maxLat")
+			return nil, bad("bbox", "must be minLon,minLat,maxLon,maxLat")
 		}
-		var c [4]float64
-		for i, p := range parts {
-			if c[i], err = num("bbox", p, 64); err != nil {
-				return q, err
+		for i, part := range parts {
+			if c[i], err = num("bbox", part, 64); err != nil {
+				return nil, err
 			}
 		}
-		q.BBox = &orb.Bound{Min: orb.Point{c[0], c[1]}, Max: orb.Point{c[2], c[3]}}
-	} else if v.Get("boundary.rect.min_lon") != "" || v.Get("boundary.rect.min_lat") != "" ||
-		v.Get("boundary.rect.max_lon") != "" || v.Get("boundary.rect.max_lat") != "" {
-		var c [4]float64
-		for i, n := range []string{"boundary.rect.min_lon", "boundary.rect.min_lat", "boundary.rect.max_lon", "boundary.rect.max_lat"} {
-			if v.Get(n) == "" {
-				return q, bad(n, "missing")
-			}
-			if c[i], err = num(n, v.Get(n), 64); err != nil {
-				return q, err
-			}
-		}
-		q.BBox = &orb.Bound{Min: orb.Point{c[0], c[1]}, Max: orb.Point{c[2], c[3]}}
+		return &orb.Bound{Min: orb.Point{c[0], c[1]}, Max: orb.Point{c[2], c[3]}}, nil
 	}
-	point := func(prefix string) (*orb.Point, error) {
-		la, lo := v.Get(prefix+".lat"), v.Get(prefix+".lon")
-		if la == "" && lo == "" {
-			return nil, nil
+	if v.Get(rectParams[0]) == "" && v.Get(rectParams[1]) == "" && v.Get(rectParams[2]) == "" && v.Get(rectParams[3]) == "" {
+		return nil, nil
+	}
+	for i, n := range rectParams {
+		if v.Get(n) == "" {
+			return nil, bad(n, "missing")
 		}
-		if la == "" || lo == "" {
-			return nil, bad(prefix, "needs both lat and lon")
-		}
-		lat, err := num(prefix+".lat", la, 64)
-		if err != nil {
+		if c[i], err = num(n, v.Get(n), 64); err != nil {
 			return nil, err
 		}
-		lon, err := num(prefix+".lon", lo, 64)
-		if err != nil {
-			return nil, err
-		}
-		return &orb.Point{lon, lat}, nil
 	}
-	if q.Focus, err = point("focus.point"); err != nil {
-		return q, err
+	return &orb.Bound{Min: orb.Point{c[0], c[1]}, Max: orb.Point{c[2], c[3]}}, nil
+}
+
+// point reads prefix.lat and prefix.lon; nil when neither is given.
+func (p params) point(prefix string) (*orb.Point, error) {
+	v := url.Values(p)
+	la, lo := v.Get(prefix+".lat"), v.Get(prefix+".lon")
+	if la == "" && lo == "" {
+		return nil, nil
 	}
-	if q.Near, err = point("point"); err != nil {
-		return q, err
+	if la == "" || lo == "" {
+		return nil, bad(prefix, "needs both lat and lon")
 	}
-	f, s = get("boundary.circle.radius", "radius")
+	lat, err := num(prefix+".lat", la, 64)
+	if err != nil {
+		return nil, err
+	}
+	lon, err := num(prefix+".lon", lo, 64)
+	if err != nil {
+		return nil, err
+	}
+	return &orb.Point{lon, lat}, nil
+}
+
+// radius reads boundary.circle.radius or radius (kilometres) as metres: 1 km
+// when a point is given without one, an error when one is given without
+// a point.
+func (p params) radius(near bool) (float64, error) {
+	f, s := p.get("boundary.circle.radius", "radius")
 	km, err := num(f, s, 64)
 	if err != nil {
-		return q, err
+		return 0, err
 	}
-	if q.Near != nil {
-		if s == "" {
-			km = 1
+	if !near {
+		if s != "" {
+			return 0, bad(f, "needs point.lat and point.lon")
 		}
-		q.RadiusM = km * 1000
-	} else if s != "" {
-		return q, bad(f, "needs point.lat and point.lon")
+		return 0, nil
 	}
-	return q, q.Validate(false)
+	if s == "" {
+		km = 1
+	}
+	return km * 1000, nil
 }

@@ -76,42 +76,6 @@ func nameLength(text string) int {
 // tier) at the point, half at 5 km.
 func focusBonus(d float64) float64 { return 8 / (1 + d/5000) }
 
-func (s *scored) hit(qt qtext) Hit {
-	e, n := s.e, s.e.Names[s.k]
-	h := Hit{
-		ID: e.ID, Score: math.Round(s.score*1000) / 1000, Name: e.Names[0].Text,
-		Matched: Matched{Text: n.Text, Kind: n.Kind, Start: n.Start, End: n.End, How: s.m.how},
-		Class:   e.Class, Subclass: e.Subclass, Status: e.Status, Admin: e.Admin, Pinyin: e.Pinyin, Point: e.Point,
-	}
-	for _, x := range e.Heritage {
-		h.Heritage = append(h.Heritage, x.List)
-	}
-	h.English = e.english()
-	if s.dist >= 0 {
-		d := math.Round(s.dist*10) / 10
-		h.DistanceM = &d
-	}
-	if s.ok {
-		norm, idx := normMap(n.Text)
-		if m, ok := classify(norm, qt); ok && m.end > m.start && m.end <= len(idx) {
-			rs, re := idx[m.start], idx[m.end-1]+1
-			h.Matched.Span = Span{RuneStart: rs, RuneEnd: re, Start: byteOffset(n.Text, rs), End: byteOffset(n.Text, re)}
-		}
-	}
-	return h
-}
-
-func byteOffset(s string, runeIdx int) int {
-	i := 0
-	for b := range s {
-		if i == runeIdx {
-			return b
-		}
-		i++
-	}
-	return len(s)
-}
-
 // rankCands scores every candidate (classify, rankScore, the focus bonus),
 // keeps each place's best-scoring name, drops places outside region (when
 // the spatial filter is applied here), and orders them: by distance when

@@ -28,9 +28,7 @@ func TestRelevance(t *testing.T) {
 // by 30 names has a hot list, so the lists answer most short queries: they
 // must rank as well as scoring the postings does.
 func TestRelevanceHotLists(t *testing.T) {
-	defer func(n int) { hotMin = n }(hotMin)
-	hotMin = 30
-	ix, err := Build(filepath.Join(t.TempDir(), "ix"), eachOf(loadPlaces(t)))
+	ix, err := Options{HotMin: 30}.Build(filepath.Join(t.TempDir(), "ix"), eachOf(loadPlaces(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

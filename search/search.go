@@ -88,10 +88,6 @@ const (
 	boostPySub    = 2
 )
 
-// maxRegionPlaces bounds the places a spatial filter hands to bleve as
-// document IDs; above it the filter is applied to the best candidates.
-const maxRegionPlaces = 20000
-
 // Search finds places by any of their names, with filters and facets.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := q.Validate(false); err != nil {
@@ -153,117 +149,36 @@ func (ix *Index) Autocomplete(ctx context.Context, q Query) (*Result, error) {
 	return ix.search(ctx, q, true)
 }
 
+// run runs q once, as read: gathering the candidates (gather.go), ranking
+// them (rank.go), counting facets (facets.go) and cutting the page
+// (page.go).
 func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Result, error) {
 	start := time.Now()
 	if q.Size == 0 {
 		q.Size = DefaultSize
 	}
 	qt := analyse(q.Text)
-	filters := filterQueries(q)
-	mf := newMemFilter(q)
+	filters, mf := compileFilters(q)
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 
-	window := q.From + q.Size
-	if prefixOnly {
-		window = max(3*window, 30)
-	} else {
-		window = max(2*window, 100)
+	g, err := ix.gather(ctx, qt, q, filters, mf, prefixOnly, fuzzy)
+	if err != nil {
+		return nil, err
 	}
-	// Without filters, and for a first page, very common keys are answered
-	// from the hot lists instead of scoring their postings.
-	useHot := len(filters) == 0 && q.BBox == nil && q.Near == nil && q.From+q.Size <= hotK
-	var lists []*hotList
-	var hook func(key string) bool
-	if useHot {
-		hook = func(key string) bool {
-			if l := ix.hot[key]; l != nil {
-				lists = append(lists, l)
-				return true
-			}
-			return false
-		}
-	}
-	// Whole names and prefixes: the name table.
-	var tab []cand
-	var tabCount int
-	approx := false
-	if qt.norm != "" {
-		tab, tabCount, approx = ix.tableMatches(qt, mf, window, useHot)
-		if fuzzy {
-			typos, n := ix.typoMatches(qt, mf, window)
-			tab, tabCount = append(tab, typos...), tabCount+n
-		}
-	}
-	region, inRegion := ix.regionFilter(q)
-	if region != nil {
-		window = max(window, 1000)
-		approx = true
-	}
-	// Names containing the query, and browsing by filters: bleve.
-	var text *qnode
-	if qt.norm != "" {
-		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly, fuzzy: fuzzy, hot: hook,
-			common: func(key string) int {
-				if l := ix.hot[key]; l != nil {
-					return l.count
-				}
-				return 0
-			}})
-	}
-	var hits []textHit
-	var total uint64
-	if text != nil || qt.norm == "" {
-		var err error
-		if hits, total, err = ix.text.search(ctx, conjunction(text, filters, inRegion), window); err != nil {
-			return nil, err
-		}
-	}
-	cands := tab
-	for _, h := range hits {
-		if e := ix.places[h.id]; e != nil && h.k < len(e.Names) {
-			cands = append(cands, cand{e, h.k, h.score})
-		} // else deleted since the search began
-	}
-	// A character query's substring clause covers the name table's matches.
-	covers := qt.charMode() && !prefixOnly && text != nil
-	switch {
-	case covers:
-	case total == 0:
-		total = uint64(tabCount)
-	case tabCount > 0:
-		total += uint64(tabCount) // names matching both ways count twice
-		approx = true
-	}
-	for _, l := range lists {
-		total += uint64(l.count) // names in several lists count twice
-		approx = true
-		for _, it := range l.top {
-			cands = append(cands, cand{it.e, int(it.k), 0})
-		}
-	}
-	list := rankCands(cands, qt, q, region)
-	out := &Result{Total: total, TotalApprox: approx}
-	if region != nil {
+	list := rankCands(g.cands, qt, q, g.region)
+	out := &Result{Total: g.total, TotalApprox: g.approx}
+	if g.region != nil {
 		out.Total = uint64(len(list))
 	}
 	if q.Facets {
-		var err error
-		if out.Facets, out.Total, err = ix.facets(ctx, qt, prefixOnly, mf, filters, inRegion); err != nil {
+		if out.Facets, out.Total, err = ix.facets(ctx, qt, prefixOnly, mf, filters, g.inRegion); err != nil {
 			return nil, err
 		}
-		out.TotalApprox = region != nil
+		out.TotalApprox = g.region != nil
 	}
-	if q.From < len(list) {
-		list = list[q.From:min(len(list), q.From+q.Size)]
-	} else {
-		list = nil
-	}
-	out.Hits = make([]Hit, 0, len(list))
-	for _, s := range list {
-		out.Hits = append(out.Hits, s.hit(qt))
-	}
+	out.Hits = page(list, q, qt)
 	out.Took = time.Since(start)
 	return out, nil
 }
