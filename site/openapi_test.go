@@ -329,6 +329,37 @@ func apiRoutesInSource(t *testing.T) []string {
 	return out
 }
 
+// paramTables maps each package variable of a file named …Params whose
+// value lists strings to those strings.
+func paramTables(af *ast.File) map[string][]string {
+	out := map[string][]string{}
+	for _, decl := range af.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			for i, name := range vs.Names {
+				if !strings.HasSuffix(name.Name, "Params") || i >= len(vs.Values) {
+					continue
+				}
+				cl, ok := vs.Values[i].(*ast.CompositeLit)
+				if !ok {
+					continue
+				}
+				for _, e := range cl.Elts {
+					if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						s, _ := strconv.Unquote(lit.Value)
+						out[name.Name] = append(out[name.Name], s)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
 func TestOpenAPIRoutes(t *testing.T) {
 	d := loadOpenAPI(t)
 	var documented []string
@@ -349,13 +380,16 @@ func TestOpenAPIRoutes(t *testing.T) {
 }
 
 // paramNamesInSource lists the string literals the given functions read as
-// URL parameters: get("a", "b"), v.Get("a"), point("p") (p.lat, p.lon).
+// URL parameters: get("a", "b"), v.Get("a"), point("p") (p.lat, p.lon),
+// and the names in a table of parameters (a package variable named
+// …Params, a list of strings) the functions use.
 func paramNamesInSource(t *testing.T, file string, funcs ...string) []string {
 	t.Helper()
 	af, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	tables := paramTables(af)
 	set := map[string]bool{}
 	found := 0
 	for _, decl := range af.Decls {
@@ -365,6 +399,11 @@ func paramNamesInSource(t *testing.T, file string, funcs ...string) []string {
 		}
 		found++
 		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				for _, name := range tables[id.Name] {
+					set[name] = true
+				}
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
@@ -422,8 +461,8 @@ func union(lists ...[]string) []string {
 func TestOpenAPIParametersMatchHandlers(t *testing.T) {
 	d := loadOpenAPI(t)
 	sources := map[string][]string{
-		"/api/v1/search":              paramNamesInSource(t, "../search/query.go", "ParseQuery"),
-		"/api/v1/autocomplete":        paramNamesInSource(t, "../search/query.go", "ParseQuery"),
+		"/api/v1/search":              paramNamesInSource(t, "../search/query.go", "ParseQuery", "bbox", "point", "radius"),
+		"/api/v1/autocomplete":        paramNamesInSource(t, "../search/query.go", "ParseQuery", "bbox", "point", "radius"),
 		"/api/v1/places":              union(paramNamesInSource(t, "api.go", "ParseFilter"), paramNamesInSource(t, "../gazetteer/filter.go", "ParseFilter")),
 		"/api/v1/reverse":             union(paramNamesInSource(t, "api_reverse.go", "handleReverse", "reversePoint"), paramNamesInSource(t, "api_search.go", "sizeParam")),
 		"/api/v1/places/{id}/nearby":  paramNamesInSource(t, "api_search.go", "handleNearby", "sizeParam"),
