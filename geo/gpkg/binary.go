@@ -8,6 +8,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
+
+	"wumen/geo"
 )
 
 // GeoPackage binary header (GeoPackage 1.3 §2.1.3.1.1, "GeoPackageBinary"):
@@ -109,5 +111,12 @@ func decodeGeometry(blob []byte) (orb.Geometry, error) {
 	if len(blob) < start {
 		return nil, errors.New("truncated GeoPackage binary geometry")
 	}
-	return wkb.Unmarshal(blob[start:])
+	g, err := wkb.Unmarshal(blob[start:])
+	if err != nil || geo.Finite(g) {
+		return g, err
+	}
+	if p, ok := g.(orb.Point); ok && math.IsNaN(p[0]) && math.IsNaN(p[1]) {
+		return nil, nil // the empty point (GeoPackage 1.3, 2.1.3.1.1): no position
+	}
+	return nil, errors.New("a coordinate is not a finite number (NaN or infinity)")
 }
