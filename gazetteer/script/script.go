@@ -21,8 +21,16 @@ import (
 
 //go:generate go run gen.go -src ${OPENCC_JS_DICT}
 
-//go:embed dict/*.txt
-var dictFS embed.FS
+// The two directions are embedded apart and loaded apart, so a program that
+// only folds to simplified (the search compiled to WebAssembly) links only
+// the traditional→simplified tables (38 KB), not the simplified→traditional
+// ones (1 MB, nearly all of it STPhrases).
+
+//go:embed dict/TS*.txt
+var tsFS embed.FS
+
+//go:embed dict/ST*.txt
+var stFS embed.FS
 
 // table is one conversion direction: phrases and characters merged, phrases
 // winning on equal keys as in OpenCC's dictionary groups.
@@ -67,64 +75,90 @@ func (t *table) convert(s string) string {
 	return b.String()
 }
 
-// dicts holds both directions and the rune classes derived from them.
-type dicts struct {
-	t2s, s2t *table
+// buildTable reads one direction's character and phrase tables, calling
+// seen for every key and value.
+func buildTable(fsys embed.FS, chars, phrases string, seen func(k, v string)) *table {
+	t := &table{m: map[string]string{}, maxLen: map[rune]int{}, chars: map[rune]rune{}}
+	for _, name := range []string{chars, phrases} { // phrases last: they win
+		each(fsys, name, func(k, v string) {
+			t.add(k, v)
+			if seen != nil {
+				seen(k, v)
+			}
+			if kr, n := utf8.DecodeRuneInString(k); n == len(k) {
+				vr, _ := utf8.DecodeRuneInString(v)
+				t.chars[kr] = vr
+			}
+		})
+	}
+	return t
+}
+
+// The directions are loaded on first use, each by a function of its own
+// (not a sync.OnceValue in a package variable, which package
+// initialisation would reference and so link).
+var (
+	t2sOnce, s2tOnce sync.Once
+	t2sTable         *table
+	s2tTables        *s2tDict
+)
+
+// t2s is the traditional→simplified direction.
+func t2s() *table {
+	t2sOnce.Do(func() { t2sTable = buildTable(tsFS, "TSCharacters", "TSPhrases", nil) })
+	return t2sTable
+}
+
+// s2tDict is the simplified→traditional direction with the rune classes
+// derived from both.
+type s2tDict struct {
+	*table
 	// tradOnly and simpOnly are the characters that change under
 	// conversion and are never written unchanged in the other script
 	// anywhere in the OpenCC tables.
 	tradOnly, simpOnly map[rune]bool
 }
 
-var load = sync.OnceValue(func() *dicts {
-	d := &dicts{tradOnly: map[rune]bool{}, simpOnly: map[rune]bool{}}
+// s2t is the simplified→traditional direction and the rune classes.
+func s2t() *s2tDict {
+	s2tOnce.Do(func() { s2tTables = loadS2T() })
+	return s2tTables
+}
+
+func loadS2T() *s2tDict {
+	d := &s2tDict{tradOnly: map[rune]bool{}, simpOnly: map[rune]bool{}}
 	inSimp, inTrad := map[rune]bool{}, map[rune]bool{}
 	mark := func(set map[rune]bool, s string) {
 		for _, r := range s {
 			set[r] = true
 		}
 	}
-	build := func(chars, phrases string, keys, vals map[rune]bool) *table {
-		t := &table{m: map[string]string{}, maxLen: map[rune]int{}, chars: map[rune]rune{}}
-		for _, name := range []string{chars, phrases} { // phrases last: they win
-			each(name, func(k, v string) {
-				t.add(k, v)
-				mark(keys, k)
-				mark(vals, v)
-				if kr, n := utf8.DecodeRuneInString(k); n == len(k) {
-					vr, _ := utf8.DecodeRuneInString(v)
-					t.chars[kr] = vr
-				}
-			})
-		}
-		return t
-	}
 	// Attestation uses the simplified→traditional tables, whose keys are
 	// simplified text and whose values are traditional text. The
 	// traditional→simplified phrase table is not used for it: a few of its
 	// values keep a traditional character (不可貲計 → 不可赀計).
-	d.s2t = build("STCharacters", "STPhrases", inSimp, inTrad)
-	d.t2s = build("TSCharacters", "TSPhrases", map[rune]bool{}, map[rune]bool{})
-	for r, v := range d.t2s.chars {
+	d.table = buildTable(stFS, "STCharacters", "STPhrases", func(k, v string) { mark(inSimp, k); mark(inTrad, v) })
+	ts := t2s()
+	for r, v := range ts.chars {
 		inTrad[r] = true
 		inSimp[v] = true
 	}
-	for r, v := range d.t2s.chars {
+	for r, v := range ts.chars {
 		if v != r && !inSimp[r] {
 			d.tradOnly[r] = true
 		}
 	}
-	for r, v := range d.s2t.chars {
+	for r, v := range d.chars {
 		if v != r && !inTrad[r] {
 			d.simpOnly[r] = true
 		}
 	}
 	return d
-})
+}
 
 // each calls fn for every key/value line of an embedded dictionary.
-func each(name string, fn func(k, v string)) {
-	f, err := dictFS.Open("dict/" + name + ".txt")
+func each(fsys embed.FS, name string, fn func(k, v string)) {
+	f, err := fsys.Open("dict/" + name + ".txt")
 	if err != nil {
 		panic("script: " + err.Error()) // embedded; cannot happen in a built binary
 	}
@@ -149,32 +183,32 @@ func each(name string, fn func(k, v string)) {
 // ToSimplified folds traditional (and variant) characters to simplified,
 // phrase-aware where the OpenCC tables have phrases:
 // ToSimplified("蘇州閶門") == "苏州阊门", ToSimplified("乾隆") == "乾隆".
-func ToSimplified(s string) string { return load().t2s.convert(s) }
+func ToSimplified(s string) string { return t2s().convert(s) }
 
 // ToTraditional converts simplified characters to traditional, for showing
 // 繁体 names: ToTraditional("苏州") == "蘇州", ToTraditional("干将路") == "干將路".
 // Where a simplified character stands for several traditional ones and no
 // phrase decides, OpenCC's first choice is taken.
-func ToTraditional(s string) string { return load().s2t.convert(s) }
+func ToTraditional(s string) string { return s2t().convert(s) }
 
 // IsTraditional reports whether r is a traditional-only form: it changes
 // under ToSimplified (蘇 → 苏) and is never written unchanged in simplified
 // text in the OpenCC tables. So 乾, which simplified text keeps in 乾隆, is not
 // traditional-only, although ToSimplified("乾") == "干".
-func IsTraditional(r rune) bool { return load().tradOnly[r] }
+func IsTraditional(r rune) bool { return s2t().tradOnly[r] }
 
 // IsSimplified reports whether r is a simplified-only form: it changes under
 // ToTraditional (苏 → 蘇) and is never written unchanged in traditional text in
 // the OpenCC tables. So 干, which traditional text keeps in 干涉, is not
 // simplified-only.
-func IsSimplified(r rune) bool { return load().simpOnly[r] }
+func IsSimplified(r rune) bool { return s2t().simpOnly[r] }
 
 // Mixed reports whether s mixes scripts (怪: 混用繁简, DOMAIN.md §5): it holds
 // at least one traditional-only character and at least one simplified-only
 // character. Characters common to both scripts count for neither:
 // Mixed("蘇州街") == false, Mixed("蘇州门") == true.
 func Mixed(s string) bool {
-	d := load()
+	d := s2t()
 	var trad, simp bool
 	for _, r := range s {
 		trad = trad || d.tradOnly[r]

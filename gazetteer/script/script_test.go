@@ -95,7 +95,7 @@ func TestMixed(t *testing.T) {
 // traditional-only character simplifies to something that is not itself
 // traditional-only.
 func TestRoundTripCharacters(t *testing.T) {
-	d := load()
+	d := s2t()
 	if len(d.tradOnly) < 2000 || len(d.simpOnly) < 2000 {
 		t.Fatalf("tables look truncated: %d traditional-only, %d simplified-only", len(d.tradOnly), len(d.simpOnly))
 	}
@@ -111,7 +111,11 @@ func TestRoundTripCharacters(t *testing.T) {
 
 func TestDictFilesHaveHeaders(t *testing.T) {
 	for _, name := range []string{"TSCharacters", "TSPhrases", "STCharacters", "STPhrases"} {
-		b, err := dictFS.ReadFile("dict/" + name + ".txt")
+		fsys := tsFS
+		if strings.HasPrefix(name, "ST") {
+			fsys = stFS
+		}
+		b, err := fsys.ReadFile("dict/" + name + ".txt")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +127,7 @@ func TestDictFilesHaveHeaders(t *testing.T) {
 
 func BenchmarkToSimplified(b *testing.B) {
 	s := "蘇州閶門外山塘街，觀前街與平江路之間的拙政園、獅子林"
-	load()
+	t2s()
 	b.SetBytes(int64(len(s)))
 	for b.Loop() {
 		ToSimplified(s)
