@@ -137,7 +137,7 @@ func OpenXLSX(path string, o Options) (*Table, error) {
 		rows, err := f.Rows(sheet)
 		if err != nil {
 			f.Close()
-			return nil, err
+			return nil, &gazetteer.Error{Code: gazetteer.EInvalid, Where: o.Name + ": " + sheet, Message: "the sheet cannot be read: " + err.Error()}
 		}
 		so := o
 		so.Name = o.Name + ": " + sheet
