@@ -1,7 +1,8 @@
+//go:build !js
+
 package gazetteer
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -104,35 +105,6 @@ func ReadGeoJSONSeq(r io.Reader, name string, o GeoJSONOptions) ([]Input, error)
 		return nil
 	})
 	return out, err
-}
-
-// eachLine calls fn with each non-blank line of r and where it is
-// (name:line), up to MaxRecordBytes a line; a byte-order mark before the
-// first line is skipped.
-func eachLine(r io.Reader, name string, fn func(b []byte, where string) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), MaxRecordBytes)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := sc.Bytes()
-		if line == 1 {
-			b = trimBOM(b)
-		}
-		b = bytes.TrimSpace(b)
-		if len(b) == 0 {
-			continue
-		}
-		if err := fn(b, fmt.Sprintf("%s:%d", name, line)); err != nil {
-			return err
-		}
-	}
-	if err := sc.Err(); err == bufio.ErrTooLong {
-		return tooLong(fmt.Sprintf("%s:%d", name, line+1), MaxRecordBytes)
-	} else if err != nil {
-		return fmt.Errorf("%s:%d: %w", name, line+1, err)
-	}
-	return nil
 }
 
 // namedCRS is the crs member of GeoJSON 2008 (RFC 7946 §4 dropped it; GDAL

@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 )
 
 // Status is the lifecycle state of a place name.
@@ -202,8 +201,8 @@ type Place struct {
 // the label point as [lon, lat].
 type placeJSON struct {
 	placeAlias
-	Geometry *geojson.Geometry `json:"geometry,omitempty"`
-	Label    *[2]float64       `json:"label,omitempty"`
+	Geometry *wireGeometry `json:"geometry,omitempty"`
+	Label    *[2]float64   `json:"label,omitempty"`
 	// CRS is the CRS an exported record's coordinates are in (crs.go); the
 	// store never holds it: imports convert to WGS84 at the edge.
 	CRS string `json:"wumen_crs,omitempty"`
@@ -215,7 +214,7 @@ type placeAlias Place
 func (p Place) MarshalJSON() ([]byte, error) {
 	w := placeJSON{placeAlias: placeAlias(p)}
 	if p.Geometry != nil {
-		w.Geometry = geojson.NewGeometry(p.Geometry)
+		w.Geometry = newWireGeometry(p.Geometry)
 	}
 	if p.Label != nil {
 		l := [2]float64(*p.Label)

@@ -98,17 +98,15 @@ func answer(args []js.Value, auto bool) any {
 		}
 		return apiError("internal", err.Error())
 	}
-	fc := ix.FeatureCollection(res.Hits, ix.AdminName)
-	for _, f := range fc.Features {
-		if id, ok := f.ID.(int64); ok && ix.PagePath(id) != "" {
-			f.Properties["path"] = ix.PagePath(id) // as the API gives it
-		}
-	}
-	fc.ExtraMembers = map[string]any{"total": res.Total, "attribution": gazetteer.Attribution}
+	extra := map[string]any{"total": res.Total, "attribution": gazetteer.Attribution}
 	if res.Facets != nil {
-		fc.ExtraMembers["facets"] = res.Facets
+		extra["facets"] = res.Facets
 	}
-	b, err := json.Marshal(fc)
+	b, err := ix.FeatureCollectionJSON(res.Hits, ix.AdminName, extra, func(id int64, p map[string]any) {
+		if path := ix.PagePath(id); path != "" {
+			p["path"] = path // as the API gives it
+		}
+	})
 	if err != nil {
 		return apiError("internal", err.Error())
 	}

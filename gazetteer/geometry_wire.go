@@ -1,0 +1,14 @@
+//go:build !js
+
+package gazetteer
+
+import (
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// wireGeometry is a place's geometry in its JSON record: an RFC 7946
+// geometry object (orb's geojson package).
+type wireGeometry = geojson.Geometry
+
+func newWireGeometry(g orb.Geometry) *wireGeometry { return geojson.NewGeometry(g) }
