@@ -4,8 +4,11 @@
 // (中国地名汉语拼音字母拼写规则（汉语地名部分）, (84)中地字第17号), and the
 // toneless capital form used on signs (GB 17733-2008 地名标志).
 //
-// Readings come from github.com/mozillazg/go-pinyin. What that library cannot
-// know is written by hand here, as data embedded with go:embed:
+// Readings come from github.com/mozillazg/go-pinyin's dictionary, carried as
+// the data file readings.txt (written from the library by
+// internal/genreadings, and held to it by a test) so that the search in the
+// browser does not link the library's Go map literal. What that library
+// cannot know is written by hand here, as data embedded with go:embed:
 //
 //   - overrides.tsv: place-name readings of heteronyms and dialect characters,
 //     scoped to a context word (浒 is xǔ in 浒墅关) or to every place name

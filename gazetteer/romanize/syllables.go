@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/mozillazg/go-pinyin"
 )
 
 // unit is one reading unit of a name: a Han character with its candidate
@@ -93,19 +91,6 @@ func neutralLast(ys []string) []string {
 		}
 	}
 	return append(toned, neutral...)
-}
-
-// readings returns every reading go-pinyin knows for r, with tone marks,
-// preferred first; nil when it knows none. It reads go-pinyin's dictionary
-// directly: for the Tone style, pinyin.SinglePinyin returns these same strings
-// but runs a regular expression over each, which made it the hot spot of
-// Syllables.
-func readings(r rune) []string {
-	v, ok := pinyin.PinyinDict[int(r)]
-	if !ok || v == "" {
-		return nil
-	}
-	return strings.Split(v, ",")
 }
 
 // analyse splits each part into units and applies the place-name overrides
