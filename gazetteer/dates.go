@@ -3,7 +3,6 @@ package gazetteer
 import (
 	_ "embed"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -41,11 +40,6 @@ type Period struct {
 	Start, End int // inclusive years; negative is BCE
 }
 
-var (
-	reRange = regexp.MustCompile(`^(-?\d{1,4})\s*[-–—/至~]\s*(-?\d{1,4})$`)
-	reYear  = regexp.MustCompile(`^(-?\d{1,4})(?:-\d{1,2}(?:-\d{1,2})?(?:T.*)?)?$`)
-)
-
 // ParsePeriod reads an approximate date as the project writes them (Name
 // Start/End, DOMAIN.md §1): a year "1912", a date "2019-06-01", a range
 // "1368-1644", a circa "c. 1781" / "约1781年", a BCE year "前221", or a named
@@ -68,16 +62,13 @@ func ParsePeriod(s string) (Period, bool) {
 	if strings.HasPrefix(s, "前") {
 		s = "-" + strings.TrimPrefix(s, "前")
 	}
-	if m := reRange.FindStringSubmatch(s); m != nil {
-		a, _ := strconv.Atoi(m[1])
-		b, _ := strconv.Atoi(m[2])
+	if a, b, ok := yearRange(s); ok {
 		if a <= b {
 			return Period{a, b}, true
 		}
 		return Period{}, false
 	}
-	if m := reYear.FindStringSubmatch(s); m != nil {
-		y, _ := strconv.Atoi(m[1])
+	if y, ok := yearOrDate(s); ok {
 		return Period{y, y}, true
 	}
 	name := strings.ToLower(s)
@@ -139,4 +130,75 @@ func InUse(p *Place, from, to int) bool {
 		}
 	}
 	return false
+}
+
+// yearPrefix reads a year at the start of s: an optional minus and one to
+// four ASCII digits, not followed by a fifth; it returns the year and the
+// rest of s.
+func yearPrefix(s string) (int, string, bool) {
+	i := 0
+	if strings.HasPrefix(s, "-") {
+		i = 1
+	}
+	j := i
+	for j < len(s) && j-i < 5 && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	if j == i || j-i > 4 {
+		return 0, s, false
+	}
+	y, _ := strconv.Atoi(s[:j])
+	return y, s[j:], true
+}
+
+// yearRange reads two years with a dash, slash, 至 or ~ between them and
+// spaces allowed around it ("1368-1644", "-221 — -206", "1912至1949").
+// It reads no regular expression so that the search compiled to
+// WebAssembly links no regexp package (BENCHMARKS.md, static search); a
+// test holds it to the expression it replaced.
+func yearRange(s string) (a, b int, ok bool) {
+	a, rest, ok := yearPrefix(s)
+	if !ok {
+		return 0, 0, false
+	}
+	rest = strings.TrimLeft(rest, " \t\n\f\r")
+	sep := false
+	for _, d := range []string{"-", "–", "—", "/", "至", "~"} {
+		if r, found := strings.CutPrefix(rest, d); found {
+			rest, sep = r, true
+			break
+		}
+	}
+	if !sep {
+		return 0, 0, false
+	}
+	b, rest, ok = yearPrefix(strings.TrimLeft(rest, " \t\n\f\r"))
+	return a, b, ok && rest == ""
+}
+
+// yearOrDate reads a year, or the year of a date "2019-06-01" (an ISO
+// 8601 month, day and then a time may follow the year).
+func yearOrDate(s string) (int, bool) {
+	y, rest, ok := yearPrefix(s)
+	if !ok {
+		return 0, false
+	}
+	if rest == "" {
+		return y, true
+	}
+	parts := 0 // month, day
+	for ; parts < 2 && strings.HasPrefix(rest, "-"); parts++ {
+		n := 1
+		for n < len(rest) && n < 3 && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 {
+			return 0, false
+		}
+		rest = rest[n:]
+	}
+	if parts > 0 && (rest == "" || strings.HasPrefix(rest, "T") && !strings.Contains(rest, "\n")) {
+		return y, true
+	}
+	return 0, false
 }

@@ -4,6 +4,7 @@ package gazetteer
 
 import (
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkt"
 	"github.com/paulmach/orb/geojson"
 )
 
@@ -12,3 +13,9 @@ import (
 type wireGeometry = geojson.Geometry
 
 func newWireGeometry(g orb.Geometry) *wireGeometry { return geojson.NewGeometry(g) }
+
+// unmarshalWKT and marshalWKT read and write a geometry as WKT in CSV
+// (orb's wkt package).
+func unmarshalWKT(s string) (orb.Geometry, error) { return wkt.Unmarshal(s) }
+
+func marshalWKT(g orb.Geometry) string { return wkt.MarshalString(g) }

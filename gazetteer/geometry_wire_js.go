@@ -26,5 +26,12 @@ func (*wireGeometry) MarshalJSON() ([]byte, error) { return nil, errGeometryInBr
 // UnmarshalJSON refuses (see wireGeometry).
 func (*wireGeometry) UnmarshalJSON([]byte) error { return errGeometryInBrowser }
 
+// unmarshalWKT refuses in the browser build, which reads no CSV (orb's wkt
+// package brings the regexp package; see wireGeometry).
+func unmarshalWKT(string) (orb.Geometry, error) { return nil, errGeometryInBrowser }
+
+// marshalWKT writes nothing in the browser build (see unmarshalWKT).
+func marshalWKT(orb.Geometry) string { return "" }
+
 // Geometry is none (see wireGeometry).
 func (*wireGeometry) Geometry() orb.Geometry { return nil }

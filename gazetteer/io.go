@@ -15,7 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkt"
 
 	"wumen/geo"
 )
@@ -280,7 +279,7 @@ func placeFromCSV(get func(string) string, crs geo.CRS) (*Place, error) {
 	var g orb.Geometry
 	switch {
 	case get("wkt") != "":
-		w, err := wkt.Unmarshal(get("wkt"))
+		w, err := unmarshalWKT(get("wkt"))
 		if err != nil {
 			return nil, invalid("wkt", "%v", err)
 		}
@@ -442,7 +441,7 @@ func CSVRow(p *Place, c geo.CRS) []string {
 		lat = strconv.FormatFloat(p.Label.Lat(), 'f', -1, 64)
 	}
 	if p.Geometry != nil {
-		wk = wkt.MarshalString(p.Geometry)
+		wk = marshalWKT(p.Geometry)
 	}
 	if p.Coord != nil {
 		method = p.Coord.Method
