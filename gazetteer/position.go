@@ -2,9 +2,6 @@ package gazetteer
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"strconv"
 )
 
 // Position is a point in one store's history: the store's identity (a random
@@ -19,18 +16,6 @@ type Position struct {
 	Store    string `json:"store"`
 	Revision int64  `json:"revision"`
 	Checksum string `json:"checksum"`
-}
-
-// RevisionChecksum is the checksum a Position carries of the revision it
-// was taken at: of the revision's number, place, time, actor and record, so
-// that another revision under the same number never passes for it.
-func RevisionChecksum(id, placeID int64, at, actor, after string) string {
-	h := sha256.New()
-	for _, f := range []string{strconv.FormatInt(id, 10), strconv.FormatInt(placeID, 10), at, actor, after} {
-		h.Write([]byte(f))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // ID returns the store's identity (meta store_id, made when it was created).
