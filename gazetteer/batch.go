@@ -3,6 +3,7 @@ package gazetteer
 import (
 	"bytes"
 	"context"
+	"strconv"
 )
 
 // The batch writer behind PutAll and Import. Records are written a batch at
@@ -164,12 +165,21 @@ func (w *writer) record(r Input, existing map[int64][]byte) error {
 		// revision, so export → import → export is lossless); a change is
 		// stamped now.
 		var err error
-		if act == Updated || p.Updated == "" {
+		if act == Created && r.doc != nil {
+			// encodeAhead stamped it
+		} else if act == Updated || p.Updated == "" {
 			p.Updated = w.now
 		} else if p.Updated, err = normalTime(p.Updated); err != nil {
 			return At(err, r.Where)
 		}
-		w.out = append(w.out, PlaceWrite{Place: p, Doc: mustJSON(p), Before: beforeDoc})
+		var doc []byte
+		if act == Created && r.doc != nil {
+			doc = withID(r.doc, r.docID, p.ID)
+		}
+		if doc == nil {
+			doc = mustJSON(p)
+		}
+		w.out = append(w.out, PlaceWrite{Place: p, Doc: doc, Before: beforeDoc})
 	}
 	w.count(act, Outcome{ID: p.ID, Name: p.Name, Action: act, Where: r.Where})
 	return nil
@@ -204,4 +214,37 @@ func staleWrite(id int64, before *Place) error {
 		return Errorf(EConflict, "place %d is not in the gazetteer any more; read it again", id)
 	}
 	return Errorf(EConflict, "place %d was changed by someone else at %s, after you read it: read it again, check their change and make yours on it", id, before.Updated)
+}
+
+// encodeAhead encodes a derived and validated record as the new place it
+// most likely is, stamped as record would stamp it (with its own time in
+// TimeLayout, else now), so that the writer, the one goroutine that feeds
+// the backend, only has to encode updates. A record whose time does not
+// parse is left to the writer, which reports it if it is a new place.
+func encodeAhead(r *Input, now string) {
+	p := r.Place
+	if p.Updated == "" {
+		p.Updated = now
+	} else if t, err := normalTime(p.Updated); err == nil {
+		p.Updated = t
+	} else {
+		return
+	}
+	r.doc, r.docID = mustJSON(p), p.ID
+}
+
+// withID returns doc, the encoding of a place with id from, as that of the
+// same place with id to: the id is the first member of the encoding. It
+// returns nil when doc does not start as expected.
+func withID(doc []byte, from, to int64) []byte {
+	if from == to {
+		return doc
+	}
+	head := strconv.AppendInt([]byte(`{"id":`), from, 10)
+	if !bytes.HasPrefix(doc, head) {
+		return nil
+	}
+	out := append(make([]byte, 0, len(doc)+20), `{"id":`...)
+	out = strconv.AppendInt(out, to, 10)
+	return append(out, doc[len(head):]...)
 }

@@ -60,7 +60,7 @@ func (s *Store) Import(ctx context.Context, recs Records, c Change, opt PutOptio
 // hundred), how many there were and how many records were read.
 func (s *Store) readInto(ctx context.Context, recs Records, w *writer, skipInvalid bool) (bad []string, nbad, n int, err error) {
 	stop := make(chan struct{})
-	results := checked(recs, s.cats, stop)
+	results := checked(recs, s.cats, w.now, stop)
 	defer func() {
 		close(stop)
 		for range results { // the reader has stopped once results is closed
@@ -101,10 +101,10 @@ type checkedRecord struct {
 // checkedBatch is how many records the reading goroutine hands over at once.
 const checkedBatch = 256
 
-// checked reads recs in a goroutine of its own, deriving and validating
-// each record, and sends them on in batches until the stream ends or stop
-// is closed.
-func checked(recs Records, cats *Categories, stop <-chan struct{}) <-chan []checkedRecord {
+// checked reads recs in a goroutine of its own, deriving, validating and
+// encoding each record (encodeAhead, now being the write's time), and sends
+// them on in batches until the stream ends or stop is closed.
+func checked(recs Records, cats *Categories, now string, stop <-chan struct{}) <-chan []checkedRecord {
 	out := make(chan []checkedRecord, 4)
 	go func() {
 		defer close(out)
@@ -121,7 +121,9 @@ func checked(recs Records, cats *Categories, stop <-chan struct{}) <-chan []chec
 		for r, err := range recs {
 			if err == nil {
 				Derive(r.Place)
-				err = At(cats.Validate(r.Place), r.Where)
+				if err = At(cats.Validate(r.Place), r.Where); err == nil {
+					encodeAhead(&r, now)
+				}
 			}
 			if batch = append(batch, checkedRecord{r, err}); len(batch) == checkedBatch && !send() {
 				return

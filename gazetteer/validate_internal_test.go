@@ -128,3 +128,15 @@ func itoa(n int) string {
 	}
 	return "1M"
 }
+
+func TestWithIDRewritesTheLeadingID(t *testing.T) {
+	p := &Place{ID: 0, Name: "枫桥", Category: Category{Class: "聚落"}, Status: StatusCurrent}
+	doc := mustJSON(p)
+	p.ID = 1234
+	if got, want := string(withID(doc, 0, 1234)), string(mustJSON(p)); got != want {
+		t.Fatalf("withID = %s, want %s", got, want)
+	}
+	if withID([]byte(`{"name":"x","id":0}`), 0, 5) != nil {
+		t.Fatal("a document not starting with its id was rewritten")
+	}
+}

@@ -21,11 +21,12 @@ import (
 // far below SQLite's 32,766 bound variables).
 const rowsPerInsert = 256
 
-// bulkRecords is the size from which an import that at least doubles the
-// store by half builds its secondary indexes after loading: sorting once is
-// much cheaper than keeping randomly keyed indexes (names, pinyin) up to
-// date row by row.
-const bulkRecords = 20000
+// bulkRecords is the size (one batch of the domain writer) from which a
+// write that grows the store by at least half builds its secondary indexes
+// after loading: sorting once is much cheaper than keeping randomly keyed
+// indexes (names, pinyin) up to date row by row, and a store that small is
+// re-indexed in milliseconds.
+const bulkRecords = 512
 
 // deferredIndexes are the indexes rebuilt after a bulk load. Those a write
 // itself looks rows up by (ids, statistical codes, revisions of a place)
@@ -39,6 +40,11 @@ type tableRows struct {
 	width                 int
 	args                  []any
 	n                     int
+	// shared are the arguments every row of a statement refers to, bound
+	// once as ?1, ?2, …, and row, when set, writes the VALUES of row i
+	// (numbering its own parameters after them).
+	shared []any
+	row    func(i int) string
 }
 
 func (t *tableRows) add(vals ...any) {
@@ -74,7 +80,13 @@ func newPlaceRows(ctx context.Context, tx *sql.Tx) (*placeRows, error) {
 	w.admin = tableRows{table: "place_admin", width: 2, conflict: " ON CONFLICT DO NOTHING"}
 	w.heritage = tableRows{table: "place_heritage", width: 4, conflict: " ON CONFLICT DO NOTHING"}
 	w.rtree = tableRows{table: "places_rtree", width: 5}
-	w.revisions = tableRows{table: "revisions", width: 6, cols: "(place_id, at, actor, reason, before, after)"}
+	// A revision's record after the change is the one just written to
+	// places: SQLite copies it rather than being handed it a second time.
+	w.revisions = tableRows{table: "revisions", width: 2, cols: "(place_id, at, actor, reason, before, after)",
+		row: func(i int) string {
+			id, before := 4+2*i, 5+2*i
+			return fmt.Sprintf("(?%d,?1,?2,?3,?%d,(SELECT doc FROM places WHERE id=?%d))", id, before, id)
+		}}
 	return w, nil
 }
 
@@ -86,6 +98,7 @@ func (w *placeRows) close() {
 
 // write queues the rows of each place and its revision and writes them.
 func (w *placeRows) write(ctx context.Context, c gazetteer.Change, at string, ws []gazetteer.PlaceWrite) error {
+	w.revisions.shared = append(w.revisions.shared[:0], at, c.Actor, c.Reason)
 	for _, pw := range ws {
 		doc := string(pw.Doc)
 		w.queue(pw.Place, doc, pw.Before != nil)
@@ -93,7 +106,7 @@ func (w *placeRows) write(ctx context.Context, c gazetteer.Change, at string, ws
 		if pw.Before != nil {
 			before = string(pw.Before)
 		}
-		w.revisions.add(pw.Place.ID, at, c.Actor, c.Reason, before, doc)
+		w.revisions.add(pw.Place.ID, before)
 	}
 	if err := w.writeRows(ctx); err != nil {
 		return err
@@ -119,10 +132,15 @@ func (w *placeRows) queue(p *gazetteer.Place, doc string, exists bool) {
 	if exists {
 		w.cleared = append(w.cleared, p.ID)
 	}
+	toneless := romanize.Toneless(p.Name)
 	w.places.add(p.ID, p.Name, p.Specific, p.Generic, p.Category.Class, p.Category.Subclass, string(p.Status),
-		p.Code, p.Level, p.Pinyin, romanize.Toneless(p.Name), hasGeom, lon, lat, p.Rank, p.Updated, doc)
+		p.Code, p.Level, p.Pinyin, toneless, hasGeom, lon, lat, p.Rank, p.Updated, doc)
 	for i, n := range gazetteer.AllNames(p) {
-		w.names.add(p.ID, i, n.Text, n.Script, n.Kind, n.Start, n.End, romanize.Toneless(n.Text))
+		t := toneless // the standard name comes first
+		if i > 0 || n.Text != p.Name {
+			t = romanize.Toneless(n.Text)
+		}
+		w.names.add(p.ID, i, n.Text, n.Script, n.Kind, n.Start, n.End, t)
 	}
 	for _, a := range p.Admin {
 		w.admin.add(p.ID, a)
@@ -199,7 +217,11 @@ func (w *placeRows) insert(ctx context.Context, t *tableRows) error {
 		if err != nil {
 			return err
 		}
-		if _, err := st.ExecContext(ctx, t.args[start*t.width:(start+n)*t.width]...); err != nil {
+		args := t.args[start*t.width : (start+n)*t.width]
+		if t.shared != nil {
+			args = append(append(make([]any, 0, len(t.shared)+len(args)), t.shared...), args...)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return err
 		}
 	}
@@ -221,7 +243,11 @@ func (w *placeRows) stmt(ctx context.Context, t *tableRows, n int) (*sql.Stmt, e
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(one)
+		if t.row != nil {
+			b.WriteString(t.row(i))
+		} else {
+			b.WriteString(one)
+		}
 	}
 	b.WriteString(t.conflict)
 	st, err := w.tx.PrepareContext(ctx, b.String())
