@@ -169,7 +169,7 @@ func Build(ctx context.Context, cfg Config, dir string, opt BuildOptions) (*Buil
 		}
 		return rec.Body.Bytes(), nil
 	}
-	write := func(rel string, b []byte) error {
+	writeFile := func(rel string, b []byte) error {
 		full := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(rel, "/")))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			return err
@@ -179,6 +179,12 @@ func Build(ctx context.Context, cfg Config, dir string, opt BuildOptions) (*Buil
 		}
 		st.Files++
 		return os.WriteFile(full, b, 0o644)
+	}
+	write := func(rel string, b []byte) error {
+		if err := writeFile(rel, b); err != nil {
+			return err
+		}
+		return writePrecompressed(writeFile, rel, b)
 	}
 	unescape := func(p string) string {
 		if u, err := url.PathUnescape(p); err == nil {

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -77,18 +78,78 @@ func gzipStatic(dir string) http.Handler {
 	})
 }
 
+// precompressedStatic serves dir as a host that sends a precompressed
+// sibling a static build wrote (name.br, name.gz; nginx brotli_static and
+// gzip_static, Caddy's precompressed) when the browser accepts its encoding.
+func precompressedStatic(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := path.Clean("/" + r.URL.Path)
+		accept := r.Header.Get("Accept-Encoding")
+		for _, enc := range []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+			if !strings.Contains(accept, enc.name) {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)+enc.ext))
+			if err != nil {
+				continue
+			}
+			ct := mime.TypeByExtension(path.Ext(p))
+			if path.Ext(p) == ".wasm" {
+				ct = "application/wasm"
+			}
+			w.Header().Set("Content-Type", ct)
+			w.Header().Set("Content-Encoding", enc.name)
+			w.Header().Set("Vary", "Accept-Encoding")
+			w.Write(b)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
 // TestBrowserStaticSearchTransfer measures, in Chromium, the bytes the
 // static search transfers when a visitor first focuses the search box,
-// served gzip-compressed as a plain static host does (gzipStatic): the
-// browser's own count (CDP Network.loadingFinished encodedDataLength, and
-// Performance resource timing transferSize), and that nothing of the
-// search is fetched before the box is used.
+// served gzip-compressed as a plain static host does (gzipStatic), and
+// that nothing of the search is fetched before the box is used. With gzip
+// alone it is over the budget (BENCHMARKS.md, static search): it is held to
+// what it is today.
 func TestBrowserStaticSearchTransfer(t *testing.T) {
 	staticSearchSite(t).Close() // builds the site once for the package's tests
 	srv := httptest.NewServer(gzipStatic(builtSites["static-search"].dir))
 	t.Cleanup(srv.Close)
 	ctx := browsertest.Start(t, 3*time.Minute, 1280, 900)
+	total := searchTransfer(t, ctx, srv.URL, "gzip")
+	if total > staticSearchBudget {
+		t.Logf("over the budget of %s by %s with gzip alone (see BENCHMARKS.md, static search)", formatBytes(staticSearchBudget), formatBytes(total-staticSearchBudget))
+	}
+	if total > staticSearchCeiling {
+		t.Errorf("the search transfers %s on first use with gzip, more than the %s it did (budget %s)", formatBytes(total), formatBytes(staticSearchCeiling), formatBytes(staticSearchBudget))
+	}
+}
 
+// TestBrowserStaticSearchTransferBrotli is the same first use of the
+// search box on a host that serves the brotli files the static build writes
+// beside the search assets, over HTTPS (browsers ask for brotli only
+// there): within the budget.
+func TestBrowserStaticSearchTransferBrotli(t *testing.T) {
+	staticSearchSite(t).Close()
+	srv := httptest.NewTLSServer(precompressedStatic(builtSites["static-search"].dir))
+	t.Cleanup(srv.Close)
+	ctx := browsertest.Start(t, 3*time.Minute, 1280, 900, chromedp.Flag("ignore-certificate-errors", true))
+	if total := searchTransfer(t, ctx, srv.URL, "br"); total > staticSearchBudget {
+		t.Errorf("the search transfers %s on first use with brotli, over the budget of %s", formatBytes(total), formatBytes(staticSearchBudget))
+	}
+}
+
+// searchTransfer loads the home page of the static site at base, checks
+// that nothing of the search is fetched before the search box is used,
+// focuses it and returns the bytes the search assets then transfer: the
+// browser's own count (CDP Network.loadingFinished encodedDataLength),
+// checked against Performance resource timing transferSize. The wasm and
+// the index must come with Content-Encoding encoding.
+func searchTransfer(t *testing.T, ctx context.Context, base, encoding string) float64 {
+	t.Helper()
 	type req struct {
 		url, encoding string
 		bytes         float64
@@ -122,7 +183,7 @@ func TestBrowserStaticSearchTransfer(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	do(t, ctx, "home", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`#qhome`))
+	do(t, ctx, "home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(`#qhome`))
 	time.Sleep(500 * time.Millisecond) // let the page settle: nothing more may come
 	mu.Lock()
 	before := len(order)
@@ -153,10 +214,10 @@ func TestBrowserStaticSearchTransfer(t *testing.T) {
 			total += q.bytes
 			name := path.Base(strings.SplitN(q.url, "?", 2)[0])
 			seen[name] = true
-			if (name == "search.wasm" || name == "index.json") && q.encoding != "gzip" {
-				t.Errorf("%s came with Content-Encoding %q, want gzip", name, q.encoding)
-			}
 			lines = append(lines, name+" "+q.encoding+" "+formatBytes(q.bytes))
+			if q.done && (name == "search.wasm" || name == "index.json") && q.encoding != encoding {
+				t.Errorf("%s came with Content-Encoding %q, want %s", name, q.encoding, encoding)
+			}
 		}
 		mu.Unlock()
 		if all || time.Now().After(deadline) {
@@ -180,12 +241,7 @@ func TestBrowserStaticSearchTransfer(t *testing.T) {
 	if perf == 0 || perf > total*1.05 || perf < total*0.95 {
 		t.Errorf("resource timing counts %s, the network %s", formatBytes(perf), formatBytes(total))
 	}
-	if total > staticSearchBudget {
-		t.Logf("over the budget of %s by %s (see BENCHMARKS.md, static search)", formatBytes(staticSearchBudget), formatBytes(total-staticSearchBudget))
-	}
-	if total > staticSearchCeiling {
-		t.Errorf("the search transfers %s on first use, more than the %s it did (budget %s)", formatBytes(total), formatBytes(staticSearchCeiling), formatBytes(staticSearchBudget))
-	}
+	return total
 }
 
 // formatBytes writes n bytes with thousands separators.

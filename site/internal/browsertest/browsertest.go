@@ -43,8 +43,10 @@ func ExecPath(t testing.TB) string {
 // Start launches a browser for t, waiting for the cross-process lock first,
 // and returns a chromedp context that expires after timeout (counted from
 // when the browser starts, not from when the lock was requested). Everything
-// is stopped and the lock released when the test ends.
-func Start(t testing.TB, timeout time.Duration, width, height int) context.Context {
+// is stopped and the lock released when the test ends. Options in extra
+// are added to the launch flags (e.g. chromedp.Flag("ignore-certificate-errors", true)
+// for a test server on HTTPS).
+func Start(t testing.TB, timeout time.Duration, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	chrome := ExecPath(t)
 	lock(t)
@@ -64,6 +66,7 @@ func Start(t testing.TB, timeout time.Duration, width, height int) context.Conte
 		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
 		chromedp.WindowSize(width, height),
 	}
+	opts = append(opts, extra...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, timeout)
