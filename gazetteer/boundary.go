@@ -174,3 +174,52 @@ func (l *PlaceLocator) CheckAdmin(ctx context.Context, in []Input) ([]AdminFindi
 	}
 	return out, nil
 }
+
+// CheckedRecords passes recs on as they stream by, each checked by
+// CheckAdmin: admin parents filled from the boundary that contains its
+// geometry when it gives none, and a stated admin that disagrees with where
+// its geometry lies told to report (when not nil) with the filled ones. A
+// record whose geometry lies outside the gazetteer's coverage (no
+// positioned place within 10 km, no boundary or water that holds it) is an
+// EInvalid error naming it, unless allowOutside — a mistyped coordinate,
+// swapped longitude and latitude or the wrong CRS is the usual cause. A
+// store with no positioned place yet has no coverage to check against. A
+// geometry the locator cannot read is left for validation to report.
+func (s *Store) CheckedRecords(ctx context.Context, recs Records, allowOutside bool, report func(AdminFinding)) Records {
+	loc := s.Locator()
+	covered := false
+	if all, err := s.Count(ctx, Filter{}); err == nil {
+		unplaced, _ := s.Count(ctx, Filter{MissingGeometry: true})
+		covered = all > unplaced
+	}
+	return func(yield func(Input, error) bool) {
+		for r, err := range recs {
+			if err == nil {
+				err = checkRecord(ctx, loc, r, allowOutside || !covered, report)
+			}
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
+
+// checkRecord is CheckedRecords for one record.
+func checkRecord(ctx context.Context, loc *PlaceLocator, r Input, allowOutside bool, report func(AdminFinding)) error {
+	fs, err := loc.CheckAdmin(ctx, []Input{r})
+	if err != nil && ErrorCode(err) == EInvalid {
+		err = nil
+	}
+	for _, f := range fs {
+		switch {
+		case f.Outside && allowOutside:
+		case f.Outside:
+			err = &Error{Code: EInvalid, Where: f.Where + ": geometry", Message: "the position lies outside " +
+				"the gazetteer's coverage (" + f.Location.Note + "); check the coordinates (longitude first, then latitude) and their " +
+				"CRS (--crs gcj02 for Amap or Tencent coordinates), or import with --allow-outside"}
+		case report != nil:
+			report(f)
+		}
+	}
+	return err
+}

@@ -26,6 +26,9 @@ type disk struct {
 	bi      bleve.Index
 	journal *os.File
 	closed  bool
+	// roPos is the position a read-only index was at when it was opened
+	// (read before its files, so it never claims more than they hold).
+	roPos gazetteer.Position
 }
 
 // journalOp is one line of the journal.
@@ -35,11 +38,20 @@ type journalOp struct {
 	Entry *entry `json:"e,omitempty"`
 }
 
-// ErrBusy is returned by Open when another process has the index open.
+// ErrBusy is the error of an index another process holds (a running
+// server) when it cannot be read either.
 var ErrBusy = errors.New("search: the index is open in another process (a running server)")
 
+// ErrReadOnly is the error of a write (Upsert, Delete, SetPosition, Follow)
+// to an index that cannot be changed: one opened read-only because another
+// process holds it, or a compact index.
+var ErrReadOnly = errors.New("search: the index is read-only")
+
 // Open opens an index built by Build, replaying the journal of changes made
-// since, with the default Options.
+// since, with the default Options. When another process holds the index (a
+// running server), Open waits up to Options.BusyWait and then opens it
+// read-only: it answers searches as of the moment it was opened and refuses
+// writes with ErrReadOnly (ReadOnly reports it).
 func Open(dir string) (*Index, error) {
 	return Options{}.Open(dir)
 }
@@ -57,11 +69,12 @@ func open(dir string, b *built, opt Options) (*Index, error) {
 	}
 	// The build's unsafe_batch is saved in the index config; Upsert and
 	// Delete must wait for persistence, so it is switched off here.
-	// Another process (a running server) holding the index is said as
-	// ErrBusy after Options.BusyWait, never waited on for ever.
+	// Another process (a running server) holding the index is waited on
+	// for Options.BusyWait, never for ever; the index is then read
+	// read-only.
 	bi, err := bleve.OpenUsing(filepath.Join(dir, bleveDir), segmentConfig(map[string]interface{}{"unsafe_batch": false, "bolt_timeout": opt.BusyWait.String()}))
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, ErrBusy
+	if errors.Is(err, bolterrors.ErrTimeout) && b == nil {
+		return openReadOnly(dir, opt)
 	} else if err != nil {
 		return nil, err
 	}
@@ -250,6 +263,9 @@ func (ix *Index) removeMeta(e *entry) {
 
 // Upsert adds p to the index or replaces the place with its ID.
 func (ix *Index) Upsert(p *gazetteer.Place) error {
+	if ix.ReadOnly() {
+		return ErrReadOnly
+	}
 	e := newEntry(p)
 	nts := e.tokens()
 	ix.mu.Lock()
@@ -281,6 +297,9 @@ func (ix *Index) Upsert(p *gazetteer.Place) error {
 // Delete removes the place with this ID from the index (the store keeps it;
 // a cancelled place is normally upserted with its new status instead).
 func (ix *Index) Delete(id int64) error {
+	if ix.ReadOnly() {
+		return ErrReadOnly
+	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	old := ix.places[id]
@@ -317,7 +336,10 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
-	err := ix.text.close()
+	var err error
+	if ix.text != nil {
+		err = ix.text.close()
+	}
 	if ix.journal != nil {
 		if jerr := ix.journal.Close(); err == nil {
 			err = jerr

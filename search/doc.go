@@ -48,9 +48,14 @@
 // merged at the end. A server's index lives in a directory: index.go says
 // what bleve gets of a place (documents, the mapping), disk.go opens the
 // directory, follows the journal of changes and writes them (Upsert,
-// Delete). The tunables (batch size, workers, when a key gets a hot list,
-// the re-ranking windows, how long Open waits for another process) are
-// fields of Options, whose zero value is the defaults.
+// Delete); an index another process holds is read without bleve
+// (readonly.go: the same files, the names' terms in memory postings as a
+// compact index holds them) and refuses writes. keep.go holds the rules
+// that keep an index in agreement with its store (OpenStore: catch up from
+// the saved position or rebuild; never rebuild a held index). The
+// tunables (batch size, workers, when a key gets a hot list, the re-ranking
+// windows, how long Open waits for another process) are fields of Options,
+// whose zero value is the defaults.
 //
 // Geometry is not in bleve (a geopoint field made indexing about ten times
 // slower here): an in-memory quadtree of label points serves bbox and

@@ -52,7 +52,13 @@ func (ix *Index) CatchUp(ctx context.Context, s *gazetteer.Store, limit int) (in
 // up from where it stood. A step that does not start where the index stands
 // (it was brought up to date from elsewhere, or missed one) is caught up
 // from the index's own position instead. onErr, when set, hears of failures.
+//
+// A read-only index cannot follow: Follow returns ErrReadOnly, naming the
+// directory (give each process that writes an index of its own).
 func (ix *Index) Follow(ctx context.Context, s *gazetteer.Store, onErr func(error)) error {
+	if ix.ReadOnly() {
+		return fmt.Errorf("%w: %s is held by another process (a running server); give this one its own index", ErrReadOnly, ix.dir)
+	}
 	return s.Subscribe(ctx, func(ctx context.Context, c gazetteer.Changes) {
 		if err := ix.apply(ctx, s, c); err != nil && onErr != nil {
 			onErr(err)

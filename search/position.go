@@ -22,8 +22,16 @@ const positionFile = "position.json"
 // Position returns the store position saved with SetPosition, and false when
 // none was saved (a fresh Build, or an index of an older version).
 func (ix *Index) Position() (gazetteer.Position, bool) {
+	if ix.ReadOnly() {
+		return ix.roPos, ix.roPos.Store != ""
+	}
+	return readPosition(ix.dir)
+}
+
+// readPosition reads the position saved in dir.
+func readPosition(dir string) (gazetteer.Position, bool) {
 	var p gazetteer.Position
-	b, err := os.ReadFile(filepath.Join(ix.dir, positionFile))
+	b, err := os.ReadFile(filepath.Join(dir, positionFile))
 	if err != nil || json.Unmarshal(b, &p) != nil || p.Store == "" {
 		return gazetteer.Position{}, false
 	}
@@ -39,6 +47,9 @@ func (ix *Index) SetPosition(p gazetteer.Position) error {
 	b, err := json.Marshal(p)
 	if err != nil {
 		return err
+	}
+	if ix.ReadOnly() {
+		return ErrReadOnly
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()

@@ -53,46 +53,7 @@ func (e *env) importBoundaries(ctx context.Context, s *gazetteer.Store, recs gaz
 	return nil
 }
 
-// withAdminCheck passes the records on as they stream by, each with its
-// admin parents filled from the boundary that contains its geometry when it
-// gives none, and prints the records whose stated admin disagrees with where
-// their geometry lies (gazetteer.PlaceLocator.CheckAdmin). A record whose
-// geometry lies outside the gazetteer's coverage (no positioned place within
-// 10 km, no boundary or water that holds it) is refused, naming it, unless
-// allowOutside — a mistyped coordinate, swapped longitude and latitude or the
-// wrong CRS is the usual cause. A store with no positioned place yet has no
-// coverage to check against. A geometry the locator cannot read is left for
-// validation to report.
+// withAdminCheck is s.CheckedRecords, printing what it finds.
 func (e *env) withAdminCheck(ctx context.Context, s *gazetteer.Store, recs gazetteer.Records, allowOutside bool) gazetteer.Records {
-	loc := s.Locator()
-	covered := false
-	if all, err := s.Count(ctx, gazetteer.Filter{}); err == nil {
-		unplaced, _ := s.Count(ctx, gazetteer.Filter{MissingGeometry: true})
-		covered = all > unplaced
-	}
-	return func(yield func(gazetteer.Input, error) bool) {
-		for r, err := range recs {
-			if err == nil {
-				fs, cerr := loc.CheckAdmin(ctx, []gazetteer.Input{r})
-				if cerr != nil && gazetteer.ErrorCode(cerr) != gazetteer.EInvalid {
-					err = cerr
-				}
-				for _, f := range fs {
-					if f.Outside && (allowOutside || !covered) {
-						continue
-					}
-					if f.Outside {
-						err = &gazetteer.Error{Code: gazetteer.EInvalid, Where: f.Where + ": geometry", Message: "the position lies outside " +
-							"the gazetteer's coverage (" + f.Location.Note + "); check the coordinates (longitude first, then latitude) and their " +
-							"CRS (--crs gcj02 for Amap or Tencent coordinates), or import with --allow-outside"}
-						continue
-					}
-					fmt.Fprintln(e.stdout, f)
-				}
-			}
-			if !yield(r, err) {
-				return
-			}
-		}
-	}
+	return s.CheckedRecords(ctx, recs, allowOutside, func(f gazetteer.AdminFinding) { fmt.Fprintln(e.stdout, f) })
 }

@@ -29,25 +29,13 @@ func bindOSMFlags(fs *flag.FlagSet) osmFlags {
 	}
 }
 
-// isOSM reports whether an import reads OpenStreetMap: --format osm, or
-// files that are .osm.pbf, .osm(.bz2/.gz) or Overpass JSON.
+// isOSM reports whether an import reads OpenStreetMap (osmimport.Extracts).
 func isOSM(files []string, format string) (bool, error) {
-	if format == "osm" {
-		return true, nil
+	osm, err := osmimport.Extracts(files, format)
+	if err != nil {
+		return false, usagef("%s", gazetteer.ErrorMessage(err))
 	}
-	if format != "" {
-		return false, nil
-	}
-	n := 0
-	for _, f := range files {
-		if _, ok := geosm.Sniff(f); ok {
-			n++
-		}
-	}
-	if n > 0 && n < len(files) {
-		return false, usagef("OpenStreetMap extracts are imported on their own, not with other files")
-	}
-	return n > 0, nil
+	return osm, nil
 }
 
 // importOSM imports OpenStreetMap extracts: mapped by data/osm_tags.tsv and

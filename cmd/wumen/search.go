@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 
@@ -27,86 +25,31 @@ func indexDir(db, flagValue string) string {
 	return defaultIndexDir(db)
 }
 
-// openIndex opens the index of s and brings it into agreement with the
-// store: it catches up from the position it saved (the last revision it
-// applied), and rebuilds it when it is missing, unreadable, records no
-// position, was built from another store or an older state of this one (a
-// restore, a copy), or when so much changed that building is faster. The index
-// is derived, so rebuilding loses nothing.
+// openIndex opens the search index of s at dir and brings it up to date
+// (search.Options.OpenStore: catch up, or rebuild; an index a running
+// server holds is opened read-only and left to it).
 func (e *env) openIndex(ctx context.Context, s *gazetteer.Store, dir string) (*search.Index, error) {
-	ix, err := search.Open(dir)
-	if errors.Is(err, search.ErrBusy) {
-		return nil, err // never rebuild an index a server is using
-	}
-	if err != nil {
-		if _, serr := os.Stat(dir); serr == nil {
-			return e.buildIndex(ctx, s, dir, "it cannot be read ("+err.Error()+")")
-		}
-		return e.buildIndex(ctx, s, dir, "")
-	}
-	why := "it does not record which store it follows"
-	if _, ok := ix.Position(); ok {
-		_, err := ix.CatchUp(ctx, s, max(maxCatchUp, ix.Len()/10))
-		var many search.TooManyChanges
-		switch {
-		case err == nil:
-			return ix, nil
-		case errors.As(err, &many):
-			why = fmt.Sprintf("%d places changed since it was last brought up to date", int(many))
-		case gazetteer.ErrorCode(err) == gazetteer.EConflict:
-			why = "the store is not the one it was built from (restored from a backup, replaced or copied)"
-		default:
-			ix.Close()
-			return nil, err
-		}
-	}
-	ix.Close()
-	return e.buildIndex(ctx, s, dir, why)
+	return search.Options{}.OpenStore(ctx, s, dir, e.building(dir))
 }
 
-// maxCatchUp is how many changed places an index opened behind its store
-// takes one by one; more are rebuilt, which is faster from about here.
-const maxCatchUp = 2000
+// buildIndex builds the search index of s in dir (search.Options.BuildStore).
+func (e *env) buildIndex(ctx context.Context, s *gazetteer.Store, dir string) (*search.Index, error) {
+	return search.Options{}.BuildStore(ctx, s, dir, "", e.building(dir))
+}
 
-// buildIndex builds the index of s in dir (aside, then swapped in), with a
-// progress bar on a terminal, and records the store position it was built
-// at. The position is read before the places, so a write made during the
-// build is applied again by the next catch-up, never missed.
-func (e *env) buildIndex(ctx context.Context, s *gazetteer.Store, dir, why string) (*search.Index, error) {
-	head, err := s.Head(ctx)
-	if err != nil {
-		return nil, err
-	}
-	total, err := s.Count(ctx, gazetteer.Filter{})
-	if err != nil {
-		return nil, err
-	}
-	if !e.quiet {
-		if why != "" {
-			fmt.Fprintf(e.stderr, "rebuilding the search index in %s: %s\n", dir, why)
-		} else {
-			fmt.Fprintf(e.stderr, "building the search index in %s\n", dir)
-		}
-	}
-	prog, done := e.progress(total, "indexing")
-	n := 0
-	ix, err := search.Build(dir, func(fn func(*gazetteer.Place) error) error {
-		return s.Each(ctx, gazetteer.Filter{}, func(p *gazetteer.Place) error {
-			if n++; prog != nil && n%256 == 0 {
-				prog(n)
+// building says on stderr that the index in dir is being built, and why,
+// with a progress bar on a terminal.
+func (e *env) building(dir string) search.Building {
+	return func(why string, total int) (func(int), func()) {
+		if !e.quiet {
+			if why != "" {
+				fmt.Fprintf(e.stderr, "rebuilding the search index in %s: %s\n", dir, why)
+			} else {
+				fmt.Fprintf(e.stderr, "building the search index in %s\n", dir)
 			}
-			return fn(p)
-		})
-	})
-	done()
-	if err != nil {
-		return nil, err
+		}
+		return e.progress(total, "indexing")
 	}
-	if err := ix.SetPosition(head); err != nil {
-		ix.Close()
-		return nil, err
-	}
-	return ix, nil
 }
 
 func cmdIndex(ctx context.Context, e *env, args []string) error {
@@ -121,7 +64,7 @@ func cmdIndex(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	ix, err := e.buildIndex(ctx, s, indexDir(e.db, *dir), "")
+	ix, err := e.buildIndex(ctx, s, indexDir(e.db, *dir))
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"strconv"
 	"time"
-	"wumen/search"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -18,8 +17,10 @@ import (
 	"wumen/gazetteer/census"
 	"wumen/gazetteer/export"
 	"wumen/gazetteer/formats"
+	"wumen/gazetteer/osmimport"
 	"wumen/gazetteer/postgres"
 	"wumen/geo"
+	"wumen/search"
 )
 
 func init() {
@@ -130,7 +131,7 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 func cmdImport(ctx context.Context, e *env, args []string) error {
 	c := &command{name: "import", args: "FILE...", help: "import records"}
 	fs := e.flags(c)
-	format := fs.String("format", "", formatHelp(append(formats.Imports(), "osm"))+" (default: from the file extension; .osm.pbf, .osm, .osm.bz2, .osm.gz and Overpass .json are osm)")
+	format := fs.String("format", "", formatHelp(append(formats.Imports(), osmimport.Format))+" (default: from the file extension; .osm.pbf, .osm, .osm.bz2, .osm.gz and Overpass .json are osm)")
 	crsName := fs.String("crs", "", "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09 (default: what the file says, else WGS84; CGCS2000 for census tables)")
 	columns := fs.String("columns", "", "a JSON file mapping the file's column names to fields (see README)")
 	outside := fs.Bool("allow-outside", false, "import records whose position lies outside the gazetteer's coverage (10 km around the positioned places)")
@@ -228,9 +229,12 @@ func (e *env) updateIndex(ctx context.Context, s *gazetteer.Store) error {
 		return nil
 	}
 	ix, err := e.openIndex(ctx, s, dir)
-	if errors.Is(err, search.ErrBusy) {
+	if held := errors.Is(err, search.ErrBusy) || (err == nil && ix.ReadOnly()); held {
 		if !e.quiet {
 			fmt.Fprintln(e.stderr, "search index held by a running server: it follows the store and picks this change up")
+		}
+		if ix != nil {
+			return ix.Close()
 		}
 		return nil
 	}
