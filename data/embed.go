@@ -10,7 +10,8 @@
 //   - osm_tags.tsv, osm_names.tsv  how OpenStreetMap tags become categories and names
 //
 // The files are generated from shared/data/suzhou and data/src by
-// `go run ./data/internal/gen -shared ../shared/data`; see README.md.
+// `go run ./data/internal/gen -shared ../shared/data`; see README.md and
+// docs/data-sources.md.
 // FS embeds them so a fresh binary can seed its store without any file.
 // This package imports only the standard library.
 package data

@@ -12,7 +12,7 @@ import (
 // ("苏州市姑苏区平江街道"), from any level ("姑苏区平江街道"), several for a
 // place that spans units ("姑苏区、吴中区"), or statistical codes — into the
 // place's Admin list: every unit's statistical code with its parents, broadest
-// first (GB/T 2260 and the 12-digit statistical code, DOMAIN.md §3).
+// first (GB/T 2260 and the 12-digit statistical code, docs/domain.md §3).
 type AdminIndex struct {
 	name     map[string]string   // code → name
 	children map[string][]string // parent code → child codes, longest name first

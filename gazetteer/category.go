@@ -16,7 +16,7 @@ import (
 )
 
 // The one place where a category written by a person or a file is turned into
-// the census classification (DOMAIN.md §2): naming review, the census and GIS
+// the census classification (docs/domain.md §2): naming review, the census and GIS
 // importers all resolve through Categories.Resolve, Lookup and FromName. The
 // written forms (aliases, 通名, English, GB/T 18521 codes) are data, in
 // category_forms.tsv.

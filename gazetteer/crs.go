@@ -10,7 +10,7 @@ import (
 // given) with the one a file or record declares (wumen_crs, a GeoJSON crs
 // member, a CSV crs column; empty when it declares none), so that a
 // GCJ-02 export read back as WGS84 is an error instead of every point
-// shifted by about 500 m (DOMAIN.md §7). where names the file and the
+// shifted by about 500 m (docs/domain.md §7). where names the file and the
 // member for the error.
 func DeclaredCRS(where string, told geo.CRS, declared string) (geo.CRS, error) {
 	if declared == "" {

@@ -41,7 +41,7 @@ type Period struct {
 }
 
 // ParsePeriod reads an approximate date as the project writes them (Name
-// Start/End, DOMAIN.md §1): a year "1912", a date "2019-06-01", a range
+// Start/End, docs/domain.md §1): a year "1912", a date "2019-06-01", a range
 // "1368-1644", a circa "c. 1781" / "约1781年", a BCE year "前221", or a named
 // period "南宋", "明代", "明初", "Song dynasty" (periods.tsv). It reports
 // false for what it cannot read.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Error codes. They map one-to-one onto HTTP statuses in site (STYLE.md, after
+// Error codes. They map one-to-one onto HTTP statuses in site (docs/api.md, after
 // WTF Dial's error.go).
 const (
 	EConflict     = "conflict"     // 409

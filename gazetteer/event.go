@@ -7,7 +7,7 @@ import (
 
 // ApplyEvent records a lifecycle event (命名, 更名, 注销, 起止点调整) on a
 // place as one revision. A renaming keeps the old standard name as a
-// historical name ending on the event's date (DOMAIN.md §1); a cancellation
+// historical name ending on the event's date (docs/domain.md §1); a cancellation
 // changes the status and keeps every name — nothing is hard-deleted.
 func (s *Store) ApplyEvent(ctx context.Context, id int64, e Event, c Change) (*Place, error) {
 	return s.ApplyEventWith(ctx, id, e, c, PutOptions{})

@@ -34,7 +34,7 @@ type Category struct {
 }
 
 // Coord describes where a place's geometry comes from and how good it is
-// (DOMAIN.md §7): never present an estimate as a survey.
+// (docs/domain.md §7): never present an estimate as a survey.
 type Coord struct {
 	// Method is one of surveyed, osm, geonames, digitized, estimated.
 	Method string `json:"method"`
@@ -163,7 +163,7 @@ type Place struct {
 	Specific string `json:"specific,omitempty"`
 	Generic  string `json:"generic,omitempty"`
 	// Joined marks names romanized as one word (natural villages and towns,
-	// DOMAIN.md §4): 陆巷 Lùxiàng.
+	// docs/domain.md §4): 陆巷 Lùxiàng.
 	Joined   bool     `json:"joined,omitempty"`
 	Category Category `json:"category"`
 	Status   Status   `json:"status"`

@@ -14,7 +14,7 @@ import (
 	"wumen/geo"
 )
 
-// Positioning places that have none (DOMAIN.md §7: every coordinate carries
+// Positioning places that have none (docs/domain.md §7: every coordinate carries
 // its method, accuracy and source): an officer draws it on the map or
 // uploads a table, and each becomes a revision with its author.
 

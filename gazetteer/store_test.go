@@ -58,7 +58,7 @@ func TestGeoJSONAndCSVRoundTrip(t *testing.T) {
 }
 
 func TestImportGCJ02ConvertsAtTheEdge(t *testing.T) {
-	// The published test vector (DOMAIN.md §7): WGS84 31.1774276,121.5272106 is
+	// The published test vector (docs/domain.md §7): WGS84 31.1774276,121.5272106 is
 	// GCJ-02 31.17530398364597,121.531541859215.
 	csv := "name,class,lon,lat,coord_method,accuracy_m\n测试点,非行政区域,121.531541859215,31.17530398364597,digitized,10\n"
 	in, err := gazetteer.ReadCSV(strings.NewReader(csv), "gcj.csv", geo.GCJ02)

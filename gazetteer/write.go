@@ -218,7 +218,7 @@ func AllNames(p *Place) []Name {
 }
 
 // Derive fills the derived fields of a record that its author may leave out:
-// the 专名/通名 split, the standard pinyin and sign form (DOMAIN.md §4), polygon
+// the 专名/通名 split, the standard pinyin and sign form (docs/domain.md §4), polygon
 // rings in RFC 7946's orientation, and a label point for a geometry. Values already present are kept: a reviewed
 // romanization in the record overrides the generated one.
 func Derive(p *Place) {

@@ -3,7 +3,7 @@
 // and, in subpackages, the export formats (GeoPackage, KML, Linked Places,
 // vector tiles, PMTiles).
 //
-// Storage is always WGS84 lon/lat (DOMAIN.md §7); everything here converts
+// Storage is always WGS84 lon/lat (docs/domain.md §7); everything here converts
 // at the edge and never mutates its input.
 package geo
 

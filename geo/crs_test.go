@@ -7,7 +7,7 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Vectors from DOMAIN.md §7 (the widely used eviltransform test vectors).
+// Vectors from docs/domain.md §7 (the widely used eviltransform test vectors).
 var gcjVectors = []struct {
 	name     string
 	wgs, gcj orb.Point // lon, lat
@@ -62,7 +62,7 @@ func TestOutOfChinaUnchanged(t *testing.T) {
 	}
 }
 
-// TestRoundTrip walks a grid over the Suzhou bbox (SOURCES.md: lon
+// TestRoundTrip walks a grid over the Suzhou bbox (docs/data-sources.md: lon
 // 119.9–121.4, lat 30.7–32.1) and checks every CRS round trip to 1e-7°.
 func TestRoundTrip(t *testing.T) {
 	for _, c := range []CRS{WGS84, CGCS2000, GCJ02, BD09} {

@@ -57,7 +57,7 @@ func ParseCRSID(s string) (CRS, error) {
 }
 
 // SameDatum reports whether coordinates in a and b are the same numbers:
-// equal CRSs, or WGS84 and CGCS2000 (the same to centimetres here, DOMAIN.md
+// equal CRSs, or WGS84 and CGCS2000 (the same to centimetres here, docs/domain.md
 // §7). The zero CRS is WGS84.
 func SameDatum(a, b CRS) bool {
 	w := func(c CRS) bool { return c == 0 || c == WGS84 || c == CGCS2000 }

@@ -97,7 +97,7 @@ func overBudget(r *http.Request) bool {
 }
 
 // openReads makes the public read interfaces (/api/, /ogc, /tiles/) open to
-// every origin (ARCHITECTURE.md: CORS open for reads) and answers their
+// every origin (docs/api.md: CORS open for reads) and answers their
 // preflight requests. Officer pages and their API are not opened.
 func openReads(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

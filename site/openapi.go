@@ -10,7 +10,7 @@ import (
 )
 
 // openAPIDoc is the OpenAPI 3.0 document of the public JSON API under
-// /api/v1 (ARCHITECTURE.md, API conventions), served at
+// /api/v1 (docs/api.md), served at
 // /api/v1/openapi.json. The OGC API – Features under /ogc describes itself
 // at /ogc/api. openapi_test.go keeps it honest: every route, parameter,
 // status and property it lists is checked against the handlers.

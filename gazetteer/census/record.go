@@ -316,5 +316,5 @@ func parseCRS(s string) (geo.CRS, error) {
 }
 
 // sameDatum reports whether crs stores values unchanged (WGS84 and CGCS2000
-// agree to centimetres here, DOMAIN.md §7).
+// agree to centimetres here, docs/domain.md §7).
 func sameDatum(c geo.CRS) bool { return c == geo.WGS84 || c == geo.CGCS2000 }

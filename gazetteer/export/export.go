@@ -9,7 +9,7 @@
 // Every export streams from Store.Each (bounded memory), carries
 // gazetteer.Attribution and states its coordinate reference system wherever
 // the format has room for it. Coordinates are stored in WGS84 and converted
-// at the edge (DOMAIN.md §7).
+// at the edge (docs/domain.md §7).
 package export
 
 import (
@@ -48,7 +48,7 @@ func CRSLabel(c geo.CRS) string {
 }
 
 // project returns g in the export CRS (a copy; WGS84 and CGCS2000 are the
-// stored values, DOMAIN.md §7).
+// stored values, docs/domain.md §7).
 func project(g orb.Geometry, c geo.CRS) orb.Geometry { return geo.FromWGS84(g, c) }
 
 // unproject converts g from c to WGS84 for storage (a copy).

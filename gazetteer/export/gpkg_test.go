@@ -92,7 +92,7 @@ func TestGPKGOpensInGDAL(t *testing.T) {
 	}
 }
 
-// TestGPKGPublishedVector checks the GCJ-02 export against DOMAIN.md §7:
+// TestGPKGPublishedVector checks the GCJ-02 export against docs/domain.md §7:
 // WGS84 31.1774276,121.5272106 → GCJ-02 31.17530398364597,121.531541859215.
 func TestGPKGPublishedVector(t *testing.T) {
 	s := emptyStore(t)

@@ -94,7 +94,7 @@ type match struct {
 	note  string   // for a new place: the near miss
 }
 
-// find finds the place a feature is (DOMAIN.md: conflation, not
+// find finds the place a feature is (docs/domain.md: conflation, not
 // duplication): the place linked to one of its OSM objects; else the
 // administrative unit with its statistical code; else a place of the same
 // name after folding (script.Fold, as search matches names) and the same
@@ -231,7 +231,7 @@ func (imp *Importer) enrich(old *gazetteer.Place, f *Feature) (*gazetteer.Place,
 func (imp *Importer) newPlace(f *Feature) *gazetteer.Place {
 	p := &gazetteer.Place{Name: f.Name, Category: f.Rule.Category, Status: gazetteer.StatusCurrent, Names: f.Names,
 		Links: gazetteer.Links{OSM: f.Refs[0], Wikidata: f.Wikidata}, Sources: []gazetteer.Source{OSMSource}, License: License}
-	// Natural villages and towns are romanized joined (DOMAIN.md §4, the
+	// Natural villages and towns are romanized joined (docs/domain.md §4, the
 	// 1984 rules): 陆巷 Lùxiàng.
 	p.Joined = p.Category.Class == "居民点"
 	if p.Category.Class == "行政区域" {

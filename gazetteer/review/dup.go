@@ -19,7 +19,7 @@ const (
 )
 
 // genericClass groups 通名 that name the same kind of thing, so that 观前街
-// and 观前路 are confusable wherever they are in the county (DOMAIN.md §5
+// and 观前路 are confusable wherever they are in the county (docs/domain.md §5
 // item 7: 重).
 var genericClass = map[string]string{
 	"街": "street", "路": "street", "巷": "street", "弄": "street", "坊": "street", "道": "street",
@@ -54,7 +54,7 @@ type dupRun struct {
 
 // duplicates finds 重: exact duplicates and variants, homophones and
 // near-duplicates among the subject's peers in its statutory scope
-// (地名管理条例 第九条; DOMAIN.md §5 item 7).
+// (地名管理条例 第九条; docs/domain.md §5 item 7).
 func (c *Checker) duplicates(ctx context.Context, sub Subject, rep *Report, add func(Finding)) error {
 	d := &dupRun{c: c, sub: sub, group: subjectGroup(sub), county: countyOf(sub.Admin), add: add, done: map[int64]bool{}}
 	d.city = cityReach(sub) && d.county != "" && countyWide(d.group)

@@ -15,7 +15,7 @@ import (
 	"wumen/gazetteer"
 )
 
-// State is where a proposal stands in the procedure (DOMAIN.md §5):
+// State is where a proposal stands in the procedure (docs/domain.md §5):
 // draft → submitted → under_review → approved | rejected → filed (备案) →
 // announced (公告) → applied (入库).
 type State string
@@ -33,7 +33,7 @@ const (
 )
 
 // DueDays is the statutory time for filing (备案) and for the public notice
-// (公告), counted from the approval date (DOMAIN.md §5: within 15 days).
+// (公告), counted from the approval date (docs/domain.md §5: within 15 days).
 const DueDays = 15
 
 // Attachment kinds: the three reports an application needs (综合评估, 专家论证,

@@ -18,7 +18,7 @@ const (
 
 // Articles cited by findings. Numbers are the articles of the State Council's
 // 地名管理条例 (revised 2022) and the Ministry of Civil Affairs' 实施办法
-// (2024) as DOMAIN.md §5 summarises them; the item of DOMAIN.md §5 that a
+// (2024) as docs/domain.md §5 summarises them; the item of docs/domain.md §5 that a
 // rule implements is named beside the article, because the clauses of 第九条
 // are not numbered here from the official text.
 const (

@@ -14,7 +14,7 @@ import (
 )
 
 // Peer groups: names compete for uniqueness only with names of the same kind
-// of entity (地名管理条例 第九条; DOMAIN.md §5 item 7).
+// of entity (地名管理条例 第九条; docs/domain.md §5 item 7).
 const (
 	groupCounty   = "county"   // county level and above: nationwide
 	groupTownship = "township" // 乡镇, 街道: within the province
@@ -172,7 +172,7 @@ func oneApart(a, b string) bool {
 }
 
 // revival offers historical names no longer in use near the proposed place
-// for 活化使用 (实施办法; DOMAIN.md §6).
+// for 活化使用 (实施办法; docs/domain.md §6).
 func (c *Checker) revival(ctx context.Context, sub Subject, add func(Finding)) error {
 	if err := c.revivalRepeat(ctx, sub, add); err != nil {
 		return err
@@ -229,7 +229,7 @@ func (c *Checker) revival(ctx context.Context, sub Subject, add func(Finding)) e
 
 // revivalRepeat finds the proposed name among names no longer in use: a
 // historical name, or the name of a cancelled or historical place. Taking it
-// up again is 活化使用 (实施办法; DOMAIN.md §6), offered as a suggestion, not
+// up again is 活化使用 (实施办法; docs/domain.md §6), offered as a suggestion, not
 // a duplicate.
 func (c *Checker) revivalRepeat(ctx context.Context, sub Subject, add func(Finding)) error {
 	ms, err := c.lookup(func(n Names) ([]NameMatch, error) {

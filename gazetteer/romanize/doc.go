@@ -36,6 +36,6 @@
 // (natural villages and towns) are never divided.
 //
 // Word division, apostrophes, capitals and ordinals follow the 1984 rules; the
-// rule number is cited beside the code that applies it. DOMAIN.md §4 summarises
+// rule number is cited beside the code that applies it. docs/domain.md §4 summarises
 // them.
 package romanize

@@ -22,7 +22,7 @@ type token struct {
 //   - A one-syllable modifier at the end of a specific of two or more
 //     syllables joins the generic (rule 2): Standard("景山后", "街", false) == "Jǐngshān Hòujiē".
 //   - joined writes everything as one word, for natural villages and towns
-//     (DOMAIN.md §4): Standard("陆巷", "", true) == "Lùxiàng".
+//     (docs/domain.md §4): Standard("陆巷", "", true) == "Lùxiàng".
 //   - An apostrophe separates a non-initial a/o/e syllable (rule 11):
 //     Standard("西安", "", true) == "Xī'ān".
 //   - Numbers are read as pinyin (rule 6: 五指山 Wǔzhǐ Shān), except an
@@ -78,7 +78,7 @@ func words(specific, generic string, joined bool) [][]token {
 	}
 
 	if joined {
-		// Natural villages and towns: one word (DOMAIN.md §4), never segmented.
+		// Natural villages and towns: one word (docs/domain.md §4), never segmented.
 		return [][]token{append(append(lead, tokens(spec)...), genToks...)}
 	}
 	ws := [][]token{lead}

@@ -14,7 +14,7 @@ func TestStandard(t *testing.T) {
 		joined            bool
 		want, sign        string
 	}{
-		// 专名 and 通名 apart, each capitalized (DOMAIN.md §4; 1984 rules rules 1, 10).
+		// 专名 and 通名 apart, each capitalized (docs/domain.md §4; 1984 rules rules 1, 10).
 		{"山塘", "街", false, "Shāntáng Jiē", "SHANTANG JIE"},
 		{"平江", "路", false, "Píngjiāng Lù", "PINGJIANG LU"},
 		{"观前", "街", false, "Guānqián Jiē", "GUANQIAN JIE"},
@@ -22,7 +22,7 @@ func TestStandard(t *testing.T) {
 		{"太", "湖", false, "Tài Hú", "TAI HU"},
 		{"金鸡湖", "大道", false, "Jīnjīhú Dàdào", "JINJIHU DADAO"},
 		{"浒墅关", "大道", false, "Xǔshùguān Dàdào", "XUSHUGUAN DADAO"},
-		// A generic that became part of the specific stays in it (DOMAIN.md §4).
+		// A generic that became part of the specific stays in it (docs/domain.md §4).
 		{"葑门", "路", false, "Fēngmén Lù", "FENGMEN LU"},
 		{"高厍", "路", false, "Gāoshè Lù", "GAOSHE LU"},
 		{"朴树头", "巷", false, "Pòshùtóu Xiàng", "POSHUTOU XIANG"},
@@ -33,7 +33,7 @@ func TestStandard(t *testing.T) {
 		{"朝阳门内", "大街", false, "Cháoyángmén Nèidàjiē", "CHAOYANGMEN NEIDAJIE"},
 		// …but not when the rest of the specific is a single syllable.
 		{"河北", "路", false, "Héběi Lù", "HEBEI LU"},
-		// Natural villages and towns joined (DOMAIN.md §4).
+		// Natural villages and towns joined (docs/domain.md §4).
 		{"陆巷", "", true, "Lùxiàng", "LUXIANG"},
 		{"周庄", "", true, "Zhōuzhuāng", "ZHOUZHUANG"},
 		{"周", "庄", true, "Zhōuzhuāng", "ZHOUZHUANG"},
@@ -107,7 +107,7 @@ func TestStandard(t *testing.T) {
 		// … one word in a place named after the person (rule 8: 张自忠路 Zhāngzìzhōng Lù).
 		{"顾炎武", "路", false, "Gùyánwǔ Lù", "GUYANWU LU"},
 		{"孙武花园", "社区", false, "Sūnwǔ Huāyuán Shèqū", "SUNWU HUAYUAN SHEQU"},
-		// Joined names are never segmented (DOMAIN.md §4).
+		// Joined names are never segmented (docs/domain.md §4).
 		{"苏州", "", true, "Sūzhōu", "SUZHOU"},
 		{"常熟博物馆", "", true, "Chángshúbówùguǎn", "CHANGSHUBOWUGUAN"},
 		{"顾炎武", "村", true, "Gùyánwǔcūn", "GUYANWUCUN"},

@@ -10,7 +10,7 @@ import "strings"
 //
 // Split does not decide whether a name is written joined: natural villages
 // and towns (陆巷 Lùxiàng) are joined by the caller, who knows the category
-// (DOMAIN.md §4).
+// (docs/domain.md §4).
 func Split(name string) (specific, generic string) {
 	t := data()
 	if _, ok := t.byGeneric[name]; ok {

@@ -150,7 +150,7 @@ func analyse(parts ...string) [][]unit {
 			at[i] = &out[w.part][w.idx]
 		}
 	}
-	// Overrides, shortest context first so a longer context wins (DOMAIN.md §4,
+	// Overrides, shortest context first so a longer context wins (docs/domain.md §4,
 	// 1984 rules rule 8: place-name heteronyms take their local 普通话 reading).
 	// Matches are applied in table order at each position's rows, then
 	// positions left to right; a longer context always comes later in the

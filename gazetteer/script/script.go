@@ -1,6 +1,6 @@
 // Package script converts Suzhou place names between simplified (简体) and
 // traditional (繁体) Chinese characters and detects mixed scripts (混用繁简,
-// one of the "怪" names of the 2018–19 clean-up, DOMAIN.md §5).
+// one of the "怪" names of the 2018–19 clean-up, docs/domain.md §5).
 //
 // The conversion tables are OpenCC's (Apache-2.0), taken from the opencc-js
 // 1.4.2 package and converted by gen.go into the files under dict/; see
@@ -203,7 +203,7 @@ func IsTraditional(r rune) bool { return s2t().tradOnly[r] }
 // simplified-only.
 func IsSimplified(r rune) bool { return s2t().simpOnly[r] }
 
-// Mixed reports whether s mixes scripts (怪: 混用繁简, DOMAIN.md §5): it holds
+// Mixed reports whether s mixes scripts (怪: 混用繁简, docs/domain.md §5): it holds
 // at least one traditional-only character and at least one simplified-only
 // character. Characters common to both scripts count for neither:
 // Mixed("蘇州街") == false, Mixed("蘇州门") == true.

@@ -1,7 +1,7 @@
 // Package jsonapi is the JSON side of Wumen's HTTP interfaces, shared by the
 // public API (site), the OGC service (site/ogc) and the officers' API
 // (site/officer): how a domain error becomes an HTTP status and the body
-// {"error": {"code": …, "message": …}} (ARCHITECTURE.md, API conventions).
+// {"error": {"code": …, "message": …}} (docs/api.md).
 package jsonapi
 
 import (

@@ -396,7 +396,7 @@ func (s *service) candidates(ctx context.Context, q Query, c *constraint, admin 
 
 // withGeneric keeps the hits whose place has this 通名 (Generic). A name
 // written joined — natural villages and towns, whose generic became part of
-// the specific (DOMAIN.md §4) — has none: the town 枫桥 is not a 桥.
+// the specific (docs/domain.md §4) — has none: the town 枫桥 is not a 桥.
 func (s *service) withGeneric(ctx context.Context, hits []search.Hit, generic string) ([]search.Hit, error) {
 	var out []search.Hit
 	for _, h := range hits {

@@ -13,7 +13,7 @@ import (
 )
 
 // geographySources are the sources of the shapes in data/src/geography.tsv
-// (attribution as shared/data/geography/SOURCES.md requires).
+// (attribution as its licence requires: docs/data-sources.md).
 var geographySources = map[string]gazetteer.Source{
 	"gshhg": {ID: "gshhg", Title: "GSHHG 2.3.7 full resolution (Wessel, P., and W. H. F. Smith (1996), A Global Self-consistent, Hierarchical, High-resolution Shoreline Database, J. Geophys. Res., 101(B4), 8741–8743), with its WDB II rivers",
 		URL: "https://www.soest.hawaii.edu/pwessel/gshhg/", License: "LGPL-3.0-or-later"},

@@ -329,7 +329,7 @@ func spells(latin, hans string) bool {
 			want.WriteRune(r)
 		}
 	}
-	// Place-name readings the generic tables get wrong (DOMAIN.md §4):
+	// Place-name readings the generic tables get wrong (docs/domain.md §4):
 	// 浒 Xǔ, 甪 Lù, 厍 Shè, 葑 Fēng, 阊 Chāng — swapped for a homophone.
 	hans = strings.NewReplacer("浒", "许", "甪", "陆", "厍", "社", "葑", "丰", "阊", "昌").Replace(hans)
 	got := strings.Join(pinyin.LazyConvert(hans, nil), "")

@@ -1,5 +1,5 @@
 // Command gen derives Wumen's basemap (data/basemap/basemap.geojson) from
-// the geography sources in shared/data/geography (see their SOURCES.md):
+// the geography sources in shared/data/geography (docs/data-sources.md):
 //
 //   - water_polygons.geojson  GSHHG 2.3.7: lakes with their islands as
 //     holes, the Yangtze estuary and Hangzhou Bay → layer "water"
@@ -36,9 +36,9 @@ import (
 	"wumen/geo"
 )
 
-// coverage is the target area of shared/data/geography (SOURCES.md: "Suzhou
-// prefecture bbox lon 119.85–121.45, lat 30.70–32.10"); GSHHG's
-// classification covers every face of it.
+// coverage is the target area of the geography sources
+// (docs/data-sources.md: the Suzhou prefecture bbox lon 119.85–121.45, lat
+// 30.70–32.10); GSHHG's classification covers every face of it.
 var coverage = orb.Bound{Min: orb.Point{119.85, 30.70}, Max: orb.Point{121.45, 32.10}}
 
 func main() {
