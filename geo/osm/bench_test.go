@@ -5,8 +5,6 @@ package osm
 import (
 	"context"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
@@ -48,22 +46,17 @@ func TestMain(m *testing.M) {
 // `osmium cat` of the same file in the same run.
 func benchRead(b *testing.B, n int) {
 	name := osmtest.GeneratePBF(b, benchDir(), n)
-	out := filepath.Join(b.TempDir(), "floor.osm.pbf")
 	var nodes int64
 	var osmiumTime, ours, osmiumCPU, oursCPU time.Duration
 	var peak, live uint64
 	for i := 0; i < b.N; i++ {
-		t0 := time.Now()
-		cmd := exec.Command("osmium", "cat", "--overwrite", name, "-o", out)
-		if o, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("osmium: %v %s", err, o)
-		}
-		osmiumTime += time.Since(t0)
-		osmiumCPU += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		w, c := osmtest.OsmiumCat(b, name)
+		osmiumTime += w
+		osmiumCPU += c
 		runtime.GC()
 		stop := osmtest.PeakHeap()
 		c0 := osmtest.CPUTime()
-		t0 = time.Now()
+		t0 := time.Now()
 		rd := &Reader{TempDir: b.TempDir(), Keep: func(_ string, t osm.Tags) bool { return t.Find("name") != "" }}
 		st, err := rd.ReadFile(context.Background(), name, func(*Object) error { return nil })
 		if err != nil {

@@ -3,11 +3,14 @@
 package osmtest
 
 import (
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -50,4 +53,19 @@ func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// OsmiumCat times `osmium cat` of name to a PBF file in a temporary
+// directory: the floor the OSM benchmarks are measured against, reading and
+// writing the same file in the same run. It returns the wall time and the
+// process's CPU time.
+func OsmiumCat(tb testing.TB, name string) (wall, cpu time.Duration) {
+	tb.Helper()
+	out := filepath.Join(tb.TempDir(), "floor.osm.pbf")
+	t0 := time.Now()
+	cmd := exec.Command("osmium", "cat", "--overwrite", name, "-o", out)
+	if o, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("osmium cat %s: %v %s", name, err, o)
+	}
+	return time.Since(t0), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 }
