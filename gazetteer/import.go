@@ -66,9 +66,21 @@ func (s *Store) readInto(ctx context.Context, recs Records, w *writer, skipInval
 		for range results { // the reader has stopped once results is closed
 		}
 	}()
-	for items := range results {
+	for {
+		var items []checkedRecord
+		var ok bool
+		select {
+		case items, ok = <-results:
+		case <-ctx.Done():
+			// SIGTERM while the reader validates: the transaction rolls
+			// back, and the reader stops at its next record.
+			return nil, 0, 0, interrupted(ctx.Err())
+		}
+		if !ok {
+			break
+		}
 		if cerr := ctx.Err(); cerr != nil {
-			return nil, 0, 0, interrupted(cerr) // SIGTERM: the transaction rolls back
+			return nil, 0, 0, interrupted(cerr)
 		}
 		for _, it := range items {
 			n++
@@ -98,8 +110,13 @@ type checkedRecord struct {
 	err error
 }
 
-// checkedBatch is how many records the reading goroutine hands over at once.
-const checkedBatch = 256
+// checkedBatch is how many records the reading goroutine hands over at
+// once; a batch is handed over sooner when its geometries reach
+// checkedVertices, so a file of large boundaries is not held 256 at a time.
+const (
+	checkedBatch    = 256
+	checkedVertices = 1 << 18
+)
 
 // checked reads recs in a goroutine of its own, deriving, validating and
 // encoding each record (encodeAhead, now being the write's time), and sends
@@ -118,15 +135,28 @@ func checked(recs Records, cats *Categories, now string, stop <-chan struct{}) <
 				return false
 			}
 		}
+		weight := 0
 		for r, err := range recs {
+			select {
+			case <-stop: // the import ended (an error, or SIGTERM): read no further
+				return
+			default:
+			}
 			if err == nil {
 				Derive(r.Place)
 				if err = At(cats.Validate(r.Place), r.Where); err == nil {
 					encodeAhead(&r, now)
 				}
+				if r.Place != nil && r.Place.Geometry != nil {
+					weight += vertices(r.Place.Geometry)
+				}
 			}
-			if batch = append(batch, checkedRecord{r, err}); len(batch) == checkedBatch && !send() {
-				return
+			batch = append(batch, checkedRecord{r, err})
+			if len(batch) == checkedBatch || weight >= checkedVertices {
+				if !send() {
+					return
+				}
+				weight = 0
 			}
 		}
 		if len(batch) > 0 {
