@@ -171,10 +171,23 @@ func (s *Store) write(ctx context.Context, c Change, opt PutOptions, fn func(*wr
 }
 
 // interrupted is the error of a write stopped by its context (SIGINT or
-// SIGTERM during an import): nothing was written.
+// SIGTERM during an import): nothing was written. It says so in words and
+// unwraps to the context's error.
 func interrupted(err error) error {
-	return fmt.Errorf("interrupted (%w); nothing was written", err)
+	why := "stopped (SIGTERM or Ctrl-C)"
+	if errors.Is(err, context.DeadlineExceeded) {
+		why = "out of time"
+	}
+	return interruptedError{why, err}
 }
+
+type interruptedError struct {
+	why string
+	err error
+}
+
+func (e interruptedError) Error() string { return "interrupted: " + e.why + "; nothing was written" }
+func (e interruptedError) Unwrap() error { return e.err }
 
 // At places a domain error at where ("file.jsonl:12", "features[3]"),
 // before any place it already names; other errors pass through unchanged.
