@@ -141,6 +141,8 @@ type BuildOptions struct {
 // BuildStats counts what a static build wrote.
 type BuildStats struct {
 	Pages, GeoJSON, Tiles, Files int
+	// Precached is the bytes the service worker saves at install.
+	Precached int64
 }
 
 // Build writes the whole public site into dir as static files: every page in
@@ -169,7 +171,9 @@ func Build(ctx context.Context, cfg Config, dir string, opt BuildOptions) (*Buil
 		}
 		return rec.Body.Bytes(), nil
 	}
+	written := map[string]precacheFile{} // for the service worker's precache list
 	writeFile := func(rel string, b []byte) error {
+		written[rel] = hashed(b)
 		full := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(rel, "/")))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			return err
@@ -296,6 +300,24 @@ func Build(ctx context.Context, cfg Config, dir string, opt BuildOptions) (*Buil
 	if err := s.writeSearchIndex(ctx, write); err != nil {
 		return nil, err
 	}
+	for _, p := range []string{"/offline", "/en/offline"} {
+		b, err := get(p)
+		if err != nil {
+			return nil, err
+		}
+		if err := write(p+"/index.html", b); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]string, len(walks))
+	for i, w := range walks {
+		ids[i] = w.ID
+	}
+	pc, err := writeOffline(dir, ids, written, write)
+	if err != nil {
+		return nil, err
+	}
+	st.Precached = pc.Bytes
 	return st, nil
 }
 

@@ -187,6 +187,7 @@ func (s *Server) routes() {
 	s.page("/browse/heritage/{list}", s.heritagePage)
 	s.page("/browse/az/{letter}", s.azPage)
 	s.page("/about", s.aboutPage)
+	s.page("/offline", s.offlinePage)
 	s.page("/", s.notFoundPage)
 
 	for prefix, h := range s.cfg.Mounts {

@@ -21,6 +21,21 @@
     });
   }
 
+  // Offline (static build): the service worker (/sw.js, written by the
+  // build) keeps the pages, search and map tiles; the banner, a live region
+  // (role=status) empty while online, says when saved pages are shown.
+  var banner = document.getElementById("offline-banner");
+  function netState() {
+    if (banner) banner.textContent = navigator.onLine ? "" : banner.getAttribute("data-text");
+  }
+  window.addEventListener("online", netState);
+  window.addEventListener("offline", netState);
+  netState();
+  var swMeta = document.querySelector('meta[name="service-worker"]');
+  if (swMeta && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(swMeta.content, { scope: "/" }).catch(function () { /* not a secure context */ });
+  }
+
   // Language: the switch records the choice; a later visit to a page in the
   // other language goes to the chosen one.
   var lang = root.getAttribute("data-lang");

@@ -1,0 +1,151 @@
+package site
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// swSource is the service worker of the static build; Build writes it to
+// /sw.js (the root, so its scope is the whole site) after a first line
+// naming the precache version.
+//
+//go:embed sw.js
+var swSource string
+
+func init() {
+	// The W3C Web App Manifest's media type (W3C Web Application Manifest §1.1).
+	mime.AddExtensionType(".webmanifest", "application/manifest+json")
+}
+
+// offlinePage is what the service worker shows for a page that is neither
+// on the network nor saved.
+func (s *Server) offlinePage(w http.ResponseWriter, r *http.Request, p *page) {
+	p.Title, p.Description, p.NoIndex = p.T("offline.title"), p.T("offline.text"), true
+	s.render(w, r, http.StatusOK, "offline", p)
+}
+
+// offlinePagePaths are the pages, in their language-neutral form, the
+// service worker saves at install: the entry pages and every walk.
+func offlinePagePaths(walkIDs []string) []string {
+	ps := []string{"/", "/walks", "/browse", "/search", "/map", "/offline"}
+	for _, id := range walkIDs {
+		ps = append(ps, "/walk/"+url.PathEscape(id))
+	}
+	return ps
+}
+
+// precacheFile is one entry of /precache.json.
+type precacheFile struct {
+	URL    string `json:"url"`
+	SHA256 string `json:"sha256"`
+	Bytes  int64  `json:"bytes"`
+}
+
+// Precache is /precache.json: what the service worker saves at install.
+// Version is a hash of every entry's URL and content hash, so a build that
+// changes any of them makes a new worker with a new cache.
+type Precache struct {
+	Version string         `json:"version"`
+	Bytes   int64          `json:"bytes"`
+	Files   []precacheFile `json:"files"`
+}
+
+// writeOffline writes the offline page, /precache.json and /sw.js of a
+// static build into dir. written maps each file already written (site path,
+// unescaped) to its SHA-256.
+func writeOffline(dir string, walkIDs []string, written map[string]precacheFile, write func(string, []byte) error) (*Precache, error) {
+	pc := &Precache{}
+	add := func(u, file string) error {
+		f, ok := written[file]
+		if !ok {
+			return fmt.Errorf("precache: %s was not written by the build", file)
+		}
+		f.URL = u
+		pc.Files = append(pc.Files, f)
+		return nil
+	}
+	for _, p := range offlinePagePaths(walkIDs) {
+		for _, lang := range []string{langZH, langEN} {
+			lp := langPath(lang, p)
+			u := strings.TrimSuffix(lp, "/") + "/"
+			file, _ := url.PathUnescape(lp)
+			if err := add(u, path.Join(file, "index.html")); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, id := range walkIDs {
+		if err := add("/walk/"+url.PathEscape(id)+".geojson", "/walk/"+id+".geojson"); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range mapStyleNames {
+		if err := add("/styles/"+name+".json", "/styles/"+name+".json"); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range []string{"/tiles.json", searchIndexPath} {
+		if err := add(f, f); err != nil {
+			return nil, err
+		}
+	}
+	// The archive is written straight to disk, not through write.
+	tiles, err := os.ReadFile(filepath.Join(dir, "tiles.pmtiles"))
+	if err != nil {
+		return nil, err
+	}
+	written["/tiles.pmtiles"] = hashed(tiles)
+	if err := add("/tiles.pmtiles", "/tiles.pmtiles"); err != nil {
+		return nil, err
+	}
+	var assets []string
+	for name := range assetVersions {
+		if shellAsset(name) {
+			assets = append(assets, name)
+		}
+	}
+	sort.Strings(assets)
+	for _, name := range assets {
+		if err := add("/static/"+name+"?v="+assetVersion(name), "/static/"+name); err != nil {
+			return nil, err
+		}
+	}
+	sum := sha256.New()
+	for _, f := range pc.Files {
+		pc.Bytes += f.Bytes
+		fmt.Fprintf(sum, "%s %s\n", f.URL, f.SHA256)
+	}
+	pc.Version = hex.EncodeToString(sum.Sum(nil))[:16]
+	b, err := json.Marshal(pc)
+	if err != nil {
+		return nil, err
+	}
+	if err := write("/precache.json", b); err != nil {
+		return nil, err
+	}
+	sw := fmt.Sprintf("var PRECACHE_VERSION = %q;\n%s", pc.Version, swSource)
+	return pc, write("/sw.js", []byte(sw))
+}
+
+// shellAsset reports whether the embedded static file name is one pages
+// use (not a licence or a note about the vendored code).
+func shellAsset(name string) bool {
+	base := path.Base(name)
+	return !strings.HasSuffix(base, ".md") && !strings.HasPrefix(base, "LICENSE")
+}
+
+func hashed(b []byte) precacheFile {
+	sum := sha256.Sum256(b)
+	return precacheFile{SHA256: hex.EncodeToString(sum[:]), Bytes: int64(len(b))}
+}
