@@ -313,7 +313,7 @@ func Build(ctx context.Context, cfg Config, dir string, opt BuildOptions) (*Buil
 	for i, w := range walks {
 		ids[i] = w.ID
 	}
-	pc, err := writeOffline(dir, ids, written, write)
+	pc, err := writeOffline(dir, offlinePagePaths(cat, walks), ids, written, write)
 	if err != nil {
 		return nil, err
 	}

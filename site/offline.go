@@ -1,5 +1,7 @@
 package site
 
+//go:generate go run ./internal/genicons static/img
+
 import (
 	"crypto/sha256"
 	_ "embed"
@@ -14,6 +16,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"wumen/gazetteer"
 )
 
 // swSource is the service worker of the static build; Build writes it to
@@ -35,14 +39,34 @@ func (s *Server) offlinePage(w http.ResponseWriter, r *http.Request, p *page) {
 	s.render(w, r, http.StatusOK, "offline", p)
 }
 
-// offlinePagePaths are the pages, in their language-neutral form, the
-// service worker saves at install: the entry pages and every walk.
-func offlinePagePaths(walkIDs []string) []string {
-	ps := []string{"/", "/walks", "/browse", "/search", "/map", "/offline"}
-	for _, id := range walkIDs {
-		ps = append(ps, "/walk/"+url.PathEscape(id))
+// adminClasses are the categories of administrative units (districts,
+// towns, village committees): 2,361 of the shipped 2,626 places, whose pages
+// are not saved for offline use unless a walk stops there (they stay on the
+// network, and in the cache once visited).
+var adminClasses = map[string]bool{"行政区域": true, "非行政区域": true, "群众自治组织": true}
+
+// offlinePagePaths are the pages, in their language-neutral form and URL
+// escaped, the service worker saves at install: the entry pages, the
+// heritage lists, every walk, and the page of every place that is not an
+// administrative unit or is a stop of a walk.
+func offlinePagePaths(cat *catalog, walks []gazetteer.Walk) []string {
+	ps := []string{"/", "/walks", "/browse", "/search", "/map", "/about", "/offline"}
+	for _, c := range cat.Heritage {
+		ps = append(ps, "/browse/heritage/"+url.PathEscape(c.Key))
 	}
-	return ps
+	stops := map[int64]bool{}
+	for _, w := range walks {
+		ps = append(ps, "/walk/"+url.PathEscape(w.ID))
+		for _, st := range w.Stops {
+			stops[st.Place] = true
+		}
+	}
+	for _, e := range cat.Entries {
+		if !adminClasses[e.Class] || stops[e.ID] {
+			ps = append(ps, e.Path)
+		}
+	}
+	return dedupe(ps)
 }
 
 // precacheFile is one entry of /precache.json.
@@ -61,10 +85,12 @@ type Precache struct {
 	Files   []precacheFile `json:"files"`
 }
 
-// writeOffline writes the offline page, /precache.json and /sw.js of a
-// static build into dir. written maps each file already written (site path,
-// unescaped) to its SHA-256.
-func writeOffline(dir string, walkIDs []string, written map[string]precacheFile, write func(string, []byte) error) (*Precache, error) {
+// writeOffline writes /precache.json and /sw.js of a static build into
+// dir: pages (offlinePagePaths) in both languages, the walks' GeoJSON, the
+// map styles and tiles, the search index and the static files pages use.
+// written maps each file already written (site path, unescaped) to its
+// SHA-256 and size.
+func writeOffline(dir string, pages, walkIDs []string, written map[string]precacheFile, write func(string, []byte) error) (*Precache, error) {
 	pc := &Precache{}
 	add := func(u, file string) error {
 		f, ok := written[file]
@@ -75,7 +101,7 @@ func writeOffline(dir string, walkIDs []string, written map[string]precacheFile,
 		pc.Files = append(pc.Files, f)
 		return nil
 	}
-	for _, p := range offlinePagePaths(walkIDs) {
+	for _, p := range pages {
 		for _, lang := range []string{langZH, langEN} {
 			lp := langPath(lang, p)
 			u := strings.TrimSuffix(lp, "/") + "/"
@@ -138,11 +164,12 @@ func writeOffline(dir string, walkIDs []string, written map[string]precacheFile,
 	return pc, write("/sw.js", []byte(sw))
 }
 
-// shellAsset reports whether the embedded static file name is one pages
-// use (not a licence or a note about the vendored code).
+// shellAsset reports whether the embedded static file name is one public
+// pages use: not a licence, a note about the vendored code, or the drawing
+// library of the officers' position editor.
 func shellAsset(name string) bool {
 	base := path.Base(name)
-	return !strings.HasSuffix(base, ".md") && !strings.HasPrefix(base, "LICENSE")
+	return !strings.HasSuffix(base, ".md") && !strings.HasPrefix(base, "LICENSE") && !strings.HasPrefix(base, "terra-draw")
 }
 
 func hashed(b []byte) precacheFile {

@@ -493,6 +493,32 @@ func TestBuild(t *testing.T) {
 	mustContain(t, "sitemap", read("sitemap.xml"), "https://wumen.example/place/51/shantang-jie")
 	mustContain(t, "404", read("404.html"), "找不到这个页面")
 	read("static/vendor/maplibre-gl.js")
+	// The service worker's list: the entry pages, the Wu-culture places, the
+	// search and the tiles; not the villages; and sw.js of the same version.
+	mustContain(t, "offline page", read("offline/index.html"), "离线")
+	mustContain(t, "en offline page", read("en/offline/index.html"), `<html lang="en"`, "Offline")
+	var pc Precache
+	if err := json.Unmarshal([]byte(read("precache.json")), &pc); err != nil {
+		t.Fatal(err)
+	}
+	urls := map[string]precacheFile{}
+	var sum int64
+	for _, f := range pc.Files {
+		urls[f.URL] = f
+		sum += f.Bytes
+	}
+	for _, u := range []string{"/", "/en/", "/place/51/shantang-jie/", "/en/walk/qili-shantang/", "/search/index.json", "/tiles.pmtiles", "/offline/", "/en/offline/", "/styles/large-en.json"} {
+		if _, ok := urls[u]; !ok {
+			t.Errorf("precache.json does not list %s", u)
+		}
+	}
+	if f := urls["/tiles.pmtiles"]; f.Bytes != int64(len(read("tiles.pmtiles"))) || len(f.SHA256) != 64 {
+		t.Errorf("precache.json lists the archive as %+v", f)
+	}
+	if bs.Precached != pc.Bytes || sum != pc.Bytes || pc.Bytes > 15_000_000 {
+		t.Errorf("precache.json: %d bytes in its files, %d in its total, %d in the stats (at most 15 MB)", sum, pc.Bytes, bs.Precached)
+	}
+	mustContain(t, "sw.js", read("sw.js"), `var PRECACHE_VERSION = "`+pc.Version+`";`)
 	// The compact search index opens and finds what the server finds.
 	cx, err := search.OpenCompact(strings.NewReader(read("search/index.json")))
 	if err != nil {

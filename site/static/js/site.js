@@ -22,19 +22,54 @@
   }
 
   // Offline (static build): the service worker (/sw.js, written by the
-  // build) keeps the pages, search and map tiles; the banner, a live region
-  // (role=status) empty while online, says when saved pages are shown.
+  // build) keeps the pages, search and map tiles. The banner, a live region
+  // (role=status) empty while online, says when saved pages are shown: when
+  // the browser knows it is offline, or when a request past the worker to
+  // the site fails (retried every 5 s until it answers again).
   var banner = document.getElementById("offline-banner");
+  var swMeta = document.querySelector('meta[name="service-worker"]');
+  var worker = swMeta && "serviceWorker" in navigator ? navigator.serviceWorker : null;
+  var retry = null;
+  function showOffline(off) {
+    if (banner) banner.textContent = off ? banner.getAttribute("data-text") : "";
+    root.classList.toggle("offline", off);
+    clearTimeout(retry);
+    if (off) retry = setTimeout(netState, 5000);
+  }
   function netState() {
-    if (banner) banner.textContent = navigator.onLine ? "" : banner.getAttribute("data-text");
+    if (!navigator.onLine || !worker || !worker.controller) { showOffline(!navigator.onLine); return; }
+    // A HEAD request is not the worker's (it answers GETs only): it goes
+    // to the network, and fails without one.
+    fetch("/precache.json", { method: "HEAD", cache: "no-store" }).then(function () { showOffline(false); }, function () { showOffline(true); });
   }
   window.addEventListener("online", netState);
   window.addEventListener("offline", netState);
   netState();
-  var swMeta = document.querySelector('meta[name="service-worker"]');
-  if (swMeta && "serviceWorker" in navigator) {
-    navigator.serviceWorker.register(swMeta.content, { scope: "/" }).catch(function () { /* not a secure context */ });
-  }
+  // wumenOfflineStatus asks the active worker its version and how much of
+  // its precache list is saved ({version, files, missing, bytes}); null
+  // without a worker.
+  window.wumenOfflineStatus = function () {
+    if (!worker) return Promise.resolve(null);
+    return worker.ready.then(function (reg) {
+      return new Promise(function (resolve) {
+        var ch = new MessageChannel();
+        ch.port1.onmessage = function (e) { resolve(e.data); };
+        reg.active.postMessage({ type: "status" }, [ch.port2]);
+      });
+    });
+  };
+  // wumenOffline: registered after the page has loaded (the precache does
+  // not compete with it), settled once the worker is active and its
+  // precache complete, with its status.
+  window.wumenOffline = !worker ? Promise.resolve(null) : new Promise(function (resolve, reject) {
+    function register() {
+      worker.register(swMeta.content, { scope: "/" }).then(function () {
+        return window.wumenOfflineStatus();
+      }).then(resolve, reject);
+    }
+    if (document.readyState === "complete") register(); else window.addEventListener("load", register);
+  });
+  window.wumenOffline.catch(function () { /* not a secure context: no offline use */ });
 
   // Language: the switch records the choice; a later visit to a page in the
   // other language goes to the chosen one.
