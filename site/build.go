@@ -141,8 +141,10 @@ type BuildOptions struct {
 // BuildStats counts what a static build wrote.
 type BuildStats struct {
 	Pages, GeoJSON, Tiles, Files int
-	// Precached is the bytes the service worker saves at install.
-	Precached int64
+	// Precached is the bytes the service worker saves at install, in
+	// PrecachedFiles files (precache.json).
+	Precached      int64
+	PrecachedFiles int
 }
 
 // Build writes the whole public site into dir as static files: every page in
@@ -317,7 +319,7 @@ func Build(ctx context.Context, cfg Config, dir string, opt BuildOptions) (*Buil
 	if err != nil {
 		return nil, err
 	}
-	st.Precached = pc.Bytes
+	st.Precached, st.PrecachedFiles = pc.Bytes, len(pc.Files)
 	return st, nil
 }
 

@@ -26,7 +26,7 @@ import (
 func TestEnglishPagesInEnglish(t *testing.T) {
 	h := newServer(t, nil).Handler()
 	st, _ := fixture(t)
-	seeds := []string{"/en/", "/en/walks", "/en/map", "/en/about", "/en/browse", "/en/no-such-page",
+	seeds := []string{"/en/", "/en/walks", "/en/map", "/en/about", "/en/browse", "/en/no-such-page", "/en/offline",
 		"/en/search?q=tiger+hill", "/en/search?q=" + url.QueryEscape("山塘"), "/en/search?q=qimen+gate",
 		"/en/search?q=lingring+garden", "/en/search?q=zzqqxx"}
 	walked := map[int64]bool{}

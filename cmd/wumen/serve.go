@@ -254,7 +254,7 @@ func cmdBuildSite(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "no --base-url: links are site-relative and no sitemap.xml is written (search engines need one)")
 	}
 	if !e.quiet {
-		fmt.Fprintf(e.stderr, "wrote %s: %d pages, %d GeoJSON files, %d tiles in tiles.pmtiles, %d files; %d bytes precached for offline use\n", pos[0], st.Pages, st.GeoJSON, st.Tiles, st.Files, st.Precached)
+		fmt.Fprintf(e.stderr, "wrote %s: %d pages, %d GeoJSON files, %d tiles in tiles.pmtiles, %d files; %d files, %d bytes saved by the service worker for offline use\n", pos[0], st.Pages, st.GeoJSON, st.Tiles, st.Files, st.PrecachedFiles, st.Precached)
 	}
 	return nil
 }
