@@ -68,6 +68,9 @@ func TestSelfIntersectionAgreesWithPairwise(t *testing.T) {
 // A polygon of a million vertices validates in seconds (the pairwise check
 // took minutes at 100,000), and a crossing in it is found and named.
 func TestMillionVertexPolygonValidatesInSeconds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: validates a million-vertex polygon")
+	}
 	rng := rand.New(rand.NewPCG(1, 1))
 	ring := star(1_000_000, rng)
 	// How fast is BenchmarkValidGeometry's to say (BENCHMARKS.md), not a

@@ -104,6 +104,9 @@ func windowCut(kind string, q Query, a, b *Result) bool {
 // server's: the same hits, in the same order, with the same scores and the
 // same totals, for every relevance query and every prefix of it as typed.
 func TestCompactSameResults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: every relevance query and each prefix on both indexes")
+	}
 	ix, cx := testIndex(t), compactIndex(t)
 	ctx := context.Background()
 	search, complete := sameQueries(t)

@@ -481,6 +481,9 @@ func TestTableFacets(t *testing.T) {
 // facet counts are shared, so this is for `go test -race`, and every search
 // must still succeed.
 func TestConcurrentSearchAndUpsert(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: searches while upserting on a second index of the dataset (for -race)")
+	}
 	ps := loadPlaces(t)
 	ix, err := Options{HotMin: 30}.Build(filepath.Join(t.TempDir(), "ix"), eachOf(ps))
 	if err != nil {

@@ -28,6 +28,9 @@ func TestRelevance(t *testing.T) {
 // by 30 names has a hot list, so the lists answer most short queries: they
 // must rank as well as scoring the postings does.
 func TestRelevanceHotLists(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the relevance suite again on an index of hot lists")
+	}
 	ix, err := Options{HotMin: 30}.Build(filepath.Join(t.TempDir(), "ix"), eachOf(loadPlaces(t)))
 	if err != nil {
 		t.Fatal(err)

@@ -120,6 +120,7 @@ func findShantang(t *testing.T, ctx context.Context, base string) {
 }
 
 func TestBrowser(t *testing.T) {
+	browsertest.SkipShort(t)
 	live := httptest.NewServer(newServer(t, nil).Handler())
 	defer live.Close()
 	static := staticSite(t)

@@ -24,6 +24,9 @@ import (
 // walk's stop) must also say it is "Chinese only". Every place on a
 // heritage list or a walk is read, and a few searches.
 func TestEnglishPagesInEnglish(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: reads every English page of the heritage places and walks")
+	}
 	h := newServer(t, nil).Handler()
 	st, _ := fixture(t)
 	seeds := []string{"/en/", "/en/walks", "/en/map", "/en/about", "/en/browse", "/en/no-such-page", "/en/offline",

@@ -90,6 +90,9 @@ func (f *followed) rename(t *testing.T, to map[int64]string) {
 // shows the change within the feed's poll, without a restart. The writes
 // are renamings (events), so every position stays the shipped one.
 func TestDerivedViewsFollowAnotherProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits on the change feed of a second store")
+	}
 	ctx := context.Background()
 	f := newFollowed(t)
 	f.follow()
@@ -164,6 +167,9 @@ func tileHas(t *testing.T, tile, name string) bool {
 // feed's step: the place answer shows the new name once the feed has run,
 // though the Version does not move again.
 func TestCachedAnswerFollowsDerivedViews(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits on the change feed of a second store")
+	}
 	f := newFollowed(t)
 	label := func() string {
 		var v struct{ Properties map[string]any }

@@ -518,6 +518,9 @@ func TestOpenAPISearchParameters(t *testing.T) {
 }
 
 func TestOpenAPIExportFormats(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: exports the dataset in every format")
+	}
 	d := loadOpenAPI(t)
 	var exp oaOp
 	for _, o := range d.ops(t) {
@@ -571,6 +574,9 @@ type status struct {
 }
 
 func TestOpenAPIExamplesAnswer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: asks every example of the OpenAPI document")
+	}
 	d := loadOpenAPI(t)
 	ops := d.ops(t)
 	s := openAPIServer(t, nil)

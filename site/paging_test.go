@@ -20,6 +20,9 @@ import (
 // links) copies every collection of the OGC service, under the default rate
 // limits, into a GeoPackage that holds every place.
 func TestOGR2OGRReadsWholeService(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs ogr2ogr over the whole service")
+	}
 	s := withOGC(t, nil)
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()

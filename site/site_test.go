@@ -466,6 +466,9 @@ func itoa(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
 // The static build holds every page as dir/index.html, GeoJSON per place, a
 // readable PMTiles archive, and a search page that says there is no API.
 func TestBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds the whole static site")
+	}
 	st, _ := fixture(t)
 	dir := t.TempDir()
 	bs, err := Build(context.Background(), Config{Store: st, Logger: quietLog(), BaseURL: "https://wumen.example"}, dir, BuildOptions{})

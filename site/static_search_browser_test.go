@@ -50,6 +50,7 @@ func relevanceParams(t *testing.T, cases []relevance.Case) []string {
 // the server's floors; and a visitor finds 山塘街 from the search page and
 // by autocomplete, by keyboard.
 func TestBrowserStaticSearchRelevance(t *testing.T) {
+	browsertest.SkipShort(t)
 	srv := staticSearchSite(t)
 	cases, err := relevance.Cases()
 	if err != nil {
@@ -188,6 +189,7 @@ func comboboxAccessible(t *testing.T, ctx context.Context, base string) {
 // keystroke of the relevance queries typed character by character, as
 // autocomplete asks; and holds them to the budgets of BENCHMARKS.md.
 func TestBrowserStaticSearchSpeed(t *testing.T) {
+	browsertest.SkipShort(t)
 	srv := staticSearchSite(t)
 	cases, err := relevance.Cases()
 	if err != nil {

@@ -115,6 +115,7 @@ func precompressedStatic(dir string) http.Handler {
 // alone it is over the budget (BENCHMARKS.md, static search): it is held to
 // what it is today.
 func TestBrowserStaticSearchTransfer(t *testing.T) {
+	browsertest.SkipShort(t)
 	staticSearchSite(t).Close() // builds the site once for the package's tests
 	srv := httptest.NewServer(gzipStatic(builtSites["static-search"].dir))
 	t.Cleanup(srv.Close)
@@ -133,6 +134,7 @@ func TestBrowserStaticSearchTransfer(t *testing.T) {
 // beside the search assets, over HTTPS (browsers ask for brotli only
 // there): within the budget.
 func TestBrowserStaticSearchTransferBrotli(t *testing.T) {
+	browsertest.SkipShort(t)
 	staticSearchSite(t).Close()
 	srv := httptest.NewTLSServer(precompressedStatic(builtSites["static-search"].dir))
 	t.Cleanup(srv.Close)

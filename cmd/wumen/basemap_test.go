@@ -18,6 +18,9 @@ import (
 // archive with its ODbL notice and counts; bad input is exit 3 with
 // nothing written; build-site --osm-basemap merges it into tiles.pmtiles.
 func TestBasemapBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds a street basemap from an OSM extract")
+	}
 	dir := t.TempDir()
 	out := filepath.Join(dir, "basemap.pmtiles")
 	code, stdout, stderr := wumen(t, "basemap", "--quiet", "build", osmtest.PBF(t, osmFixture), "-o", out)

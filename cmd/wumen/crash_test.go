@@ -36,6 +36,9 @@ var (
 // binary builds cmd/wumen once per test run.
 func binary(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: runs wumen as its own process (serve, kill -9, crash trials)")
+	}
 	binOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "wumen-bin")
 		if err != nil {

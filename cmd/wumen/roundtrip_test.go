@@ -26,6 +26,9 @@ import (
 // (formats.Format.Lost). Every format the registry both reads and writes
 // is tried, and the import tells the format from the file alone.
 func TestRoundTripEveryFormat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: exports and re-imports the whole dataset in every format")
+	}
 	db := seeded(t)
 	dir := t.TempDir()
 	want := records(t, db)
@@ -127,6 +130,9 @@ func TestRoundTripEveryFormat(t *testing.T) {
 // headers and .prj, UTF-8 kept by -lco ENCODING=UTF-8), zipped again and
 // imported: every record as the shpzip export gave it.
 func TestRoundTripShapefilesThroughGDAL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs GDAL over the whole dataset")
+	}
 	db := seeded(t)
 	dir := t.TempDir()
 	want := records(t, db)

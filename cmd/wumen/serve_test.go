@@ -36,6 +36,9 @@ func (s *syncBuffer) String() string {
 }
 
 func TestServeAnswersAndShutsDownGracefully(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: a serve trial")
+	}
 	db := seeded(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -138,6 +141,9 @@ func TestServeAnswersAndShutsDownGracefully(t *testing.T) {
 }
 
 func TestBuildSiteWritesAStaticSite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds the whole static site")
+	}
 	db := seeded(t)
 	out := filepath.Join(t.TempDir(), "out")
 	if code, _, stderr := wumen(t, "build-site", "--quiet", "--db", db, "--base-url", "https://wumen.example.org", out); code != 0 {

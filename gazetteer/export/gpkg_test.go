@@ -29,6 +29,9 @@ func featureCount(t *testing.T, file, layer string) (int, string) {
 }
 
 func TestGPKGOpensInGDAL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs GDAL")
+	}
 	s := testStore(t)
 	ctx := context.Background()
 	for _, tc := range []struct {

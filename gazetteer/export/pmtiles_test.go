@@ -17,6 +17,9 @@ import (
 // decoder: zooms, metadata (the tile schema's layers, the basemap's
 // attribution), and 北寺塔 in the places layer over land at z14.
 func TestPMTiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: renders the tile archive of the dataset")
+	}
 	s := testStore(t)
 	var buf bytes.Buffer
 	n, err := WritePMTiles(context.Background(), s, &buf, Options{})

@@ -13,7 +13,7 @@ import (
 
 	"wumen/data"
 	"wumen/gazetteer"
-	"wumen/gazetteer/sqlite"
+	"wumen/gazetteer/storetest"
 	"wumen/geo/osm/osmtest"
 )
 
@@ -45,15 +45,7 @@ func mapping(t testing.TB) *Mapping {
 // seeded opens a store holding the shipped dataset.
 func seeded(t testing.TB) *gazetteer.Store {
 	t.Helper()
-	s, err := sqlite.Open(filepath.Join(t.TempDir(), "wumen.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Seed(context.Background(), data.FS, nil); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return storetest.Shipped(t)
 }
 
 func revisions(t testing.TB, s *gazetteer.Store) int {

@@ -42,6 +42,9 @@ func TestHeldCases(t *testing.T) {
 // severities and messages, the same county and scope. Only how the category
 // was read differs.
 func TestHeldCasesEveryCategoryForm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: every held case in every category form")
+	}
 	cases, err := reviewtest.Cases()
 	if err != nil {
 		t.Fatal(err)

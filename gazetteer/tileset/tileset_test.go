@@ -56,6 +56,9 @@ func shipped(t testing.TB) []*gazetteer.Place {
 }
 
 func TestEveryTileFollowsTheSchema(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: renders every tile of the dataset")
+	}
 	set, err := Build(shipped(t), Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,8 @@
 // Package gdaltest runs GDAL's command-line tools for the tests of the geo
 // packages and of the exports and services built on them. GDAL is the reference reader for the files Wumen writes, so a
 // missing ogrinfo fails the test instead of skipping it (CI installs
-// gdal-bin).
+// gdal-bin). Under go test -short a test that runs a GDAL tool is skipped
+// there: the quick loop checks Wumen's own readers, CI checks GDAL's too.
 package gdaltest
 
 import (
@@ -21,6 +22,9 @@ func Ogrinfo(t testing.TB, args ...string) (stdout, stderr string) {
 // Run runs a GDAL tool, failing the test if it is missing or fails.
 func Run(t testing.TB, tool string, args ...string) (stdout, stderr string) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: runs " + tool)
+	}
 	bin, err := exec.LookPath(tool)
 	if err != nil {
 		t.Fatalf("%s not found (install gdal-bin): %v", tool, err)

@@ -21,6 +21,7 @@ import (
 // Only the officer handler is mounted, so the maps are hidden and the
 // location is typed. It fails (never skips) when chromium is missing.
 func TestBrowserProposalToPublication(t *testing.T) {
+	browsertest.SkipShort(t)
 	srv, h, st := testServer(t)
 	dir := t.TempDir()
 	var files []string

@@ -22,6 +22,7 @@ import (
 // screenshot. Then the officer corrects the category and the county and
 // checks again. It fails (never skips) when Chromium is missing.
 func TestBrowserCheckPageExplains(t *testing.T) {
+	browsertest.SkipShort(t)
 	srv, _ := siteWithOfficer(t)
 	ctx := browsertest.Start(t, 150*time.Second, 1200, 900)
 	pg := page{t, ctx}

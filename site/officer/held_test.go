@@ -105,6 +105,7 @@ func officerOnShipped(t *testing.T) (*httptest.Server, *officer.Handler) {
 // must meet the case's expectations. It fails (never skips) when Chromium is
 // missing.
 func TestBrowserHeldCases(t *testing.T) {
+	browsertest.SkipShort(t)
 	srv, off := officerOnShipped(t)
 	tok, err := off.Accounts.NewToken(context.Background(), "rev1", "held cases")
 	if err != nil {

@@ -53,6 +53,7 @@ const officerMapReady = `!!(window.wumenOfficerMap && window.wumenOfficerMap.isS
 // then shows it with the conflicting places numbered like the findings. It
 // fails (never skips) when Chromium is missing.
 func TestBrowserDrawProposal(t *testing.T) {
+	browsertest.SkipShort(t)
 	srv, off := siteWithOfficer(t)
 	ctx := browsertest.Start(t, 120*time.Second, 1200, 900)
 

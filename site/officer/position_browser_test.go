@@ -23,6 +23,7 @@ import (
 // by the officer with the drawn geometry, and the public page says how the
 // position was obtained. The shapes are test drawings, not surveyed ones.
 func TestBrowserPositionVillage(t *testing.T) {
+	browsertest.SkipShort(t)
 	srv, off := siteWithOfficer(t)
 	st := off.Reviews.Store
 	bg := context.Background()

@@ -76,8 +76,18 @@ func Empty(t testing.TB) string {
 	return newDB(t, "template0")
 }
 
+// SkipShort skips t under go test -short: a PostgreSQL test starts a
+// cluster of its own (seconds) before it asks anything.
+func SkipShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: a PostgreSQL test")
+	}
+}
+
 func newDB(t testing.TB, from string) string {
 	t.Helper()
+	SkipShort(t)
 	once.Do(func() { base, stop, initErr = start() })
 	if initErr != nil {
 		t.Fatalf("PostgreSQL for the tests: %v", initErr)
@@ -268,6 +278,7 @@ var (
 // WUMEN_PG_URL's server.
 func Replica(t testing.TB, primary string) string {
 	t.Helper()
+	SkipShort(t)
 	once.Do(func() { base, stop, initErr = start() })
 	if initErr != nil {
 		t.Fatalf("PostgreSQL for the tests: %v", initErr)

@@ -48,6 +48,7 @@ func ExecPath(t testing.TB) string {
 // for a test server on HTTPS).
 func Start(t testing.TB, timeout time.Duration, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
+	SkipShort(t)
 	chrome := ExecPath(t)
 	lock(t)
 	opts := []chromedp.ExecAllocatorOption{
@@ -72,6 +73,16 @@ func Start(t testing.TB, timeout time.Duration, width, height int, extra ...chro
 	ctx, cancelT := context.WithTimeout(ctx, timeout)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	return ctx
+}
+
+// SkipShort skips t under go test -short: browser tests take seconds to
+// minutes of Chromium. A test with costly setup before Start calls it
+// first.
+func SkipShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: a browser test")
+	}
 }
 
 // lock takes an exclusive flock on a file in the temporary directory shared
