@@ -36,6 +36,7 @@ var builtSites = map[string]*builtSite{"static": {}, "static-search": {}}
 // returns, and serves it with a plain file server.
 func serveBuilt(t *testing.T, name string, cfg func() Config) *httptest.Server {
 	t.Helper()
+	browsertest.SkipShort(t) // a whole static build, for the browser tests only
 	b := builtSites[name]
 	b.once.Do(func() {
 		b.dir = filepath.Join(scratch, name)
