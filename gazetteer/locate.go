@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -126,13 +127,13 @@ type PlaceLocator struct {
 	// township to be named in an estimate (metres).
 	TownshipM float64
 
-	s     *Store
-	cache *geomCache
+	s   *Store
+	idx spatialIndex
 }
 
 func newPlaceLocator(s *Store) *PlaceLocator {
 	return &PlaceLocator{CoverageM: DefaultCoverageM, EstimateK: DefaultEstimateK, TownshipM: DefaultTownshipM,
-		s: s, cache: newGeomCache()}
+		s: s}
 }
 
 // Locate implements Locator.
@@ -144,14 +145,15 @@ func (l *PlaceLocator) Locate(ctx context.Context, g orb.Geometry) (Location, er
 	if err := validPoint("point", pt); err != nil {
 		return Location{}, err
 	}
-	areas, err := l.containing(ctx, pt)
-	if err != nil {
-		return Location{}, err
-	}
-	return l.locate(ctx, pt, areas)
+	var loc Location
+	err := l.idx.read(ctx, l.s, func(sn *snapshot) error {
+		loc = l.locate(sn, pt, sn.containing(pt))
+		return nil
+	})
+	return loc, err
 }
 
-func (l *PlaceLocator) locate(ctx context.Context, pt orb.Point, areas []*Nearby) (Location, error) {
+func (l *PlaceLocator) locate(sn *snapshot, pt orb.Point, areas []*Nearby) Location {
 	var bounds []*Nearby
 	water := false
 	for _, a := range areas {
@@ -162,19 +164,16 @@ func (l *PlaceLocator) locate(ctx context.Context, pt orb.Point, areas []*Nearby
 		}
 	}
 	if len(bounds) > 0 {
-		return l.byContainment(ctx, bounds)
+		return l.byContainment(sn, bounds)
 	}
-	ev, err := l.evidence(ctx, pt)
-	if err != nil {
-		return Location{}, err
-	}
+	ev := l.evidence(sn, pt)
 	if len(ev) == 0 {
 		if water {
-			return Location{Method: LocateEstimated, Note: fmt.Sprintf("位于水面上，%s 内没有已定位的地名，无法推定所在行政区", km(l.CoverageM))}, nil
+			return Location{Method: LocateEstimated, Note: fmt.Sprintf("位于水面上，%s 内没有已定位的地名，无法推定所在行政区", km(l.CoverageM))}
 		}
-		return Location{Method: LocateOutside, Note: fmt.Sprintf("不在地名库覆盖范围内：%s 内没有已定位的地名，也不在已有边界或水面内", km(l.CoverageM))}, nil
+		return Location{Method: LocateOutside, Note: fmt.Sprintf("不在地名库覆盖范围内：%s 内没有已定位的地名，也不在已有边界或水面内", km(l.CoverageM))}
 	}
-	return l.estimate(ctx, ev)
+	return l.estimate(sn, ev)
 }
 
 // levelRank orders admin levels broadest first.
@@ -182,51 +181,33 @@ var levelRank = map[string]int{"province": 0, "prefecture": 1, "county": 2, "tow
 
 // byContainment answers from the boundary polygons that contain the point,
 // completed upwards with the recorded parents of the finest of them.
-func (l *PlaceLocator) byContainment(ctx context.Context, bounds []*Nearby) (Location, error) {
+func (l *PlaceLocator) byContainment(sn *snapshot, bounds []*Nearby) Location {
 	sort.SliceStable(bounds, func(i, j int) bool { return levelRank[bounds[i].Level] < levelRank[bounds[j].Level] })
 	finest := bounds[len(bounds)-1]
 	codes := append([]string{}, finest.Admin...)
 	for _, b := range bounds {
 		codes = append(codes, b.Code)
 	}
-	admin, err := l.refs(ctx, codes)
-	if err != nil {
-		return Location{}, err
-	}
+	admin := sn.refs(codes)
 	names := make([]string, len(bounds))
 	for i, b := range bounds {
 		names[i] = b.Name
 	}
 	return Location{Admin: admin, Method: LocateContains,
-		Note: "位于" + strings.Join(names, "、") + "的边界内（按已导入的边界判定）"}, nil
+		Note: "位于" + strings.Join(names, "、") + "的边界内（按已导入的边界判定）"}
 }
 
 // evidence returns the positioned places an estimate may rest on, nearest
 // first, up to EstimateK: current point places recorded in exactly one
-// county-level unit, within CoverageM. A first small ring keeps the query
-// cheap where places are dense.
-func (l *PlaceLocator) evidence(ctx context.Context, pt orb.Point) ([]*Nearby, error) {
-	k := max(l.EstimateK, 1)
-	var out []*Nearby
-	for _, r := range []float64{min(estimateFirstRingM, l.CoverageM), l.CoverageM} {
-		near, err := l.within(ctx, pt, r, true)
-		if err != nil {
-			return nil, err
-		}
-		out = out[:0]
-		for _, n := range near {
-			if n.DistanceM <= r && countyOf(&n.Nearby) != "" {
-				out = append(out, &n.Nearby)
-			}
-		}
-		if len(out) >= k {
-			break
-		}
+// county-level unit, within CoverageM (a k-nearest walk of the snapshot's
+// R-tree of point places).
+func (l *PlaceLocator) evidence(sn *snapshot, pt orb.Point) []*Nearby {
+	near := sn.nearest(pt, max(l.EstimateK, 1), l.CoverageM, func(sp *spot) bool { return sp.county != "" })
+	out := make([]*Nearby, len(near))
+	for i, n := range near {
+		out[i] = &n.Nearby
 	}
-	if len(out) > k {
-		out = out[:k]
-	}
-	return out, nil
+	return out
 }
 
 // countyOf returns the single county-level code a place is recorded in, or
@@ -261,7 +242,7 @@ func townshipOf(n *Nearby) string {
 // estimate weighs the evidence places by 1/distance and names the county
 // most of the weight lies in, and the township of the nearest place when it
 // is near enough.
-func (l *PlaceLocator) estimate(ctx context.Context, ev []*Nearby) (Location, error) {
+func (l *PlaceLocator) estimate(sn *snapshot, ev []*Nearby) Location {
 	weight := map[string]float64{}
 	count := map[string]int{}
 	for _, e := range ev {
@@ -294,10 +275,7 @@ func (l *PlaceLocator) estimate(ctx context.Context, ev []*Nearby) (Location, er
 	if withTown {
 		codes = append(codes, town)
 	}
-	admin, err := l.refs(ctx, codes)
-	if err != nil {
-		return Location{}, err
-	}
+	admin := sn.refs(codes)
 	loc := Location{Admin: admin, Method: LocateEstimated}
 	var near []string
 	for i, e := range ev {
@@ -316,36 +294,37 @@ func (l *PlaceLocator) estimate(ctx context.Context, ev []*Nearby) (Location, er
 	if withTown {
 		loc.Note += "；乡镇按最近的 " + ev[0].Name
 	}
-	return loc, nil
+	return loc
 }
 
-// refs resolves statistical codes to the admin units of the store, broadest
-// first, dropping duplicates and codes the store does not hold.
-func (l *PlaceLocator) refs(ctx context.Context, codes []string) ([]AdminRef, error) {
-	seen := map[string]bool{}
-	var uniq []string
-	for _, c := range codes {
-		if c != "" && !seen[c] {
-			seen[c] = true
-			uniq = append(uniq, c)
-		}
-	}
-	if len(uniq) == 0 {
-		return nil, nil
-	}
-	units, err := l.s.b.Units(ctx, uniq)
-	if err != nil {
-		return nil, err
-	}
+// refs resolves statistical codes to the current admin units of the
+// snapshot, broadest first (then by id), one per code (the lowest id),
+// dropping codes the store does not hold.
+func (sn *snapshot) refs(codes []string) []AdminRef {
 	var out []AdminRef
-	got := map[string]bool{}
-	for _, a := range units {
-		if !got[a.Code] {
-			got[a.Code] = true
-			out = append(out, a)
+	for _, c := range codes {
+		if c == "" || slices.ContainsFunc(out, func(a AdminRef) bool { return a.Code == c }) {
+			continue
 		}
+		units := sn.units[c]
+		if len(units) == 0 {
+			continue
+		}
+		first := units[0]
+		for _, a := range units[1:] {
+			if a.ID < first.ID {
+				first = a
+			}
+		}
+		out = append(out, first)
 	}
-	return out, nil
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i].Code) != len(out[j].Code) {
+			return len(out[i].Code) < len(out[j].Code)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
 }
 
 // km writes a distance for a note: "350 m", "1.2 km".
@@ -367,6 +346,12 @@ func distanceTo(pt orb.Point, g orb.Geometry) float64 {
 	if containsPoint(g, pt) {
 		return 0
 	}
+	return edgeDistance(pt, g)
+}
+
+// edgeDistance is the distance in metres from pt to the nearest segment of
+// g, in a local equirectangular frame at pt.
+func edgeDistance(pt orb.Point, g orb.Geometry) float64 {
 	kx := 111320 * math.Cos(pt[1]*math.Pi/180)
 	const ky = 110574
 	best := math.Inf(1)

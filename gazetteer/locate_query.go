@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"sort"
-	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -58,118 +57,67 @@ func (l *PlaceLocator) Reverse(ctx context.Context, pt orb.Point, radiusM float6
 	if radiusM <= 0 {
 		radiusM = DefaultReverseM
 	}
-	near, err := l.within(ctx, pt, radiusM, false)
-	if err != nil {
-		return nil, err
-	}
 	out := &Surroundings{RadiusM: radiusM, Water: []*Nearby{}, Nearby: []*Nearby{}}
-	var areas []*Nearby
-	for _, n := range near {
-		if n.DistanceM == 0 && n.contains {
-			areas = append(areas, &n.Nearby)
-			if n.Class == classWater {
-				out.Water = append(out.Water, &n.Nearby)
+	err := l.idx.read(ctx, l.s, func(sn *snapshot) error {
+		near := sn.within(pt, radiusM)
+		var areas []*Nearby
+		for _, n := range near {
+			if n.DistanceM == 0 && n.contains {
+				areas = append(areas, &n.Nearby)
+				if n.Class == classWater {
+					out.Water = append(out.Water, &n.Nearby)
+				}
 			}
 		}
-	}
-	if out.Location, err = l.locate(ctx, pt, areas); err != nil {
-		return nil, err
-	}
-	if out.Outside() {
-		out.Water = []*Nearby{}
-		return out, nil
-	}
-	for _, n := range near {
-		if n.DistanceM <= radiusM && len(out.Nearby) < size {
-			out.Nearby = append(out.Nearby, &n.Nearby)
+		out.Location = l.locate(sn, pt, areas)
+		if out.Outside() {
+			out.Water = []*Nearby{}
+			return nil
 		}
+		for _, n := range near {
+			if n.DistanceM <= radiusM && len(out.Nearby) < size {
+				out.Nearby = append(out.Nearby, &n.Nearby)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// found is a row of a spatial query: the place and whether its polygon
-// contains the query point.
+// found is a place a spatial query found: the place, its distance and
+// whether its polygon contains the query point.
 type found struct {
 	Nearby
 	contains bool
 }
 
-// containing returns the current places whose polygon contains pt.
-func (l *PlaceLocator) containing(ctx context.Context, pt orb.Point) ([]*Nearby, error) {
-	near, err := l.query(ctx, pt, orb.Bound{Min: pt, Max: pt}, false, true)
-	if err != nil {
-		return nil, err
-	}
+// containing returns the current places whose polygon contains pt, by id.
+func (sn *snapshot) containing(pt orb.Point) []*Nearby {
 	var out []*Nearby
-	for _, n := range near {
-		if n.contains {
-			out = append(out, &n.Nearby)
+	sn.search(&sn.areas, orb.Bound{Min: pt, Max: pt}, func(sp *spot) {
+		if sp.contains(pt) {
+			n := sp.Nearby
+			out = append(out, &n)
 		}
-	}
-	return out, nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }
 
 // within returns the current places whose bounding box meets the circle of
 // radius m around pt, with their distances, nearest first (places farther
-// than m may be among them: callers cut). pointsOnly keeps point places.
-func (l *PlaceLocator) within(ctx context.Context, pt orb.Point, m float64, pointsOnly bool) ([]*found, error) {
-	near, err := l.query(ctx, pt, circleBound(pt, m), pointsOnly, false)
-	if err != nil {
-		return nil, err
-	}
-	sort.SliceStable(near, func(i, j int) bool {
-		if near[i].DistanceM != near[j].DistanceM {
-			return near[i].DistanceM < near[j].DistanceM
-		}
-		return near[i].ID < near[j].ID
-	})
-	return near, nil
-}
-
-// query asks the backend for the current places whose bounding box meets
-// box and computes each candidate's distance to pt (exact, from the decoded
-// geometry for lines and polygons). areasOnly skips point places,
-// pointsOnly keeps only them.
-func (l *PlaceLocator) query(ctx context.Context, pt orb.Point, box orb.Bound, pointsOnly, areasOnly bool) ([]*found, error) {
-	shape := AnyShape
-	switch {
-	case pointsOnly:
-		shape = PointsOnly
-	case areasOnly:
-		shape = AreasOnly
-	}
-	hits, err := l.s.b.Within(ctx, box, shape)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*found, 0, len(hits))
-	for i := range hits {
-		h := &hits[i]
-		f := &found{Nearby: h.Nearby}
-		if h.Point {
-			f.DistanceM = distanceTo(pt, f.Label)
-			out = append(out, f)
-			continue
-		}
-		g, err := l.cache.get(ctx, l.s, f.ID, h.Updated)
-		if err != nil {
-			return nil, err
-		}
-		if g == nil {
-			continue
-		}
-		f.contains = containsPoint(g, pt)
-		if areasOnly && !f.contains {
-			continue
-		}
-		if f.contains {
-			f.DistanceM = 0
-		} else {
-			f.DistanceM = distanceTo(pt, g)
-		}
-		out = append(out, f)
-	}
-	return out, nil
+// than m may be among them: callers cut).
+func (sn *snapshot) within(pt orb.Point, m float64) []*found {
+	box := circleBound(pt, m)
+	var near []*found
+	add := func(sp *spot) { near = append(near, sp.at(pt)) }
+	sn.search(&sn.points, box, add)
+	sn.search(&sn.areas, box, add)
+	sort.Slice(near, func(i, j int) bool { return nearer(near[i], near[j]) })
+	return near
 }
 
 // containsPoint is the exact point-in-polygon test (holes excluded).
@@ -189,39 +137,4 @@ func circleBound(pt orb.Point, m float64) orb.Bound {
 	c := math.Max(math.Cos(pt[1]*math.Pi/180), 0.01)
 	dLon := m / (111320 * c)
 	return orb.Bound{Min: orb.Point{pt[0] - dLon, pt[1] - dLat}, Max: orb.Point{pt[0] + dLon, pt[1] + dLat}}
-}
-
-// geomCache keeps the decoded geometry of lines and polygons by place id and
-// the revision time it was decoded at, so a large polygon (太湖 has thousands
-// of vertices) is parsed once, not on every lookup; a newer revision is
-// decoded afresh.
-type geomCache struct {
-	mu sync.Mutex
-	m  map[int64]cachedGeom
-}
-
-type cachedGeom struct {
-	updated string
-	g       orb.Geometry
-}
-
-func newGeomCache() *geomCache { return &geomCache{m: map[int64]cachedGeom{}} }
-
-func (c *geomCache) get(ctx context.Context, s *Store, id int64, updated string) (orb.Geometry, error) {
-	c.mu.Lock()
-	e, ok := c.m[id]
-	c.mu.Unlock()
-	if ok && e.updated == updated {
-		return e.g, nil
-	}
-	p, err := s.Get(ctx, id)
-	if ENotFound == ErrorCode(err) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	c.m[id] = cachedGeom{updated: p.Updated, g: p.Geometry}
-	c.mu.Unlock()
-	return p.Geometry, nil
 }
