@@ -204,8 +204,8 @@ func (l *PlaceLocator) byContainment(sn *snapshot, bounds []*Nearby) Location {
 func (l *PlaceLocator) evidence(sn *snapshot, pt orb.Point) []*Nearby {
 	near := sn.nearest(pt, max(l.EstimateK, 1), l.CoverageM, func(sp *spot) bool { return sp.county != "" })
 	out := make([]*Nearby, len(near))
-	for i, n := range near {
-		out[i] = &n.Nearby
+	for i, h := range near {
+		out[i] = h.nearby()
 	}
 	return out
 }

@@ -3,6 +3,8 @@ package gazetteer
 import (
 	"cmp"
 	"context"
+	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -24,8 +26,7 @@ import (
 //
 // simplefeatures' R-tree is bulk-loaded and immutable, so a layer is a tree
 // over the places it was built from plus a short list of those written since,
-// scanned linearly; an entry is live while the snapshot's map still holds
-// that very spot (a place rewritten or retired leaves its old entry dead).
+// scanned linearly; a place rewritten or retired marks its old entry dead.
 // The tree is built again once the list outgrows rebuildAt.
 
 // pointBoxDeg: a geometry whose bound is narrower than this both ways is a
@@ -38,8 +39,10 @@ type spot struct {
 	g      orb.Geometry
 	bound  orb.Bound
 	point  bool
-	county string      // countyOf: evidence only when set
-	rings  []orb.Bound // an area's ring bounds, polygon by polygon (holes after their shell)
+	county string        // countyOf: evidence only when set
+	polys  []orb.Polygon // an area's polygons
+	rings  []orb.Bound   // their ring bounds, polygon by polygon (holes after their shell)
+	dead   bool          // replaced or gone: the layers skip it (set under the write lock)
 }
 
 func newSpot(p *Place) *spot {
@@ -57,7 +60,8 @@ func newSpot(p *Place) *spot {
 	}
 	sp.point = sp.bound.Max[0]-sp.bound.Min[0] < pointBoxDeg && sp.bound.Max[1]-sp.bound.Min[1] < pointBoxDeg
 	sp.county = countyOf(&sp.Nearby)
-	for _, poly := range polygonsOf(p.Geometry) {
+	sp.polys = polygonsOf(p.Geometry)
+	for _, poly := range sp.polys {
 		for _, r := range poly {
 			sp.rings = append(sp.rings, r.Bound())
 		}
@@ -80,7 +84,7 @@ func polygonsOf(g orb.Geometry) []orb.Polygon {
 // boundary in), skipping every ring whose bound does not hold the point.
 func (sp *spot) contains(pt orb.Point) bool {
 	i := 0
-	for _, poly := range polygonsOf(sp.g) {
+	for _, poly := range sp.polys {
 		shell := i
 		i += len(poly)
 		if len(poly) == 0 || !sp.rings[shell].Contains(pt) || !planar.RingContains(poly[0], pt) {
@@ -97,19 +101,40 @@ func (sp *spot) contains(pt orb.Point) bool {
 	return false
 }
 
-// at is the spot as found from pt: its distance in metres (to the label of a
-// point place; to the nearest edge of a line or polygon, 0 inside).
-func (sp *spot) at(pt orb.Point) *found {
-	f := &found{Nearby: sp.Nearby}
+// hit is a spot as found from pt: its distance in metres (to the label of a
+// point place; to the nearest edge of a line or polygon, 0 inside) and
+// whether its polygon contains pt.
+type hit struct {
+	sp       *spot
+	d        float64
+	contains bool
+}
+
+func (sp *spot) at(pt orb.Point) hit {
 	switch {
 	case sp.point:
-		f.DistanceM = distanceTo(pt, sp.Label)
+		return hit{sp: sp, d: distanceTo(pt, sp.Label)}
 	case sp.contains(pt):
-		f.contains = true
-	default:
-		f.DistanceM = edgeDistance(pt, sp.g)
+		return hit{sp: sp, contains: true}
 	}
-	return f
+	return hit{sp: sp, d: edgeDistance(pt, sp.g)}
+}
+
+// nearby is the hit as a reverse answer shows it.
+func (h hit) nearby() *Nearby {
+	n := h.sp.Nearby
+	n.DistanceM = h.d
+	return &n
+}
+
+// boxMetres is the distance in metres from pt to a bound in the local frame
+// edgeDistance measures in: no segment inside the bound is nearer.
+func boxMetres(pt orb.Point, b orb.Bound) float64 {
+	kx := 111320 * math.Cos(pt[1]*math.Pi/180)
+	const ky = 110574
+	dx := math.Max(0, math.Max(b.Min[0]-pt[0], pt[0]-b.Max[0])) * kx
+	dy := math.Max(0, math.Max(b.Min[1]-pt[1], pt[1]-b.Max[1])) * ky
+	return math.Hypot(dx, dy)
 }
 
 // layer is one R-tree of the snapshot and the spots written since it was
@@ -166,7 +191,10 @@ func rebuildAt(base int) int { return 256 + base/16 }
 // put makes the snapshot hold p as its current state (nil or not current:
 // gone). Call reindex after a batch of puts.
 func (sn *snapshot) put(id int64, p *Place, building bool) {
-	delete(sn.spots, id)
+	if old := sn.spots[id]; old != nil {
+		old.dead = true
+		delete(sn.spots, id)
+	}
 	if code, ok := sn.unitOf[id]; ok {
 		sn.units[code] = slices.DeleteFunc(sn.units[code], func(a AdminRef) bool { return a.ID == id })
 		if len(sn.units[code]) == 0 {
@@ -218,7 +246,7 @@ func (sn *snapshot) reindex(all bool) {
 }
 
 // live reports whether sp is still the snapshot's state of its place.
-func (sn *snapshot) live(sp *spot) bool { return sn.spots[sp.ID] == sp }
+func (sn *snapshot) live(sp *spot) bool { return !sp.dead }
 
 // search calls fn for every live spot of the layer whose box meets b.
 func (sn *snapshot) search(ly *layer, b orb.Bound, fn func(*spot)) {
@@ -240,14 +268,14 @@ func (sn *snapshot) search(ly *layer, b orb.Bound, fn func(*spot)) {
 // nearest returns the k point places nearest pt within maxM that keep
 // accepts, nearest first (ties by id): a best-first walk of the points'
 // R-tree, stopped once no unseen place can be nearer than the k-th.
-func (sn *snapshot) nearest(pt orb.Point, k int, maxM float64, keep func(*spot) bool) []*found {
-	var best []*found
+func (sn *snapshot) nearest(pt orb.Point, k int, maxM float64, keep func(*spot) bool) []hit {
+	var best []hit
 	consider := func(sp *spot) {
 		if !keep(sp) {
 			return
 		}
 		f := sp.at(pt)
-		if f.DistanceM > maxM {
+		if f.d > maxM {
 			return
 		}
 		i := sort.Search(len(best), func(i int) bool { return nearer(f, best[i]) })
@@ -270,7 +298,7 @@ func (sn *snapshot) nearest(pt orb.Point, k int, maxM float64, keep func(*spot) 
 	sn.points.tree.PrioritySearch(rbox(orb.Bound{Min: pt, Max: pt}), func(i int) error {
 		sp := sn.points.base[i]
 		lb := metresAtLeast(pt, sp.Label)
-		if lb > maxM || len(best) == k && lb > best[k-1].DistanceM {
+		if lb > maxM || len(best) == k && lb > best[k-1].d {
 			return rtree.Stop
 		}
 		if sn.live(sp) {
@@ -281,12 +309,12 @@ func (sn *snapshot) nearest(pt orb.Point, k int, maxM float64, keep func(*spot) 
 	return best
 }
 
-// nearer orders found places by distance, then id.
-func nearer(a, b *found) bool {
-	if a.DistanceM != b.DistanceM {
-		return a.DistanceM < b.DistanceM
+// nearer orders hits by distance, then id.
+func nearer(a, b hit) bool {
+	if a.d != b.d {
+		return a.d < b.d
 	}
-	return a.ID < b.ID
+	return a.sp.ID < b.sp.ID
 }
 
 // metresAtLeast is a lower bound of the great-circle distance from pt to q
@@ -298,6 +326,32 @@ func metresAtLeast(pt, q orb.Point) float64 {
 	d := math.Hypot(q[0]-pt[0], q[1]-pt[1])
 	lat := math.Min(math.Abs(pt[1])+d, 89.9)
 	return 0.99 * d * math.Pi / 180 * orb.EarthRadius * math.Cos(lat*math.Pi/180)
+}
+
+// spotDoc is what the snapshot reads of a stored record (decoding the
+// whole Place, names and sources and all, took twice as long).
+type spotDoc struct {
+	ID       int64         `json:"id"`
+	Name     string        `json:"name"`
+	Category Category      `json:"category"`
+	Status   Status        `json:"status"`
+	Code     string        `json:"code"`
+	Level    string        `json:"level"`
+	Admin    []string      `json:"admin"`
+	Geometry *wireGeometry `json:"geometry"`
+	Label    *[2]float64   `json:"label"`
+}
+
+func (d *spotDoc) place() *Place {
+	p := &Place{ID: d.ID, Name: d.Name, Category: d.Category, Status: d.Status, Code: d.Code, Level: d.Level, Admin: d.Admin}
+	if d.Geometry != nil {
+		p.Geometry = d.Geometry.Geometry()
+	}
+	if d.Label != nil {
+		pt := orb.Point(*d.Label)
+		p.Label = &pt
+	}
+	return p
 }
 
 // spatialIndex keeps the locator's snapshot current with the store.
@@ -384,8 +438,12 @@ func (x *spatialIndex) load(ctx context.Context, s *Store, v int64) error {
 		return err
 	}
 	sn := newSnapshot(rev)
-	if err := s.Each(ctx, Filter{Status: StatusCurrent}, func(p *Place) error {
-		sn.put(p.ID, p, true)
+	if err := s.eachDoc(ctx, Filter{Status: StatusCurrent}, func(doc []byte) error {
+		var d spotDoc
+		if err := json.Unmarshal(doc, &d); err != nil {
+			return fmt.Errorf("decode stored place: %w", err)
+		}
+		sn.put(d.ID, d.place(), true)
 		return nil
 	}); err != nil {
 		return err

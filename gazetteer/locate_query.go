@@ -1,8 +1,10 @@
 package gazetteer
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/paulmach/orb"
@@ -59,14 +61,13 @@ func (l *PlaceLocator) Reverse(ctx context.Context, pt orb.Point, radiusM float6
 	}
 	out := &Surroundings{RadiusM: radiusM, Water: []*Nearby{}, Nearby: []*Nearby{}}
 	err := l.idx.read(ctx, l.s, func(sn *snapshot) error {
-		near := sn.within(pt, radiusM)
+		in, near := sn.within(pt, radiusM, size)
 		var areas []*Nearby
-		for _, n := range near {
-			if n.DistanceM == 0 && n.contains {
-				areas = append(areas, &n.Nearby)
-				if n.Class == classWater {
-					out.Water = append(out.Water, &n.Nearby)
-				}
+		for _, h := range in {
+			n := h.nearby()
+			areas = append(areas, n)
+			if n.Class == classWater {
+				out.Water = append(out.Water, n)
 			}
 		}
 		out.Location = l.locate(sn, pt, areas)
@@ -74,10 +75,8 @@ func (l *PlaceLocator) Reverse(ctx context.Context, pt orb.Point, radiusM float6
 			out.Water = []*Nearby{}
 			return nil
 		}
-		for _, n := range near {
-			if n.DistanceM <= radiusM && len(out.Nearby) < size {
-				out.Nearby = append(out.Nearby, &n.Nearby)
-			}
+		for _, h := range near {
+			out.Nearby = append(out.Nearby, h.nearby())
 		}
 		return nil
 	})
@@ -87,37 +86,85 @@ func (l *PlaceLocator) Reverse(ctx context.Context, pt orb.Point, radiusM float6
 	return out, nil
 }
 
-// found is a place a spatial query found: the place, its distance and
-// whether its polygon contains the query point.
-type found struct {
-	Nearby
-	contains bool
-}
-
 // containing returns the current places whose polygon contains pt, by id.
 func (sn *snapshot) containing(pt orb.Point) []*Nearby {
-	var out []*Nearby
-	sn.search(&sn.areas, orb.Bound{Min: pt, Max: pt}, func(sp *spot) {
-		if sp.contains(pt) {
-			n := sp.Nearby
-			out = append(out, &n)
-		}
-	})
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	in := sn.containingHits(pt)
+	out := make([]*Nearby, len(in))
+	for i, h := range in {
+		out[i] = h.nearby()
+	}
 	return out
 }
 
-// within returns the current places whose bounding box meets the circle of
-// radius m around pt, with their distances, nearest first (places farther
-// than m may be among them: callers cut).
-func (sn *snapshot) within(pt orb.Point, m float64) []*found {
+func (sn *snapshot) containingHits(pt orb.Point) []hit {
+	var in []hit
+	sn.search(&sn.areas, orb.Bound{Min: pt, Max: pt}, func(sp *spot) {
+		if sp.contains(pt) {
+			in = append(in, hit{sp: sp, contains: true})
+		}
+	})
+	slices.SortFunc(in, func(a, b hit) int { return cmp.Compare(a.sp.ID, b.sp.ID) })
+	return in
+}
+
+// within returns the lines and polygons that contain pt (by id), and the
+// size current places nearest pt within m metres (distance to a line or
+// polygon to its nearest edge, 0 inside), nearest first, then by id.
+// Candidates are taken in the order of a lower bound of their distance (the
+// distance to their bound) and measured exactly only while one could still
+// be among the nearest.
+func (sn *snapshot) within(pt orb.Point, m float64, size int) (in, near []hit) {
+	in = sn.containingHits(pt)
+	if size <= 0 {
+		return in, nil
+	}
+	type cand struct {
+		hit
+		lb    float64
+		exact bool
+	}
+	var cs []cand
+	for _, h := range in {
+		cs = append(cs, cand{hit: h, exact: true})
+	}
 	box := circleBound(pt, m)
-	var near []*found
-	add := func(sp *spot) { near = append(near, sp.at(pt)) }
-	sn.search(&sn.points, box, add)
-	sn.search(&sn.areas, box, add)
-	sort.Slice(near, func(i, j int) bool { return nearer(near[i], near[j]) })
-	return near
+	sn.search(&sn.points, box, func(sp *spot) {
+		if h := sp.at(pt); h.d <= m {
+			cs = append(cs, cand{hit: h, lb: h.d, exact: true})
+		}
+	})
+	sn.search(&sn.areas, box, func(sp *spot) {
+		if sp.bound.Contains(pt) && slices.ContainsFunc(in, func(h hit) bool { return h.sp == sp }) {
+			return // among in already
+		}
+		if lb := boxMetres(pt, sp.bound); lb <= m+1e-6 {
+			cs = append(cs, cand{hit: hit{sp: sp}, lb: lb})
+		}
+	})
+	slices.SortFunc(cs, func(a, b cand) int {
+		if a.lb != b.lb {
+			return cmp.Compare(a.lb, b.lb)
+		}
+		return cmp.Compare(a.sp.ID, b.sp.ID)
+	})
+	for _, c := range cs {
+		if len(near) == size && c.lb*(1-1e-9)-1e-6 > near[size-1].d {
+			break
+		}
+		h := c.hit
+		if !c.exact {
+			h = hit{sp: c.sp, d: edgeDistance(pt, c.sp.g)}
+		}
+		if h.d > m {
+			continue
+		}
+		i := sort.Search(len(near), func(i int) bool { return nearer(h, near[i]) })
+		if i < size {
+			near = slices.Insert(near, i, h)
+			near = near[:min(len(near), size)]
+		}
+	}
+	return in, near
 }
 
 // containsPoint is the exact point-in-polygon test (holes excluded).
