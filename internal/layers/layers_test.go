@@ -253,3 +253,17 @@ func TestSearchFilesShort(t *testing.T) {
 		t.Fatalf("found %d Go files under %s", n, root)
 	}
 }
+
+// sqlUsers are the packages that may import database/sql: the stores, and
+// the GeoPackage codec (a GeoPackage is a SQLite file). The domain and
+// everything built on it reach the store through gazetteer's interfaces.
+var sqlUsers = []string{"gazetteer/sqlite", "gazetteer/postgres", "geo/gpkg", "gazetteer/export"}
+
+func TestSQLOnlyInTheStores(t *testing.T) {
+	for _, p := range graph(t) {
+		path := rel(p.ImportPath)
+		if slices.Contains(p.Imports, "database/sql") && !slices.ContainsFunc(sqlUsers, func(r string) bool { return path == r || strings.HasPrefix(path, r+"/") }) {
+			t.Errorf("%s imports database/sql: SQL belongs in gazetteer/sqlite or gazetteer/postgres, behind an interface of gazetteer", p.ImportPath)
+		}
+	}
+}
