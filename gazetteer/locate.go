@@ -136,6 +136,14 @@ func newPlaceLocator(s *Store) *PlaceLocator {
 		s: s}
 }
 
+// Load brings the locator's in-memory snapshot of the store up to date,
+// reading the whole store the first time: what the first lookup would do
+// otherwise (a server calls it at start, in the background, so its first
+// reverse request does not wait for the load).
+func (l *PlaceLocator) Load(ctx context.Context) error {
+	return l.idx.read(ctx, l.s, func(*snapshot) error { return nil })
+}
+
 // Locate implements Locator.
 func (l *PlaceLocator) Locate(ctx context.Context, g orb.Geometry) (Location, error) {
 	if g == nil {

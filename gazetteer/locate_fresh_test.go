@@ -64,6 +64,9 @@ func TestLocatorSeesWritesAfterItsFirstLookup(t *testing.T) {
 	}
 	at := orb.Point{120.621, 31.300} // about 95 m east of 甲村
 	l := s.Locator()
+	if err := l.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
 	locate := func(step string) gazetteer.Location {
 		t.Helper()
 		loc, err := l.Locate(ctx, at)

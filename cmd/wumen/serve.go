@@ -161,6 +161,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 		log.Error("follow the store", "err", err)
 	})
+	// Reverse lookup answers from the locator's in-memory snapshot: load it
+	// now, not on the first request.
+	go func() {
+		if err := store.Locator().Load(ctx); err != nil && ctx.Err() == nil {
+			log.Error("load the reverse-lookup snapshot", "err", err)
+		}
+	}()
 	m, err := mounts(ctx, store, idx, cfg, log)
 	if err != nil {
 		return err

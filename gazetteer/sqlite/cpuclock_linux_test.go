@@ -17,3 +17,13 @@ func threadCPU() (ns int64, ok bool) {
 	}
 	return ts.Nano(), true
 }
+
+// processCPU returns the CPU time (user and system) the whole process has
+// used: a load's CPU cost with the collector's work on other threads.
+func processCPU() (ns int64, ok bool) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, false
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano(), true
+}

@@ -23,8 +23,8 @@ import (
 // places) against the baseline of the SQLite R*Tree bounding-box test alone,
 // on the same points in the same run, on the shipped data and on 100,000
 // generated polygons. Each reports p50 and p99 per lookup in microseconds;
-// "snapshot" reports the heap the Locator's snapshot takes and how long its
-// first load took.
+// "snapshot" reports the heap the Locator's snapshot takes and the wall-clock
+// and process CPU time of its first load.
 //
 //	go test ./gazetteer/sqlite -run '^$' -bench 'LocateShipped' -benchtime 2000x
 //	go test ./gazetteer/sqlite -run '^$' -bench 'LocateGenerated100k' -benchtime 2000x
@@ -110,26 +110,39 @@ func reverseOp(s *gazetteer.Store) func(orb.Point) error {
 	}
 }
 
+// snapshotCost is what loading the Locator's snapshot took.
+type snapshotCost struct {
+	heapMiB, loadMs, loadCPUMs float64
+}
+
 // loadSnapshot makes the Locator load its snapshot and returns the heap it
-// added (after a collection before and after) and how long it took.
-func loadSnapshot(b *testing.B, s *gazetteer.Store) (heapMiB, loadMs float64) {
+// added (after a collection before and after), how long it took and the
+// process CPU time it used.
+func loadSnapshot(b *testing.B, s *gazetteer.Store) snapshotCost {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
+	c0, _ := processCPU()
 	t := time.Now()
 	if _, err := s.Locator().Locate(context.Background(), orb.Point{120.6, 31.3}); err != nil {
 		b.Fatal(err)
 	}
-	loadMs = float64(time.Since(t).Microseconds()) / 1e3
+	c := snapshotCost{loadMs: float64(time.Since(t).Microseconds()) / 1e3}
+	c1, _ := processCPU()
+	c.loadCPUMs = float64(c1-c0) / 1e6
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	return (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / (1 << 20), loadMs
+	c.heapMiB = (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / (1 << 20)
+	return c
 }
 
-func benchStore(b *testing.B, s *gazetteer.Store, pts []orb.Point, heapMiB, loadMs float64) {
+func benchStore(b *testing.B, s *gazetteer.Store, pts []orb.Point, c snapshotCost) {
 	b.Run("snapshot", func(b *testing.B) {
-		b.ReportMetric(heapMiB, "heap-MiB")
-		b.ReportMetric(loadMs, "load-ms")
+		b.ReportMetric(c.heapMiB, "heap-MiB")
+		b.ReportMetric(c.loadMs, "load-ms")
+		if _, ok := processCPU(); ok {
+			b.ReportMetric(c.loadCPUMs, "load-cpu-ms")
+		}
 	})
 	b.Run("rtree-baseline", func(b *testing.B) { quantiles(b, pts, rtreeOnly(s)) })
 	b.Run("locate", func(b *testing.B) { quantiles(b, pts, locateOp(s)) })
@@ -138,11 +151,11 @@ func benchStore(b *testing.B, s *gazetteer.Store, pts []orb.Point, heapMiB, load
 
 func BenchmarkLocateShipped(b *testing.B) {
 	s := storetest.Shipped(b)
-	heap, load := loadSnapshot(b, s)
+	c := loadSnapshot(b, s)
 	for _, p := range suzhouPoints(200, suzhouBound) {
 		s.Locator().Reverse(context.Background(), p, gazetteer.DefaultReverseM, 10)
 	}
-	benchStore(b, s, suzhouPoints(10000, suzhouBound), heap, load)
+	benchStore(b, s, suzhouPoints(10000, suzhouBound), c)
 }
 
 // generatedGrid is the side of the generated tiling: cols×rows polygons.
@@ -194,9 +207,9 @@ func BenchmarkLocateGenerated100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	pts := suzhouPoints(10000, suzhouBound)
-	heap, load := loadSnapshot(b, s)
+	c := loadSnapshot(b, s)
 	for _, p := range pts[:200] {
 		s.Locator().Locate(context.Background(), p)
 	}
-	benchStore(b, s, pts, heap, load)
+	benchStore(b, s, pts, c)
 }
