@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -197,4 +198,52 @@ func TestLocatorFollowsLargeWrites(t *testing.T) {
 	check("after 300 more (rebuilt)")
 	write(301, 2500)
 	check("after 2,500 more (reloaded)")
+}
+
+// Lookups running while another goroutine writes see one state or the next,
+// never a torn one (run with -race).
+func TestLocatorLookupsDuringWrites(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := gazetteer.Change{Actor: "test", Reason: "locator snapshot"}
+	if _, err := s.Put(ctx, freshUnit(2, "姑苏区", "320508", "county", "3205"), c); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() {
+		var err error
+		for i := 0; i < 40 && err == nil; i++ {
+			_, err = s.Put(ctx, freshPoint(int64(10+i), "点", orb.Point{120.62 + float64(i)/1e4, 31.3}, "3205", "320508"), c)
+		}
+		done <- err
+	}()
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				r, err := s.Locator().Reverse(ctx, orb.Point{120.621, 31.3}, 1000, 5)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(r.Nearby) > 0 && r.Code("county") != "320508" {
+					t.Errorf("places nearby but %+v", r.Location)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Locator().Reverse(ctx, orb.Point{120.621, 31.3}, 1000, 100)
+	if err != nil || len(r.Nearby) != 40 {
+		t.Fatalf("after the writes: %d nearby (%v), want all 40", len(r.Nearby), err)
+	}
 }
