@@ -40,7 +40,7 @@ func (s *Server) offlinePage(w http.ResponseWriter, r *http.Request, p *page) {
 }
 
 // adminClasses are the categories of administrative units (districts,
-// towns, village committees): 2,361 of the shipped 2,626 places, whose pages
+// towns, village committees): 2,372 of the shipped 2,626 places, whose pages
 // are not saved for offline use unless a walk stops there (they stay on the
 // network, and in the cache once visited).
 var adminClasses = map[string]bool{"行政区域": true, "非行政区域": true, "群众自治组织": true}
