@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -171,8 +172,21 @@ func jsonError(err error) error {
 	return invalid("", "%v", err)
 }
 
-// CSVHeader is the column order of CSV exports; imports find columns by name.
-var CSVHeader = []string{"id", "name", "specific", "generic", "pinyin", "class", "subclass", "status", "code", "admin",
+// CSVHeader is the column order of CSV exports; imports find columns by
+// name. The first 22 are the plain columns GIS tools show (and the
+// Shapefile export's attributes); the rest hold the remainder of the record
+// so that an export imports back whole: list cells (names, sources,
+// relations, events and heritage, csvcell.go), the three texts with their
+// source and verification, and extra as a JSON object (docs/csv.md).
+var CSVHeader = append(slices.Clip(CSVPlainHeader), "category_code", "level", "joined", "sign", "rank", "nbs", "coord_source", "coord_note",
+	"names", "meaning", "meaning_source", "meaning_verified", "meaning_verified_by", "history", "history_source", "history_verified",
+	"history_verified_by", "description", "description_source", "description_verified", "description_verified_by",
+	"relations", "events", "sources", "extra")
+
+// CSVPlainHeader is the first part of CSVHeader: one plain value a cell
+// (admin codes and heritage listings joined), what a Shapefile's attribute
+// table can hold.
+var CSVPlainHeader = []string{"id", "name", "specific", "generic", "pinyin", "class", "subclass", "status", "code", "admin",
 	"heritage", "lon", "lat", "wkt", "crs", "coord_method", "accuracy_m", "osm", "geonames", "wikidata", "license", "updated"}
 
 // csvWithHeader reads the header row of a UTF-8 CSV (a byte-order mark is
@@ -196,7 +210,9 @@ func csvWithHeader(r io.Reader, where string) (cr *csv.Reader, head []string, co
 }
 
 // ReadCSV reads places from CSV with a header row: name and class are
-// required; the position comes from wkt, or from lon and lat, in crs.
+// required; the position comes from wkt, or from lon and lat, in crs; the
+// columns after CSVPlainHeader as CSVRecordColumns reads them. (Imports
+// read CSV through gazetteer/census, which also knows census tables.)
 func ReadCSV(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 	cr, head, col, err := csvWithHeader(r, name+":1")
 	if err != nil {
@@ -233,7 +249,17 @@ func ReadCSV(r io.Reader, name string, crs geo.CRS) ([]Input, error) {
 				return nil, &Error{Code: EInvalid, Where: fmt.Sprintf("%s: %s", where, col), Message: "invalid UTF-8"}
 			}
 		}
+		cell := func(k string) (string, bool) {
+			i, ok := col[k]
+			if ok && i < len(rec) {
+				return SpreadsheetValue(rec[i]), true
+			}
+			return "", ok
+		}
 		p, err := placeFromCSV(get, crs)
+		if err == nil {
+			err = CSVRecordColumns(cell, p, "")
+		}
 		if err != nil {
 			return nil, At(err, where)
 		}
@@ -264,9 +290,11 @@ func placeFromCSV(get func(string) string, crs geo.CRS) (*Place, error) {
 		p.Admin = strings.Split(s, "|")
 	}
 	if s := get("heritage"); s != "" {
-		for _, h := range strings.Split(s, "|") {
-			p.Heritage = append(p.Heritage, Heritage{List: h})
+		hs, err := CSVHeritage(s)
+		if err != nil {
+			return nil, err
 		}
+		p.Heritage = hs
 	}
 	p.Links.OSM, p.Links.Wikidata = get("osm"), get("wikidata")
 	if s := get("geonames"); s != "" {
@@ -432,10 +460,11 @@ func marshalNoEscape(v any) ([]byte, error) {
 
 // CSVRow is a place's values in CSVHeader's order: lon and lat of its label
 // point and its geometry as WKT in crs (zero: WGS84), and the name of crs.
-// Lists (admin, heritage) are joined with "|".
+// Admin codes are joined with "|"; the list cells are written as
+// csvcell.go says.
 func CSVRow(p *Place, c geo.CRS) []string {
 	p, crs := inCRS(p, c), crsName(c)
-	var lon, lat, wk, method, acc string
+	var lon, lat, wk, method, acc, csrc, cnote string
 	if p.Label != nil {
 		lon = strconv.FormatFloat(p.Label.Lon(), 'f', -1, 64)
 		lat = strconv.FormatFloat(p.Label.Lat(), 'f', -1, 64)
@@ -444,22 +473,46 @@ func CSVRow(p *Place, c geo.CRS) []string {
 		wk = marshalWKT(p.Geometry)
 	}
 	if p.Coord != nil {
-		method = p.Coord.Method
+		method, csrc, cnote = p.Coord.Method, p.Coord.Source, p.Coord.Note
 		if p.Coord.AccuracyM > 0 {
 			acc = strconv.FormatFloat(p.Coord.AccuracyM, 'f', -1, 64)
 		}
-	}
-	var her []string
-	for _, h := range p.Heritage {
-		her = append(her, h.List)
 	}
 	gn := ""
 	if p.Links.GeoNames != 0 {
 		gn = strconv.FormatInt(p.Links.GeoNames, 10)
 	}
-	return []string{strconv.FormatInt(p.ID, 10), p.Name, p.Specific, p.Generic, p.Pinyin, p.Category.Class,
-		p.Category.Subclass, string(p.Status), p.Code, strings.Join(p.Admin, "|"), strings.Join(her, "|"), lon, lat, wk, crs,
-		method, acc, p.Links.OSM, gn, p.Links.Wikidata, p.License, p.Updated}
+	joined, rank, extra := "", "", ""
+	if p.Joined {
+		joined = "true"
+	}
+	if p.Rank != 0 {
+		rank = strconv.FormatFloat(p.Rank, 'f', -1, 64)
+	}
+	if len(p.Extra) > 0 {
+		b, _ := marshalNoEscape(p.Extra)
+		extra = string(b)
+	}
+	row := []string{strconv.FormatInt(p.ID, 10), p.Name, p.Specific, p.Generic, p.Pinyin, p.Category.Class,
+		p.Category.Subclass, string(p.Status), p.Code, strings.Join(p.Admin, "|"), FormatHeritage(p.Heritage), lon, lat, wk, crs,
+		method, acc, p.Links.OSM, gn, p.Links.Wikidata, p.License, p.Updated,
+		p.Category.Code, p.Level, joined, p.Sign, rank, p.Links.NBS, csrc, cnote, FormatNames(p.Names)}
+	for _, t := range []*Text{p.Meaning, p.History, p.Desc} {
+		row = append(row, csvText(t)...)
+	}
+	return append(row, FormatRelations(p.Rel), FormatEvents(p.Events), FormatSources(p.Sources), extra)
+}
+
+// csvText is a text's four cells: text, source, verified, verified_by.
+func csvText(t *Text) []string {
+	if t == nil {
+		return []string{"", "", "", ""}
+	}
+	v := ""
+	if t.Verified {
+		v = "true"
+	}
+	return []string{t.Text, t.Source, v, t.VerifiedBy}
 }
 
 // WriteCSV streams the selected places as CSV with lon/lat of the label point

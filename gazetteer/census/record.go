@@ -56,10 +56,17 @@ type row struct {
 }
 
 func (r row) get(field string) string {
-	if i, ok := r.h.col[field]; ok && i < len(r.cells) {
-		return strings.TrimSpace(r.cells[i])
+	v, _ := r.raw(field)
+	return strings.TrimSpace(v)
+}
+
+// raw is a field's cell as written and whether the table has its column.
+func (r row) raw(field string) (string, bool) {
+	i, ok := r.h.col[field]
+	if ok && i < len(r.cells) {
+		return r.cells[i], true
 	}
-	return ""
+	return "", ok
 }
 
 // bad is an error in the cell of field, named by the column as the file
@@ -116,15 +123,19 @@ func (o *Options) place(r row, g orb.Geometry, crs geo.CRS) (*gazetteer.Place, e
 		}
 		p.Admin = admin
 	}
-	if s := r.get("heritage"); s != "" {
-		for _, h := range strings.Split(s, "|") {
-			p.Heritage = append(p.Heritage, gazetteer.Heritage{List: strings.TrimSpace(h)})
+	if s, _ := r.raw("heritage"); strings.TrimSpace(s) != "" {
+		hs, err := gazetteer.CSVHeritage(s)
+		if err != nil {
+			return nil, r.at("heritage", err)
 		}
+		p.Heritage = hs
 	}
-	o.texts(r, p)
 	o.names(r, p)
 	if err := o.geometry(r, p, g, crs); err != nil {
 		return nil, err
+	}
+	if err := gazetteer.CSVRecordColumns(r.raw, p, o.textSource(r)); err != nil {
+		return nil, r.atField(err)
 	}
 	return p, nil
 }
@@ -209,17 +220,27 @@ func (o *Options) admin(s string) ([]string, error) {
 	return out, nil
 }
 
-// texts fills 含义, 沿革 and 概况, citing the source column or the file.
-func (o *Options) texts(r row, p *gazetteer.Place) {
-	src := r.get("source")
-	if src == "" {
-		src = "census table " + o.Name
+// textSource is what 含义, 沿革 and 概况 cite where the table has no
+// column of their own source (meaning_source …): the source column
+// (资料来源) or the file.
+func (o *Options) textSource(r row) string {
+	if src := r.get("source"); src != "" {
+		return src
 	}
-	for f, dst := range map[string]**gazetteer.Text{"meaning": &p.Meaning, "history": &p.History, "description": &p.Desc} {
-		if v := r.get(f); v != "" {
-			*dst = &gazetteer.Text{Text: v, Source: src}
-		}
+	return "census table " + o.Name
+}
+
+// atField re-places a domain error naming a field at that field's column
+// as the file writes it.
+func (r row) atField(err error) error {
+	e, ok := err.(*gazetteer.Error)
+	if !ok || e.Where == "" {
+		return err
 	}
+	if i, ok := r.h.col[e.Where]; ok {
+		e.Where = r.h.names[i]
+	}
+	return e
 }
 
 func (o *Options) names(r row, p *gazetteer.Place) {
@@ -273,6 +294,9 @@ func (o *Options) geometry(r row, p *gazetteer.Place, g orb.Geometry, crs geo.CR
 		return err
 	}
 	p.Geometry = geo.ToWGS84(g, crs)
+	if err := o.label(r, p, crs); err != nil {
+		return err
+	}
 	method := o.CoordMethod
 	if method == "" {
 		method = "digitized"
@@ -295,6 +319,25 @@ func (o *Options) geometry(r row, p *gazetteer.Place, g orb.Geometry, crs geo.CR
 		}
 		p.Coord.AccuracyM = a
 	}
+	return nil
+}
+
+// label keeps lon/lat beside a WKT geometry as the place's label point (a
+// Wumen CSV export writes its label there), where the coordinates need no
+// conversion; elsewhere the label is derived again from the geometry.
+func (o *Options) label(r row, p *gazetteer.Place, crs geo.CRS) error {
+	if r.get("wkt") == "" || r.get("lon") == "" || r.get("lat") == "" || !sameDatum(crs) {
+		return nil
+	}
+	lon, err := geo.ParseDegrees(r.get("lon"), geo.Lon)
+	if err != nil {
+		return r.bad("lon", "%v", err)
+	}
+	lat, err := geo.ParseDegrees(r.get("lat"), geo.Lat)
+	if err != nil {
+		return r.bad("lat", "%v", err)
+	}
+	p.Label = &orb.Point{lon, lat}
 	return nil
 }
 

@@ -29,7 +29,7 @@ func init() {
 	register(Format{
 		Name: "shpzip", Title: "zipped Esri Shapefiles, a layer a geometry kind, UTF-8 attributes and a .prj",
 		Exts: []string{".zip"}, MediaType: "application/zip", File: true,
-		Lost:      append(slices.Clone(lostInCSV), "text over 254 bytes (dBASE's limit: cut at a character)"),
+		Lost:      append(slices.Clone(lostInShapefile), "text over 254 bytes (dBASE's limit: cut at a character)"),
 		writeFile: writeShapefiles, open: openShapefiles,
 	})
 }
@@ -73,13 +73,15 @@ func writeShapefiles(ctx context.Context, s *gazetteer.Store, path string, o exp
 	if crs == 0 {
 		crs = geo.WGS84
 	}
-	cols := slices.DeleteFunc(slices.Clone(gazetteer.CSVHeader), func(c string) bool { return c == "wkt" })
+	// The attributes are CSV's plain columns (dBASE names are 10 bytes at
+	// most, one value a field), less the WKT the shape holds.
+	cols := slices.DeleteFunc(slices.Clone(gazetteer.CSVPlainHeader), func(c string) bool { return c == "wkt" })
 	widths := make([]int, len(cols))
 	kinds := map[shp.Kind]bool{shp.Point: true}
 	row := func(p *gazetteer.Place) []string {
 		all := gazetteer.CSVRow(p, crs)
 		out := make([]string, 0, len(cols))
-		for i, v := range all {
+		for i, v := range all[:len(gazetteer.CSVPlainHeader)] {
 			if gazetteer.CSVHeader[i] != "wkt" {
 				out = append(out, cutUTF8(v, 254))
 			}
