@@ -83,8 +83,8 @@ func TestReadCSVRecordColumns(t *testing.T) {
 		Names:   []gazetteer.Name{{Text: "閶門", Kind: "historical", Script: "hant", End: "1912", Citation: "a; b"}},
 		Meaning: &gazetteer.Text{Text: "含义", Source: "志", Verified: true, VerifiedBy: "officer 1"},
 		History: &gazetteer.Text{Text: "沿革"}, Rel: []gazetteer.Relation{{Type: "part_of", Target: 1}},
-		Events:  []gazetteer.Event{{Type: "naming", Date: "1229"}}, Sources: []gazetteer.Source{{ID: "x", Title: "t|u"}},
-		Extra:   map[string]any{"note": "备注", "n": 2.5}}
+		Events: []gazetteer.Event{{Type: "naming", Date: "1229"}}, Sources: []gazetteer.Source{{ID: "x", Title: "t|u"}},
+		Extra: map[string]any{"note": "备注", "n": 2.5}}
 	var b bytes.Buffer
 	b.WriteString(strings.Join(gazetteer.CSVHeader, ",") + "\n")
 	row := gazetteer.CSVRow(p, geo.WGS84)
