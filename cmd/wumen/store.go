@@ -357,6 +357,9 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "wrote %d places to %s\n", n, *out)
 	}
 	if note := ft.LostNote(); note != "" {
+		if ft.Sidecar && *out != "-" {
+			note += "; this is said in " + formats.SidecarPath(*out) + " too"
+		}
 		fmt.Fprintln(e.stderr, "note: "+note)
 	}
 	return nil

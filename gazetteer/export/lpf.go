@@ -106,6 +106,7 @@ type lpfMapper struct {
 	base  string
 	crs   geo.CRS
 	names map[int64]string
+	units map[string]*gazetteer.Place // admin units by code (nil: none)
 }
 
 func (m *lpfMapper) targetName(id int64) string {
@@ -125,13 +126,15 @@ func (m *lpfMapper) targetName(id int64) string {
 
 func (m *lpfMapper) feature(p *gazetteer.Place) lpf.Feature {
 	id := strconv.FormatInt(p.ID, 10)
-	f := lpf.Feature{ID: m.base + id, Properties: lpf.Properties{Title: p.Name, CCodes: []string{"CN"}}}
-	f.Names = append(f.Names, lpf.Name{Toponym: p.Name, Lang: "zh-Hans", Citations: []lpf.Citation{{Label: "标准名称 (standard name), Wumen gazetteer"}}})
+	f := lpf.Feature{ID: m.base + id, Properties: lpf.Properties{Title: p.Name, CCodes: []string{"CN"}, Extra: wumenProperties(p)}}
+	f.Names = append(f.Names, lpf.Name{Toponym: p.Name, Lang: "zh-Hans", Citations: []lpf.Citation{{Label: "标准名称 (standard name), Wumen gazetteer"}},
+		Extra: nameExtra(lpfTitleKind, "", "")})
 	if p.Pinyin != "" {
-		f.Names = append(f.Names, lpf.Name{Toponym: p.Pinyin, Lang: "zh-Latn-pinyin", Citations: []lpf.Citation{{Label: "standard romanization (GB/T 16159), Wumen gazetteer"}}})
+		f.Names = append(f.Names, lpf.Name{Toponym: p.Pinyin, Lang: "zh-Latn-pinyin", Citations: []lpf.Citation{{Label: "standard romanization (GB/T 16159), Wumen gazetteer"}},
+			Extra: nameExtra(lpfPinyinKind, "", "")})
 	}
 	for _, n := range p.Names {
-		ln := lpf.Name{Toponym: n.Text, Lang: scriptLang[n.Script], When: whenOf(n.Start, n.End)}
+		ln := lpf.Name{Toponym: n.Text, Lang: scriptLang[n.Script], When: whenOf(n.Start, n.End), Extra: nameExtra(n.Kind, n.Script, n.Lang)}
 		if n.Lang != "" {
 			ln.Lang = n.Lang // a name in another language: Tiger Hill@en
 		}
@@ -163,30 +166,38 @@ func (m *lpfMapper) feature(p *gazetteer.Place) lpf.Feature {
 	if p.Links.Wikidata != "" {
 		f.Links = append(f.Links, lpf.Link{Type: lpf.CloseMatch, Identifier: "wd:" + p.Links.Wikidata})
 	}
+	f.Relations = m.adminRelations(p)
 	for _, r := range p.Rel {
 		typ := relRelated
 		if r.Type == gazetteer.RelPartOf {
 			typ = relBroader
 		}
 		label := relLabels[r.Type] + " " + m.targetName(r.Target)
-		f.Relations = append(f.Relations, lpf.Relation{RelationType: typ, RelationTo: m.base + strconv.FormatInt(r.Target, 10), Label: strings.TrimSpace(label)})
+		f.Relations = append(f.Relations, lpf.Relation{RelationType: typ, RelationTo: m.base + strconv.FormatInt(r.Target, 10),
+			Label: strings.TrimSpace(label), Extra: relationExtra(r)})
 	}
-	for _, t := range []*gazetteer.Text{p.Desc, p.Meaning, p.History} {
-		if t != nil && t.Text != "" {
-			f.Descriptions = append(f.Descriptions, lpf.Description{Value: t.Text, Lang: "zh"})
+	for _, t := range []struct {
+		kind string
+		t    *gazetteer.Text
+	}{{"description", p.Desc}, {"meaning", p.Meaning}, {"history", p.History}} {
+		if t.t != nil && t.t.Text != "" {
+			f.Descriptions = append(f.Descriptions, textDescription(t.kind, t.t))
 		}
 	}
 	return f
 }
 
 // lpfLost and lptsvLost are the fields of a Wumen record that Linked
-// Places and LP-TSV cannot hold, measured by the round-trip test: Linked
-// Places holds names, title, category types, geometry and links; LP-TSV's
-// columns (geo/lpf.TSVHeader) the title, variants without their kinds,
-// dates or citations, types, matches, one geometry and a description.
+// Places and LP-TSV cannot hold, measured by the round-trip test. Linked
+// Places holds the whole record: names with their language, citation and
+// dates (and kind and script as wumen_ members), admin parents as
+// gvp:broaderPartitive relations to the units, the texts as descriptions,
+// the rest as wumen_ members of properties, which WHG's schema allows
+// (lpf_wumen.go). LP-TSV's columns (geo/lpf.TSVHeader) hold the title,
+// variants without their kinds, dates or citations, types, matches, one
+// geometry and a description.
 var (
-	lpfLost = []string{"admin", "code", "coord", "description", "extra", "generic", "heritage", "history", "joined", "level", "license",
-		"links", "meaning", "names", "rank", "sign", "sources", "specific", "status"}
+	lpfLost   []string
 	lptsvLost = []string{"admin", "code", "coord", "extra", "generic", "heritage", "history", "joined", "level", "license", "links",
 		"meaning", "names", "rank", "relations", "sign", "sources", "specific", "status"}
 )
@@ -195,14 +206,18 @@ var (
 func LPFLost() []string   { return slices.Clone(lpfLost) }
 func LPTSVLost() []string { return slices.Clone(lptsvLost) }
 
-// lpfHead is what the collection states beside its features.
+// lpfHead is what the collection states beside its features: attribution,
+// citation, CRS and, were any field of a record lost, wumen_lost naming
+// them.
 func lpfHead(crs geo.CRS) []byte {
 	head := map[string]string{
 		"attribution": gazetteer.Attribution,
 		"citation":    "Wumen (吴门) gazetteer of Suzhou place names, exported " + time.Now().UTC().Format("2006-01-02"),
 		"crs":         CRSLabel(crs),
-		"wumen_lost": "Linked Places cannot hold these fields of a Wumen record, so an import of this file does not give them back: " +
-			strings.Join(lpfLost, ", ") + ". Use jsonl, geojson or gpkg for a lossless copy.",
+	}
+	if len(lpfLost) > 0 {
+		head["wumen_lost"] = "Linked Places cannot hold these fields of a Wumen record, so an import of this file does not give them back: " +
+			strings.Join(lpfLost, ", ") + ". Use jsonl, geojson or gpkg for a lossless copy."
 	}
 	b, _ := json.Marshal(head)
 	return append(b[1:len(b)-1], ',')
@@ -213,9 +228,11 @@ func lpfHead(crs geo.CRS) []byte {
 // citations and `when` timespans (approximate dates and dynasties converted
 // to years: 南宋 → 1127–1279), the census class as types, part_of as
 // gvp:broaderPartitive and other relations as gvp:tgn3000_related_to,
-// closeMatch links to OpenStreetMap, GeoNames and Wikidata, and top-level
-// attribution, citation and crs members. Place URIs are base + id (base
-// DefaultBaseURI when empty).
+// administrative parents as gvp:broaderPartitive to the units, the texts
+// as descriptions, closeMatch links to OpenStreetMap, GeoNames and
+// Wikidata, each record's licence, attribution and remaining fields as
+// wumen_ members (lpf_wumen.go), and top-level attribution, citation and
+// crs members. Place URIs are base + id (base DefaultBaseURI when empty).
 func WriteLPF(ctx context.Context, s *gazetteer.Store, w io.Writer, o Options) (int, error) {
 	crs := crsOf(o.Export.CRS)
 	iw := &injectWriter{w: w, after: []byte(`{"type":"FeatureCollection",`), insert: lpfHead(crs)}
@@ -223,7 +240,7 @@ func WriteLPF(ctx context.Context, s *gazetteer.Store, w io.Writer, o Options) (
 	if err != nil {
 		return 0, err
 	}
-	m := &lpfMapper{ctx: ctx, s: s, base: o.baseURI(), crs: crs, names: map[int64]string{}}
+	m := &lpfMapper{ctx: ctx, s: s, base: o.baseURI(), crs: crs, names: map[int64]string{}, units: map[string]*gazetteer.Place{}}
 	n, err := each(ctx, s, o.Export, func(p *gazetteer.Place) error { return lw.Write(m.feature(p)) })
 	if err != nil {
 		return n, err
@@ -360,13 +377,29 @@ func ReadLPF(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
 			}
 		}
 		for _, n := range f.Names {
+			gn := gazetteer.Name{Text: n.Toponym, Kind: gazetteer.KindAlias}
+			if ok, err := wumenName(n, &gn); err != nil {
+				return at(gazetteer.Errorf(gazetteer.EInvalid, "names: %v", err), where)
+			} else if ok {
+				switch gn.Kind {
+				case lpfTitleKind:
+				case lpfPinyinKind:
+					p.Pinyin = n.Toponym
+				default:
+					gn.Start, gn.End = whenText(n.When)
+					if len(n.Citations) > 0 {
+						gn.Citation = n.Citations[0].Label
+					}
+					p.Names = append(p.Names, gn)
+				}
+				continue
+			}
 			if len(n.Citations) > 0 && strings.HasSuffix(n.Citations[0].Label, "Wumen gazetteer") {
 				if n.Lang == "zh-Latn-pinyin" {
 					p.Pinyin = n.Toponym
 				}
 				continue
 			}
-			gn := gazetteer.Name{Text: n.Toponym, Kind: gazetteer.KindAlias}
 			for s, l := range scriptLang {
 				if l == n.Lang && s != "" {
 					gn.Script = s
@@ -381,19 +414,8 @@ func ReadLPF(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
 					gn.Script, gn.Lang = gazetteer.ScriptLatin, l // Tiger Hill@en, with its citation
 				}
 			}
-			if n.When != nil {
-				if a, b, ok := strings.Cut(n.When.Label, " – "); ok {
-					gn.Start, gn.End = a, b
-				} else if len(n.When.Timespans) > 0 {
-					ts := n.When.Timespans[0]
-					gn.Start = firstOf(ts.Start.In, ts.Start.Earliest)
-					if ts.End != nil {
-						gn.End = firstOf(ts.End.In, ts.End.Latest)
-					}
-				}
-				if gn.End != "" {
-					gn.Kind = gazetteer.KindHistorical
-				}
+			if gn.Start, gn.End = whenText(n.When); gn.End != "" {
+				gn.Kind = gazetteer.KindHistorical
 			}
 			p.Names = append(p.Names, gn)
 		}
@@ -406,6 +428,11 @@ func ReadLPF(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
 				continue
 			}
 			target, _ := strconv.ParseInt(m[1], 10, 64)
+			if ok, err := wumenRelation(p, rel, target); err != nil {
+				return at(gazetteer.Errorf(gazetteer.EInvalid, "relations: %v", err), where)
+			} else if ok {
+				continue
+			}
 			typ := ""
 			if rel.RelationType == relBroader {
 				typ = gazetteer.RelPartOf
@@ -420,7 +447,7 @@ func ReadLPF(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
 				p.Rel = append(p.Rel, gazetteer.Relation{Type: typ, Target: target})
 			}
 		}
-		if len(f.Descriptions) > 0 {
+		if len(f.Descriptions) > 0 && f.Descriptions[0].Extra["wumen_text"] == nil {
 			p.Desc = &gazetteer.Text{Text: f.Descriptions[0].Value}
 		}
 		if f.Geometry != nil {
@@ -432,10 +459,32 @@ func ReadLPF(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
 			p.Coord = &gazetteer.Coord{Method: "estimated", AccuracyM: 1000,
 				Note: "imported from Linked Places Format, which does not state how the position was obtained"}
 		}
+		if err := fromWumen(p, &f); err != nil {
+			return at(err, where)
+		}
 		out = append(out, gazetteer.Input{Place: p, Where: where})
 		return nil
 	})
 	return out, readError(err, name)
+}
+
+// whenText is a name's approximate start and end from its when: the label
+// Wumen writes ("南宋 – 1912"), else the first timespan's years.
+func whenText(w *lpf.When) (start, end string) {
+	if w == nil {
+		return "", ""
+	}
+	if a, b, ok := strings.Cut(w.Label, " – "); ok {
+		return a, b
+	}
+	if len(w.Timespans) > 0 {
+		ts := w.Timespans[0]
+		start = firstOf(ts.Start.In, ts.Start.Earliest)
+		if ts.End != nil {
+			end = firstOf(ts.End.In, ts.End.Latest)
+		}
+	}
+	return start, end
 }
 
 // linkFrom reads one match or link as lpfMatches writes it (gn:…, wd:…, an

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,7 +90,11 @@ func TestLPF(t *testing.T) {
 	if pagoda.Names[2].Toponym != "报恩寺塔" || pagoda.Names[2].When.Timespans[0].Start["earliest"] != "1127" || pagoda.Names[2].When.Timespans[0].Start["latest"] != "1279" {
 		t.Errorf("报恩寺塔 (南宋) when: %+v", pagoda.Names[2])
 	}
-	if r := pagoda.Relations; len(r) != 1 || r[0].RelationType != "gvp:broaderPartitive" || r[0].RelationTo != "https://example.org/place/2" || r[0].Label != "part of 姑苏区" {
+	// Its admin parents (苏州市 320500, 姑苏区 320508) as broaderPartitive
+	// relations to the units, then its own part_of.
+	if r := pagoda.Relations; len(r) != 3 || r[0].RelationTo != "https://example.org/place/1" || r[0].Label != "administrative unit 苏州市 (320500)" ||
+		r[1].RelationType != "gvp:broaderPartitive" || r[1].RelationTo != "https://example.org/place/2" ||
+		r[2].RelationType != "gvp:broaderPartitive" || r[2].RelationTo != "https://example.org/place/2" || r[2].Label != "part of 姑苏区" {
 		t.Errorf("北寺塔 relations %+v", r)
 	}
 	if ty := fc.Features[6].Types[0]; ty.Identifier != "aat:300008347" {
@@ -134,6 +139,10 @@ func TestLPF(t *testing.T) {
 	pg, _ := dst.Get(context.Background(), 3)
 	if len(pg.Rel) != 1 || pg.Rel[0] != (gazetteer.Relation{Type: gazetteer.RelPartOf, Target: 2}) {
 		t.Errorf("北寺塔 relations read back as %+v", pg.Rel)
+	}
+	wpg, _ := s.Get(context.Background(), 3)
+	if !slices.Equal(pg.Admin, wpg.Admin) || len(pg.Admin) != 2 || pg.License != wpg.License || pg.License == "" {
+		t.Errorf("北寺塔 admin %v licence %q read back, want %v %q", pg.Admin, pg.License, wpg.Admin, wpg.License)
 	}
 }
 

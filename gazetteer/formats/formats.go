@@ -13,6 +13,7 @@ package formats
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -44,6 +45,10 @@ type Format struct {
 	// what an import of the file cannot give back (measured by the
 	// round-trip test). Empty: the whole record.
 	Lost []string
+	// Sidecar is true when an export to a file writes a metadata file
+	// beside it naming what is lost (WriteFile): the format has lost
+	// fields and no place of its own to say so.
+	Sidecar bool
 	// Claims reports whether a file with this extension is in this format
 	// by its first bytes, where an extension is shared (.tsv is a census
 	// table or LP-TSV). Nil: the extension decides.
@@ -235,10 +240,18 @@ func (f Format) Write(ctx context.Context, s *gazetteer.Store, w io.Writer, o ex
 }
 
 // WriteFile writes the selected places to a new file at path; a failed
-// export leaves no file behind.
+// export leaves no file behind. A format that cannot hold the whole record
+// and has no member of its own to say so (LP-TSV's columns are fixed) gets
+// a metadata file beside it, path + ".json" (Sidecar), naming the fields
+// it lost.
 func (f Format) WriteFile(ctx context.Context, s *gazetteer.Store, path string, o export.Options) (int, error) {
 	if f.writeFile != nil {
 		return f.writeFile(ctx, s, path, o)
+	}
+	if f.Sidecar {
+		if err := writeSidecar(f, path, o); err != nil {
+			return 0, err
+		}
 	}
 	fh, err := os.Create(path)
 	if err != nil {
@@ -250,9 +263,39 @@ func (f Format) WriteFile(ctx context.Context, s *gazetteer.Store, path string, 
 	}
 	if err != nil {
 		os.Remove(path)
+		if f.Sidecar {
+			os.Remove(SidecarPath(path))
+		}
 		return n, fmt.Errorf("%s: %w", path, err)
 	}
 	return n, nil
+}
+
+// SidecarPath is where the metadata file of an export written to path is.
+func SidecarPath(path string) string { return path + ".json" }
+
+// Sidecar is the metadata file written beside a lossy export: what the
+// file is, its CRS and attribution, and the fields of a Wumen record it
+// cannot hold (wumen_lost, as a Linked Places file would say in its head).
+type Sidecar struct {
+	File        string   `json:"file"`
+	Format      string   `json:"format"`
+	Title       string   `json:"title"`
+	CRS         string   `json:"crs"`
+	Attribution string   `json:"attribution"`
+	Lost        []string `json:"wumen_lost"`
+	Note        string   `json:"note"`
+}
+
+func writeSidecar(f Format, path string, o export.Options) error {
+	return os.WriteFile(SidecarPath(path), sidecarJSON(f, filepath.Base(path), o), 0o644)
+}
+
+// sidecarJSON is the metadata of an export of f named file.
+func sidecarJSON(f Format, file string, o export.Options) []byte {
+	b, _ := json.MarshalIndent(Sidecar{File: file, Format: f.Name, Title: f.Title, CRS: export.CRSLabel(o.Export.CRS),
+		Attribution: gazetteer.Attribution, Lost: f.Lost, Note: f.LostNote()}, "", "  ")
+	return append(b, '\n')
 }
 
 // openFile opens name for a reader, as a not-found error a user reads.

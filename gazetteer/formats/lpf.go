@@ -24,7 +24,7 @@ func init() {
 	register(Format{
 		Name: "lptsv", Title: "LP-TSV, the World Historical Gazetteer's tabular upload format",
 		Exts: []string{".tsv"}, MediaType: "text/tab-separated-values; charset=utf-8",
-		Lost: export.LPTSVLost(),
+		Lost: export.LPTSVLost(), Sidecar: true, // WHG's columns are fixed: the loss is said in all.tsv.json
 		// A .tsv is LP-TSV when its header begins id, title, title_source.
 		Claims: func(head []byte) bool {
 			return bytes.HasPrefix(head, []byte(lpf.TSVHeader[0]+"\t"+lpf.TSVHeader[1]+"\t"+lpf.TSVHeader[2]+"\t"))

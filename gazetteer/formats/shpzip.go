@@ -24,7 +24,8 @@ import (
 // one shape type, so the archive has a layer a kind — places_points (with
 // the unpositioned places as null shapes), places_multipoints,
 // places_lines, places_polygons — each with its .shx, a UTF-8 .dbf (said by
-// a .cpg) of CSV's columns and a .prj of the export's CRS.
+// a .cpg) of CSV's plain columns and a .prj of the export's CRS — and
+// wumen_metadata.json naming the fields the attributes cannot hold.
 func init() {
 	register(Format{
 		Name: "shpzip", Title: "zipped Esri Shapefiles, a layer a geometry kind, UTF-8 attributes and a .prj",
@@ -33,6 +34,10 @@ func init() {
 		writeFile: writeShapefiles, open: openShapefiles,
 	})
 }
+
+// ShapefileMetadata is the file in a Shapefile archive that says what it
+// holds and what it lost (a Sidecar); readers skip it.
+const ShapefileMetadata = "wumen_metadata.json"
 
 // shpLayers are the layers by kind, in archive order.
 var shpLayers = []struct {
@@ -150,6 +155,11 @@ func writeShapefiles(ctx context.Context, s *gazetteer.Store, path string, o exp
 	})
 	closeAll()
 	if err != nil {
+		return n, err
+	}
+	// The archive says what its attribute tables cannot hold.
+	f, _ := Get("shpzip")
+	if err := os.WriteFile(filepath.Join(dir, ShapefileMetadata), sidecarJSON(f, filepath.Base(path), o), 0o644); err != nil {
 		return n, err
 	}
 	return n, zipFolder(dir, path)

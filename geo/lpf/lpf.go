@@ -42,6 +42,7 @@ type Feature struct {
 type Properties struct {
 	Title  string   `json:"title"`
 	CCodes []string `json:"ccodes,omitempty"`
+	Extra  Extra    `json:"-"` // the producer's own members (extra.go)
 }
 
 // Name is a toponym attested in a language, optionally for a period.
@@ -50,6 +51,7 @@ type Name struct {
 	Lang      string     `json:"lang,omitempty"` // BCP 47, e.g. zh, zh-Latn-pinyin
 	Citations []Citation `json:"citations,omitempty"`
 	When      *When      `json:"when,omitempty"`
+	Extra     Extra      `json:"-"`
 }
 
 // Citation names the source of a statement.
@@ -115,6 +117,7 @@ type Relation struct {
 	Label        string     `json:"label,omitempty"`
 	When         *When      `json:"when,omitempty"`
 	Citations    []Citation `json:"citations,omitempty"`
+	Extra        Extra      `json:"-"`
 }
 
 // Description is a short text about the place.
@@ -122,6 +125,7 @@ type Description struct {
 	Value string `json:"value"`
 	Lang  string `json:"lang,omitempty"`
 	ID    string `json:"@id,omitempty"`
+	Extra Extra  `json:"-"`
 }
 
 // Validate checks what LPF requires of a feature: an @id, a title, at
