@@ -211,8 +211,8 @@ func TestRoundTripCSVThroughGDAL(t *testing.T) {
 	gdaltest.Run(t, "ogr2ogr", "-f", "GeoJSON", gj, out)
 	var fc struct {
 		Features []struct {
-			Geometry   json.RawMessage   `json:"geometry"`
-			Properties map[string]any `json:"properties"`
+			Geometry   json.RawMessage `json:"geometry"`
+			Properties map[string]any  `json:"properties"`
 		} `json:"features"`
 	}
 	b, err := os.ReadFile(gj)
