@@ -376,76 +376,14 @@ func ReadLPF(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
 				p.Category.Subclass = t.Label
 			}
 		}
-		for _, n := range f.Names {
-			gn := gazetteer.Name{Text: n.Toponym, Kind: gazetteer.KindAlias}
-			if ok, err := wumenName(n, &gn); err != nil {
-				return at(gazetteer.Errorf(gazetteer.EInvalid, "names: %v", err), where)
-			} else if ok {
-				switch gn.Kind {
-				case lpfTitleKind:
-				case lpfPinyinKind:
-					p.Pinyin = n.Toponym
-				default:
-					gn.Start, gn.End = whenText(n.When)
-					if len(n.Citations) > 0 {
-						gn.Citation = n.Citations[0].Label
-					}
-					p.Names = append(p.Names, gn)
-				}
-				continue
-			}
-			if len(n.Citations) > 0 && strings.HasSuffix(n.Citations[0].Label, "Wumen gazetteer") {
-				if n.Lang == "zh-Latn-pinyin" {
-					p.Pinyin = n.Toponym
-				}
-				continue
-			}
-			for s, l := range scriptLang {
-				if l == n.Lang && s != "" {
-					gn.Script = s
-				}
-			}
-			if n.Lang == "zh" {
-				gn.Script = ""
-			}
-			if len(n.Citations) > 0 {
-				gn.Citation = n.Citations[0].Label
-				if l := n.Lang; len(l) >= 2 && len(l) <= 3 && !strings.HasPrefix(l, "zh") && l != "und" {
-					gn.Script, gn.Lang = gazetteer.ScriptLatin, l // Tiger Hill@en, with its citation
-				}
-			}
-			if gn.Start, gn.End = whenText(n.When); gn.End != "" {
-				gn.Kind = gazetteer.KindHistorical
-			}
-			p.Names = append(p.Names, gn)
+		if err := readLPFNames(p, f.Names); err != nil {
+			return at(err, where)
 		}
 		for _, l := range f.Links {
 			linkFrom(p, l.Identifier)
 		}
-		for _, rel := range f.Relations {
-			m := trailingID.FindStringSubmatch(rel.RelationTo)
-			if m == nil {
-				continue
-			}
-			target, _ := strconv.ParseInt(m[1], 10, 64)
-			if ok, err := wumenRelation(p, rel, target); err != nil {
-				return at(gazetteer.Errorf(gazetteer.EInvalid, "relations: %v", err), where)
-			} else if ok {
-				continue
-			}
-			typ := ""
-			if rel.RelationType == relBroader {
-				typ = gazetteer.RelPartOf
-			} else {
-				for t, l := range relLabels {
-					if t != gazetteer.RelPartOf && strings.HasPrefix(rel.Label, l) {
-						typ = t
-					}
-				}
-			}
-			if typ != "" {
-				p.Rel = append(p.Rel, gazetteer.Relation{Type: typ, Target: target})
-			}
+		if err := readLPFRelations(p, f.Relations); err != nil {
+			return at(err, where)
 		}
 		if len(f.Descriptions) > 0 && f.Descriptions[0].Extra["wumen_text"] == nil {
 			p.Desc = &gazetteer.Text{Text: f.Descriptions[0].Value}
@@ -466,6 +404,88 @@ func ReadLPF(r io.Reader, name string, crs geo.CRS) ([]gazetteer.Input, error) {
 		return nil
 	})
 	return out, readError(err, name)
+}
+
+// readLPFNames reads a feature's names: the pinyin and the other names,
+// with the kind, script and language Wumen writes as wumen_ members, else
+// guessed from lang and when (another producer's file).
+func readLPFNames(p *gazetteer.Place, names []lpf.Name) error {
+	for _, n := range names {
+		gn := gazetteer.Name{Text: n.Toponym, Kind: gazetteer.KindAlias}
+		if ok, err := wumenName(n, &gn); err != nil {
+			return gazetteer.Errorf(gazetteer.EInvalid, "names: %v", err)
+		} else if ok {
+			switch gn.Kind {
+			case lpfTitleKind:
+			case lpfPinyinKind:
+				p.Pinyin = n.Toponym
+			default:
+				gn.Start, gn.End = whenText(n.When)
+				if len(n.Citations) > 0 {
+					gn.Citation = n.Citations[0].Label
+				}
+				p.Names = append(p.Names, gn)
+			}
+			continue
+		}
+		if len(n.Citations) > 0 && strings.HasSuffix(n.Citations[0].Label, "Wumen gazetteer") {
+			if n.Lang == "zh-Latn-pinyin" {
+				p.Pinyin = n.Toponym
+			}
+			continue
+		}
+		for s, l := range scriptLang {
+			if l == n.Lang && s != "" {
+				gn.Script = s
+			}
+		}
+		if n.Lang == "zh" {
+			gn.Script = ""
+		}
+		if len(n.Citations) > 0 {
+			gn.Citation = n.Citations[0].Label
+			if l := n.Lang; len(l) >= 2 && len(l) <= 3 && !strings.HasPrefix(l, "zh") && l != "und" {
+				gn.Script, gn.Lang = gazetteer.ScriptLatin, l // Tiger Hill@en, with its citation
+			}
+		}
+		if gn.Start, gn.End = whenText(n.When); gn.End != "" {
+			gn.Kind = gazetteer.KindHistorical
+		}
+		p.Names = append(p.Names, gn)
+	}
+	return nil
+}
+
+// readLPFRelations reads a feature's relations: admin parents (wumen_admin)
+// into Admin, the others into Rel by their wumen_type, else by their
+// relationType and label.
+func readLPFRelations(p *gazetteer.Place, rels []lpf.Relation) error {
+	for _, rel := range rels {
+		m := trailingID.FindStringSubmatch(rel.RelationTo)
+		if m == nil {
+			continue
+		}
+		target, _ := strconv.ParseInt(m[1], 10, 64)
+		if ok, err := wumenRelation(p, rel, target); err != nil {
+			return gazetteer.Errorf(gazetteer.EInvalid, "relations: %v", err)
+		} else if ok {
+			continue
+		}
+		typ := ""
+		if rel.RelationType == relBroader {
+			typ = gazetteer.RelPartOf
+		} else {
+			for t, l := range relLabels {
+				if t != gazetteer.RelPartOf && strings.HasPrefix(rel.Label, l) {
+					typ = t
+				}
+			}
+		}
+		if typ != "" {
+			p.Rel = append(p.Rel, gazetteer.Relation{Type: typ, Target: target})
+		}
+	}
+	return nil
 }
 
 // whenText is a name's approximate start and end from its when: the label
