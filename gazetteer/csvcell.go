@@ -263,7 +263,12 @@ func FormatHeritage(hs []Heritage) string {
 	return joinEntries(es)
 }
 
-// ParseHeritage reads a heritage cell (FormatHeritage).
+// heritageLevels are the levels a heritage listing has (Heritage.Level).
+var heritageLevels = map[string]bool{"world": true, "national": true, "province": true, "city": true, "county": true}
+
+// ParseHeritage reads a heritage cell (FormatHeritage). A level that is
+// not a level (two listings joined with "|", as older exports wrote them)
+// is an error.
 func ParseHeritage(s string) ([]Heritage, error) {
 	var out []Heritage
 	for _, e := range splitEntries(s) {
@@ -271,6 +276,10 @@ func ParseHeritage(s string) ([]Heritage, error) {
 			return nil, err
 		}
 		h := Heritage{List: e[0], Level: field(e, 1), Note: field(e, 3)}
+		if h.Level != "" && !heritageLevels[h.Level] {
+			return nil, fmt.Errorf("%q: the level %q is not world, national, province, city or county (list|level|year|note; separate listings with ;)",
+				strings.Join(e, "|"), h.Level)
+		}
 		if y := field(e, 2); y != "" {
 			n, err := strconv.Atoi(y)
 			if err != nil {

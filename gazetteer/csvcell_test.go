@@ -68,6 +68,7 @@ func TestCSVListCellsByHand(t *testing.T) {
 		{func(s string) error { _, err := gazetteer.ParseNames(s); return err }, "|alias", "text first"},
 		{func(s string) error { _, err := gazetteer.ParseRelations(s); return err }, "part_of|苏州", "not a Wumen id"},
 		{func(s string) error { _, err := gazetteer.ParseHeritage(s); return err }, "名录|city|二〇二二", "not a number"},
+		{func(s string) error { _, err := gazetteer.ParseHeritage(s); return err }, "江苏省地名文化遗产（古镇）|苏州市地名文化遗产", "separate listings with ;"},
 	} {
 		if err := c.parse(c.cell); err == nil || !strings.Contains(err.Error(), c.says) {
 			t.Errorf("%q: %v, want an error saying %q", c.cell, err, c.says)

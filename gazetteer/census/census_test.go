@@ -2,9 +2,11 @@ package census_test
 
 import (
 	"context"
+	"encoding/csv"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -261,5 +263,47 @@ func TestBrokenEncoding(t *testing.T) {
 	_, err = importTable(t, s, tab, gazetteer.PutOptions{})
 	if err == nil || !strings.Contains(err.Error(), "mixed.csv: row 3: 标准名称: bytes that are not valid GB18030") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestWumenCSVRecordColumns: a Wumen CSV row read through the census
+// reader (the import's path for every .csv) gives back the record columns
+// exactly — names with separators, escapes and spaces at their ends, texts
+// with their own source (empty included) and verification — and a bad
+// list cell is refused naming its column.
+func TestWumenCSVRecordColumns(t *testing.T) {
+	s, a := store(t)
+	p := &gazetteer.Place{ID: 9, Name: "阊门", Category: gazetteer.Category{Class: "纪念地旅游景点", Subclass: "公园风景区"}, Status: gazetteer.StatusCurrent,
+		Names: []gazetteer.Name{{Text: "閶門", Kind: "historical", Script: "hant", End: "1912", Citation: "《吴郡志》; 卷三"},
+			{Text: "A|B ", Kind: "alias", Citation: `ends \`}},
+		Meaning: &gazetteer.Text{Text: "含义", Verified: true, VerifiedBy: "officer"},
+		Rel:     []gazetteer.Relation{{Type: "part_of", Target: 3}}, Sources: []gazetteer.Source{{ID: "ref", Title: "general reference; unverified"}}}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write(gazetteer.CSVHeader)
+	w.Write(gazetteer.CSVRow(p, 0))
+	w.Flush()
+	tab, err := census.OpenCSV(strings.NewReader(b.String()), census.Options{Name: "w.csv", Categories: s.Categories(), Admin: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r, err := range tab.Records() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := r.Place
+		if !reflect.DeepEqual(q.Names, p.Names) || !reflect.DeepEqual(q.Meaning, p.Meaning) || !reflect.DeepEqual(q.Rel, p.Rel) || !reflect.DeepEqual(q.Sources, p.Sources) {
+			t.Errorf("read back names %+v meaning %+v rel %+v sources %+v", q.Names, q.Meaning, q.Rel, q.Sources)
+		}
+	}
+	bad := strings.Replace(b.String(), "part_of|3", "part_of|盘门", 1)
+	tab, err = census.OpenCSV(strings.NewReader(bad), census.Options{Name: "w.csv", Categories: s.Categories(), Admin: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range tab.Records() {
+		if err == nil || !strings.Contains(err.Error(), "w.csv: row 2: relations") || !strings.Contains(err.Error(), "not a Wumen id") {
+			t.Errorf("bad relations cell: %v", err)
+		}
 	}
 }
