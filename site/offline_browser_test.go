@@ -25,18 +25,34 @@ import (
 	"wumen/site/internal/browsertest"
 )
 
-// loopbackSite serves a static build with a plain file server on a
-// loopback port it keeps, so the server can be stopped (the network gone
-// for the browser and its service worker alike) and started again at the
-// same origin, possibly on another build. Every answer is Cache-Control:
-// no-store, so nothing the tests see offline can come from the browser's
-// HTTP cache: only the service worker's.
+// loopbackSite serves a static build as a plain static host with gzip on
+// does (gzipStatic) on a loopback port it keeps, so the server can be
+// stopped (the network gone for the browser and its service worker alike)
+// and started again at the same origin, possibly on another build. Every
+// answer is Cache-Control: no-store, so nothing the tests see offline can
+// come from the browser's HTTP cache: only the service worker's. sent
+// counts the bytes of the bodies it sent.
 type loopbackSite struct {
-	t    *testing.T
-	addr string
-	dir  atomic.Value // string: the build served
-	srv  *http.Server
+	t     *testing.T
+	addr  string
+	files atomic.Value // http.Handler: gzipStatic of the build served
+	sent  atomic.Int64
+	srv   *http.Server
 }
+
+// countingWriter adds the body bytes written to n.
+type countingWriter struct {
+	http.ResponseWriter
+	n *atomic.Int64
+}
+
+func (w countingWriter) Write(b []byte) (int, error) {
+	w.n.Add(int64(len(b)))
+	return w.ResponseWriter.Write(b)
+}
+
+// setDir serves the build in dir from now on.
+func (s *loopbackSite) setDir(dir string) { s.files.Store(gzipStatic(dir)) }
 
 func serveLoopback(t *testing.T, dir string) *loopbackSite {
 	t.Helper()
@@ -45,7 +61,7 @@ func serveLoopback(t *testing.T, dir string) *loopbackSite {
 		t.Fatal(err)
 	}
 	s := &loopbackSite{t: t, addr: ln.Addr().String()}
-	s.dir.Store(dir)
+	s.setDir(dir)
 	s.serve(ln)
 	t.Cleanup(func() { s.srv.Close() })
 	return s
@@ -56,7 +72,7 @@ func (s *loopbackSite) url() string { return "http://" + s.addr }
 func (s *loopbackSite) serve(ln net.Listener) {
 	s.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
-		http.FileServer(http.Dir(s.dir.Load().(string))).ServeHTTP(w, r)
+		s.files.Load().(http.Handler).ServeHTTP(countingWriter{w, &s.sent}, r)
 	})}
 	go s.srv.Serve(ln)
 }
@@ -144,7 +160,8 @@ func TestBrowserOffline(t *testing.T) {
 	ctx := browsertest.Start(t, 5*time.Minute, 1280, 900)
 	do(t, ctx, "home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(`#qhome`))
 	st := awaitPrecache(t, ctx, pc)
-	t.Logf("precached by the service worker: %d files, %s (version %s)", st.Files, formatBytes(float64(st.Bytes)), st.Version)
+	t.Logf("precached by the service worker: %d files, %s (version %s); the server sent %s with gzip from the first request to a complete precache",
+		st.Files, formatBytes(float64(st.Bytes)), st.Version, formatBytes(float64(site.sent.Load())))
 	if st.Bytes > 15_000_000 {
 		t.Errorf("the precache is %s, more than 15 MB", formatBytes(float64(st.Bytes)))
 	}
@@ -448,7 +465,7 @@ func TestBrowserOfflineUpdate(t *testing.T) {
 	if pc2.Version == pc1.Version {
 		t.Fatalf("a build with a changed page kept the precache version %s", pc1.Version)
 	}
-	site.dir.Store(dir2)
+	site.setDir(dir2)
 	awaitJS(t, ctx, "the new worker", `function () {
 		return navigator.serviceWorker.getRegistration().then(function (r) { return r.update(); }).then(function () {
 			return window.wumenOfflineStatus();
