@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/stores"
 )
 
 func init() {
@@ -23,17 +24,17 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 	if *from == "" || *to == "" {
 		return usagef("migrate needs --from and --to")
 	}
-	if exists, err := storeExists(ctx, *from); err != nil {
+	if exists, err := stores.Exists(ctx, *from); err != nil {
 		return err
 	} else if !exists {
-		return gazetteer.Errorf(gazetteer.ENotFound, "%s: no store there to copy", storeName(*from))
+		return gazetteer.Errorf(gazetteer.ENotFound, "%s: no store there to copy", stores.Name(*from))
 	}
-	src, _, err := openBackend(ctx, *from)
+	src, _, err := stores.Open(ctx, *from)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, _, err := openBackend(ctx, *to)
+	dst, _, err := stores.Open(ctx, *to)
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 			names = append(names, n)
 		}
 		sort.Strings(names)
-		fmt.Fprintf(e.stderr, "copied %s to %s:", storeName(*from), storeName(*to))
+		fmt.Fprintf(e.stderr, "copied %s to %s:", stores.Name(*from), stores.Name(*to))
 		for _, n := range names {
 			fmt.Fprintf(e.stderr, " %s %d", n, counts[n])
 		}

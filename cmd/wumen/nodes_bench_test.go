@@ -15,6 +15,7 @@ import (
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/postgres/pgtest"
+	"wumen/gazetteer/stores"
 )
 
 // BenchmarkNodes measures search as visitors see it on each serving node
@@ -108,7 +109,7 @@ func officerToken(tb testing.TB, db, dir string) string {
 func searchQueries(tb testing.TB, db string) []string {
 	tb.Helper()
 	ctx := context.Background()
-	st, _, err := openBackend(ctx, db)
+	st, _, err := stores.Open(ctx, db)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/postgres/pgtest"
+	"wumen/gazetteer/stores"
 )
 
 // TestThreeNodesOneDatabase: three `wumen serve` processes on one
@@ -90,7 +91,7 @@ type villageToPlace struct {
 func awaitingVillages(t testing.TB, db string, n int) []villageToPlace {
 	t.Helper()
 	ctx := context.Background()
-	st, _, err := openBackend(ctx, db)
+	st, _, err := stores.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

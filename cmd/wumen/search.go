@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/stores"
 	"wumen/search"
 )
 
@@ -22,7 +23,7 @@ func indexDir(db, flagValue string) string {
 	if flagValue != "" {
 		return flagValue
 	}
-	return defaultIndexDir(db)
+	return stores.IndexDir(db)
 }
 
 // openIndex opens the search index of s at dir and brings it up to date

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/stores"
 	"wumen/gazetteer/tileset"
 	"wumen/search"
 	"wumen/site"
@@ -191,7 +192,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", storeName(e.db))
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", stores.Name(e.db))
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	select {

@@ -19,6 +19,7 @@ import (
 	"wumen/gazetteer/formats"
 	"wumen/gazetteer/osmimport"
 	"wumen/gazetteer/postgres"
+	"wumen/gazetteer/stores"
 	"wumen/geo"
 	"wumen/search"
 )
@@ -57,7 +58,7 @@ func isTerminal(w io.Writer) bool {
 // openStore opens the store at e.db, creating it from the embedded dataset
 // when the file does not exist.
 func (e *env) openStore(ctx context.Context) (*gazetteer.Store, error) {
-	s, fresh, err := openBackend(ctx, e.db)
+	s, fresh, err := stores.Open(ctx, e.db)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ func (e *env) seed(ctx context.Context, s *gazetteer.Store) error {
 		return err
 	}
 	if !e.quiet {
-		fmt.Fprintf(e.stderr, "created %s from the embedded dataset: %d places\n", storeName(e.db), rep.Created)
+		fmt.Fprintf(e.stderr, "created %s from the embedded dataset: %d places\n", stores.Name(e.db), rep.Created)
 	}
 	return nil
 }
@@ -102,10 +103,10 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if exists, err := storeExists(ctx, e.db); err != nil {
+	if exists, err := stores.Exists(ctx, e.db); err != nil {
 		return err
 	} else if exists && postgres.IsURL(e.db) {
-		return gazetteer.Errorf(gazetteer.EConflict, "%s is set up already (to start again, drop the database and create it anew)", storeName(e.db))
+		return gazetteer.Errorf(gazetteer.EConflict, "%s is set up already (to start again, drop the database and create it anew)", stores.Name(e.db))
 	} else if exists {
 		if !*force {
 			return gazetteer.Errorf(gazetteer.EConflict, "%s exists (use --force to replace it)", e.db)
@@ -115,7 +116,7 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if *empty {
-		s, _, err := openBackend(ctx, e.db)
+		s, _, err := stores.Open(ctx, e.db)
 		if err != nil {
 			return err
 		}
@@ -431,7 +432,7 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	if err := s.Backup(ctx, pos[0]); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "backed up %s to %s\n", storeName(e.db), pos[0])
+	fmt.Fprintf(e.stdout, "backed up %s to %s\n", stores.Name(e.db), pos[0])
 	return nil
 }
 

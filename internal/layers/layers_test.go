@@ -41,8 +41,8 @@ var layers = []struct {
 		"gazetteer/sqlite", "gazetteer/postgres", "gazetteer/formats", "search",
 		"gazetteer/review/reviewtest", "gazetteer/tileset/osmbasemap",
 	}},
-	{"test suites over a backend", []string{
-		"gazetteer/storetest", "site/internal/seeded",
+	{"over the backends: a store by its target, test suites", []string{
+		"gazetteer/stores", "gazetteer/storetest", "site/internal/seeded",
 	}},
 	{"the web: the site and the services it mounts", []string{
 		"site", "site/jsonapi", "site/ogc", "site/reconcile", "site/officer",

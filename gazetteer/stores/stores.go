@@ -1,4 +1,9 @@
-package main
+// Package stores opens a store by its target, as the commands name it: a
+// SQLite file (wumen.db) or a PostgreSQL database
+// (postgres://user@host:5432/db). It says whether the store was just
+// created (so the caller seeds it), whether one is set up there, how
+// messages name it without a password, and where its search index lives.
+package stores
 
 import (
 	"context"
@@ -12,17 +17,14 @@ import (
 	"wumen/gazetteer/sqlite"
 )
 
-// A store is a SQLite file or a PostgreSQL database: --db wumen.db or
-// --db postgres://user@host:5432/db. Every command takes either.
-
-// initialisedKey marks a PostgreSQL database that `wumen init` (or a first
-// open) has set up, as the existence of the file marks a SQLite store.
+// initialisedKey marks a PostgreSQL database that Open (`wumen init`, or a
+// first open) has set up, as the existence of the file marks a SQLite store.
 const initialisedKey = "wumen_initialised"
 
-// openBackend opens the store target names; fresh is true when it was just
+// Open opens the store target names; fresh is true when it was just
 // created (a new file, a database never set up), so that the caller seeds
 // it.
-func openBackend(ctx context.Context, target string) (s *gazetteer.Store, fresh bool, err error) {
+func Open(ctx context.Context, target string) (s *gazetteer.Store, fresh bool, err error) {
 	if !postgres.IsURL(target) {
 		_, statErr := os.Stat(target)
 		s, err := sqlite.Open(target)
@@ -46,8 +48,8 @@ func openBackend(ctx context.Context, target string) (s *gazetteer.Store, fresh 
 	return s, v == "", nil
 }
 
-// storeExists reports whether the store target names has been set up.
-func storeExists(ctx context.Context, target string) (bool, error) {
+// Exists reports whether the store target names has been set up.
+func Exists(ctx context.Context, target string) (bool, error) {
 	if !postgres.IsURL(target) {
 		_, err := os.Stat(target)
 		return err == nil, nil
@@ -61,19 +63,19 @@ func storeExists(ctx context.Context, target string) (bool, error) {
 	return v != "", err
 }
 
-// storeName is how messages and logs name a store: the file, or the
+// Name is how messages and logs name a store: the file, or the
 // database URL without its password.
-func storeName(target string) string {
+func Name(target string) string {
 	if postgres.IsURL(target) {
 		return postgres.Redact(target)
 	}
 	return target
 }
 
-// defaultIndexDir is where a store's search index lives unless --index
+// IndexDir is where a store's search index lives unless --index
 // says: beside a SQLite file, and for a database in the working folder
 // under a name derived from the URL (each serving node keeps its own).
-func defaultIndexDir(db string) string {
+func IndexDir(db string) string {
 	if !postgres.IsURL(db) {
 		return db + ".index"
 	}
