@@ -16,7 +16,7 @@ import (
 // (genPlaces; WUMEN_BENCH_N changes the number) and reports its size raw
 // and gzip-compressed (issue 22's budget: ≤ 8 MB), the time to open it
 // (OpenCompact, natively) and autocomplete latency on it, natively; the
-// browser's figures are TestBrowserStaticSearchSpeed's.
+// browser's figures are site's BenchmarkBrowserStaticSearch's.
 func BenchmarkCompactGenerated(b *testing.B) {
 	n := 100_000
 	if s := os.Getenv("WUMEN_BENCH_N"); s != "" {

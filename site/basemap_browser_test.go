@@ -34,7 +34,7 @@ var builtSites = map[string]*builtSite{"static": {}, "static-search": {}}
 
 // serveBuilt builds the static site called name once, with the Config cfg
 // returns, and serves it with a plain file server.
-func serveBuilt(t *testing.T, name string, cfg func() Config) *httptest.Server {
+func serveBuilt(t testing.TB, name string, cfg func() Config) *httptest.Server {
 	t.Helper()
 	browsertest.SkipShort(t) // a whole static build, for the browser tests only
 	b := builtSites[name]

@@ -70,7 +70,7 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 // navigation fails with "Cannot find context with specified id" (the old
 // document's JavaScript context is gone, the new one not yet announced); it
 // is retried, for up to 5 s, in the new document.
-func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+func eval[T any](t testing.TB, ctx context.Context, expr string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
 	for i := 0; i < 25 && err != nil && strings.Contains(err.Error(), "Cannot find context"); i++ {
@@ -84,7 +84,7 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 }
 
 // do runs steps, failing the test on the first error.
-func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+func do(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatalf("%s: %v", what, err)

@@ -23,7 +23,7 @@ import (
 // API, as a county office would publish it on a plain web host, and serves
 // it with a plain file server: its search is the one compiled to
 // WebAssembly.
-func staticSearchSite(t *testing.T) *httptest.Server {
+func staticSearchSite(t testing.TB) *httptest.Server {
 	t.Helper()
 	st, _ := fixture(t)
 	return serveBuilt(t, "static-search", func() Config { return Config{Store: st, Logger: quietLog()} })
@@ -183,13 +183,25 @@ func comboboxAccessible(t *testing.T, ctx context.Context, base string) {
 	}
 }
 
-// TestBrowserStaticSearchSpeed measures the static search in Chromium with
+// BenchmarkBrowserStaticSearch measures the static search in Chromium with
 // the CPU slowed down four times (Emulation.setCPUThrottlingRate): loading
 // it (the runtime, search.wasm and the index), the first answer, and each
 // keystroke of the relevance queries typed character by character, as
-// autocomplete asks; and holds them to the budgets of BENCHMARKS.md.
-func TestBrowserStaticSearchSpeed(t *testing.T) {
-	browsertest.SkipShort(t)
+// autocomplete asks. It reports them against the budgets of BENCHMARKS.md
+// (first answer ≤ 150 ms, keystroke p99 ≤ 30 ms); a benchmark, not a test,
+// because a shared machine's load moves the figures:
+//
+//	go test ./site -run '^$' -bench BrowserStaticSearch -benchtime 1x -count 3
+func BenchmarkBrowserStaticSearch(b *testing.B) {
+	for range b.N {
+		staticSearchSpeed(b)
+	}
+}
+
+// staticSearchSpeed is one measurement of BenchmarkBrowserStaticSearch.
+func staticSearchSpeed(b *testing.B) {
+	t := b
+	b.StopTimer()
 	srv := staticSearchSite(t)
 	cases, err := relevance.Cases()
 	if err != nil {
@@ -233,19 +245,22 @@ func TestBrowserStaticSearchSpeed(t *testing.T) {
 		Load, First float64
 		Times       []float64
 	}
+	b.StartTimer()
 	tm, err := chromedp.Run(ctx, chromedp.Evaluate[timing](js, chromedp.EvalAwaitPromise))
+	b.StopTimer()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(tm.Times) != len(typed) {
+		t.Fatalf("%d keystrokes answered of %d", len(tm.Times), len(typed))
 	}
 	sort.Float64s(tm.Times)
 	pct := func(p float64) float64 { return tm.Times[min(len(tm.Times)-1, int(p*float64(len(tm.Times))))] }
 	t.Logf("phases (ms from the first use): %s", eval[string](t, ctx, `JSON.stringify(window.wumenSearchTimings)`))
 	t.Logf("4× CPU throttling: load %.0f ms, first answer %.1f ms, %d keystrokes p50 %.1f ms p99 %.1f ms max %.1f ms",
 		tm.Load, tm.First, len(tm.Times), pct(0.5), pct(0.99), tm.Times[len(tm.Times)-1])
-	if tm.First > 150 {
-		t.Errorf("first answer %.1f ms, budget 150 ms", tm.First)
-	}
-	if pct(0.99) > 30 {
-		t.Errorf("keystroke p99 %.1f ms, budget 30 ms", pct(0.99))
-	}
+	b.ReportMetric(tm.Load, "load-ms")
+	b.ReportMetric(tm.First, "first-ms")
+	b.ReportMetric(pct(0.5), "key-p50-ms")
+	b.ReportMetric(pct(0.99), "key-p99-ms")
 }
