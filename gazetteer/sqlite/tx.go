@@ -18,9 +18,10 @@ const importCacheKiB = 64 << 10
 // tx is one transaction. It implements gazetteer.Tx and the transactions of
 // naming review and accounts.
 type tx struct {
-	db   *DB
-	tx   *sql.Tx
-	rows *placeRows // the batch writer of places, made on first use
+	db    *DB
+	tx    *sql.Tx
+	rows  *placeRows // the batch writer of places, made on first use
+	links *linkIndex // the links of the store, read on the first Match
 }
 
 type auditWriter func(ctx context.Context, tx gazetteer.Tx, e gazetteer.AuditEntry) error
@@ -123,33 +124,6 @@ func (t *tx) Stored(ctx context.Context, ids []int64) (map[int64][]byte, error) 
 	return out, rows.Err()
 }
 
-// Match returns the stored record with the place's OSM id, GeoNames id or
-// statistical code, in that order.
-func (t *tx) Match(ctx context.Context, p *gazetteer.Place) ([]byte, error) {
-	try := func(q string, arg any) ([]byte, error) {
-		var doc []byte
-		err := t.tx.QueryRowContext(ctx, q, arg).Scan(&doc)
-		if err == sql.ErrNoRows {
-			return nil, nil
-		}
-		return doc, err
-	}
-	if p.Links.OSM != "" {
-		if d, err := try(`SELECT doc FROM places WHERE json_extract(doc,'$.links.osm')=? LIMIT 1`, p.Links.OSM); d != nil || err != nil {
-			return d, err
-		}
-	}
-	if p.Links.GeoNames != 0 {
-		if d, err := try(`SELECT doc FROM places WHERE json_extract(doc,'$.links.geonames')=? LIMIT 1`, p.Links.GeoNames); d != nil || err != nil {
-			return d, err
-		}
-	}
-	if p.Code != "" {
-		return try(`SELECT doc FROM places WHERE code=? LIMIT 1`, p.Code)
-	}
-	return nil, nil
-}
-
 // WritePlaces writes places, each with its revision.
 func (t *tx) WritePlaces(ctx context.Context, c gazetteer.Change, at string, ws []gazetteer.PlaceWrite) error {
 	if t.rows == nil {
@@ -159,7 +133,11 @@ func (t *tx) WritePlaces(ctx context.Context, c gazetteer.Change, at string, ws 
 		}
 		t.rows = r
 	}
-	return t.rows.write(ctx, c, at, ws)
+	if err := t.rows.write(ctx, c, at, ws); err != nil {
+		return err
+	}
+	t.noteLinks(ws)
+	return nil
 }
 
 // PutWalks replaces the stored walks.

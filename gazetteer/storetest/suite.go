@@ -58,6 +58,7 @@ func Run(t *testing.T, b Backend) {
 		{"PositionTellsRestoresAndOtherStoresApart", testPositionTellsRestoresAndOtherStoresApart},
 		{"AuditCommitsWithTheWrite", testAuditCommitsWithTheWrite},
 		{"PutAllStopsWhenCancelled", testPutAllStopsWhenCancelled},
+		{"MatchLinksFollowsTheImport", testMatchLinksFollowsTheImport},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, b) })
 	}
