@@ -31,7 +31,7 @@ const bulkRecords = 512
 // deferredIndexes are the indexes rebuilt after a bulk load. Those a write
 // itself looks rows up by (ids, statistical codes, revisions of a place)
 // are kept.
-var deferredIndexes = []string{"places_class", "places_updated", "places_name", "places_toneless",
+var deferredIndexes = []string{"places_class", "places_updated",
 	"place_names_text", "place_names_toneless", "place_admin_code", "place_heritage_list"}
 
 // tableRows are the pending rows of one table.

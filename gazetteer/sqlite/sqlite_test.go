@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"wumen/gazetteer"
@@ -39,3 +40,38 @@ func TestBehaviour(t *testing.T) {
 // rawSQL is the SQLite database under a store, for tests that look at its
 // tables and for the hand-rolled baselines of the benchmarks.
 func rawSQL(s *gazetteer.Store) *sql.DB { return s.Backend().(*sqlite.DB).SQL() }
+
+// Names are looked up through place_names' indexes; places keeps no index
+// of its own name columns (migration 0004 drops them from older stores).
+func TestNameLookupsUsePlaceNamesIndexes(t *testing.T) {
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	db := rawSQL(s)
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN ('places_name','places_toneless')`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d of the dropped indexes remain (%v)", n, err)
+	}
+	for q, index := range map[string]string{
+		`SELECT place_id, text, kind FROM place_names WHERE text IN (?,?) AND kind<>'historical'`:       "place_names_text",
+		`SELECT place_id, text, kind FROM place_names WHERE toneless IN (?,?) AND kind IN ('standard')`: "place_names_toneless",
+	} {
+		rows, err := db.Query(`EXPLAIN QUERY PLAN `+q, "a", "b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			rows.Scan(&id, &parent, &unused, &detail)
+			plan += detail + "; "
+		}
+		rows.Close()
+		if !strings.Contains(plan, index) {
+			t.Errorf("%s: plan %q does not use %s", q, plan, index)
+		}
+	}
+}
