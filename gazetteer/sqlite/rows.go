@@ -64,6 +64,10 @@ type placeRows struct {
 	done     int      // places written
 	stored   int64    // places in the store when the write began
 	deferred []string // CREATE INDEX statements of indexes dropped for a bulk load
+	// boxes are the R*Tree entries of a bulk load, packed into the tree
+	// before the commit (packRTree), and packing says they are kept.
+	boxes   []rtreeBox
+	packing bool
 }
 
 func newPlaceRows(ctx context.Context, tx *sql.Tx) (*placeRows, error) {
@@ -131,6 +135,9 @@ func (w *placeRows) queue(p *gazetteer.Place, doc string, exists bool) {
 	}
 	if exists {
 		w.cleared = append(w.cleared, p.ID)
+		if w.packing { // the place's box queued earlier in the load is gone
+			w.boxes = append(w.boxes, rtreeBox{id: p.ID, gone: true})
+		}
 	}
 	toneless := romanize.Toneless(p.Name)
 	w.places.add(p.ID, p.Name, p.Specific, p.Generic, p.Category.Class, p.Category.Subclass, string(p.Status),
@@ -150,15 +157,21 @@ func (w *placeRows) queue(p *gazetteer.Place, doc string, exists bool) {
 	}
 	if p.Geometry != nil {
 		b := p.Geometry.Bound()
-		w.rtree.add(p.ID, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat())
+		if w.packing {
+			w.boxes = append(w.boxes, boxOf(p.ID, b))
+		} else {
+			w.rtree.add(p.ID, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat())
+		}
 	}
 }
 
 // deferIndexes drops the deferred indexes for the rest of a bulk load,
-// keeping their definitions to build them again before the commit (all in
-// the one transaction: readers never see the store without them).
+// keeping their definitions to build them again before the commit, and
+// keeps the R*Tree's new entries to pack the tree then (all in the one
+// transaction: readers never see the store without them).
 func (w *placeRows) deferIndexes(ctx context.Context) error {
 	w.deferred = []string{}
+	w.packing = true
 	for _, name := range deferredIndexes {
 		var def sql.NullString
 		err := w.tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type='index' AND name=?`, name).Scan(&def)
@@ -175,8 +188,21 @@ func (w *placeRows) deferIndexes(ctx context.Context) error {
 	return nil
 }
 
-// buildIndexes builds the deferred indexes again.
-func (w *placeRows) buildIndexes() error {
+// buildIndexes builds the deferred indexes again and packs the R*Tree of
+// a bulk load: the entries it holds (those written before the load's
+// entries were kept, and those of places it did not write) and the load's.
+func (w *placeRows) buildIndexes(ctx context.Context) error {
+	if w.packing {
+		boxes, err := storedBoxes(ctx, w.tx)
+		if err != nil {
+			return err
+		}
+		boxes = latest(append(boxes, w.boxes...))
+		w.boxes, w.packing = nil, false
+		if err := packRTree(ctx, w.tx, boxes); err != nil {
+			return fmt.Errorf("packing the R*Tree after the bulk load: %w", err)
+		}
+	}
 	for _, def := range w.deferred {
 		if _, err := w.tx.Exec(def); err != nil {
 			return fmt.Errorf("rebuilding an index after the bulk load: %w", err)

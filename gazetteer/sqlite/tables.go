@@ -119,7 +119,7 @@ func rebuildRTree(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	var boxes [][5]any
+	var boxes []rtreeBox
 	for rows.Next() {
 		var doc []byte
 		if err := rows.Scan(&doc); err != nil {
@@ -133,22 +133,12 @@ func rebuildRTree(ctx context.Context, tx *sql.Tx) error {
 		}
 		if p.Geometry != nil {
 			b := p.Geometry.Bound()
-			boxes = append(boxes, [5]any{p.ID, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()})
+			boxes = append(boxes, boxOf(p.ID, b))
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO places_rtree(id, min_lon, max_lon, min_lat, max_lat) VALUES (?,?,?,?,?)`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, b := range boxes {
-		if _, err := st.ExecContext(ctx, b[:]...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return packRTree(ctx, tx, boxes)
 }

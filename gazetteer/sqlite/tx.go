@@ -66,7 +66,7 @@ func (s *DB) Update(ctx context.Context, opt gazetteer.TxOptions, fn func(gazett
 		return err
 	}
 	if t.rows != nil {
-		if err := t.rows.buildIndexes(); err != nil {
+		if err := t.rows.buildIndexes(ctx); err != nil {
 			return err
 		}
 	}
