@@ -31,9 +31,9 @@ func (s *DB) positionAt(ctx context.Context, rev int64) (gazetteer.Position, err
 	}
 	var row *sql.Row
 	if rev < 0 {
-		row = s.db.QueryRowContext(ctx, `SELECT id, place_id, at, actor, after FROM revisions ORDER BY id DESC LIMIT 1`)
+		row = s.db.QueryRowContext(ctx, `SELECT r.id, r.place_id, r.at, r.actor, `+latestAfter+` FROM revisions r ORDER BY r.id DESC LIMIT 1`)
 	} else {
-		row = s.db.QueryRowContext(ctx, `SELECT id, place_id, at, actor, after FROM revisions WHERE id=?`, rev)
+		row = s.db.QueryRowContext(ctx, `SELECT r.id, r.place_id, r.at, r.actor, `+latestAfter+` FROM revisions r WHERE r.id=?`, rev)
 	}
 	var r struct {
 		id, place        int64

@@ -137,9 +137,15 @@ func nextID(ctx context.Context, q queryer) (int64, error) {
 	return max.Int64 + 1, nil
 }
 
+// latestAfter is a revision r's record after the change. The latest
+// revision of a place stores it as '' (it is the record in places, written
+// once), replaced by the record itself when the place is written again.
+const latestAfter = `coalesce(nullif(r.after,''), (SELECT doc FROM places WHERE id=r.place_id))`
+
 // Revisions returns the revisions of a place, oldest first.
 func (s *DB) Revisions(ctx context.Context, placeID int64) ([]gazetteer.Revision, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, place_id, at, actor, reason, coalesce(before,'null'), after FROM revisions WHERE place_id=? ORDER BY id`, placeID)
+	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.place_id, r.at, r.actor, r.reason, coalesce(r.before,'null'), `+latestAfter+`
+		FROM revisions r WHERE r.place_id=? ORDER BY r.id`, placeID)
 	if err != nil {
 		return nil, err
 	}

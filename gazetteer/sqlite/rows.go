@@ -85,12 +85,9 @@ func newPlaceRows(ctx context.Context, tx *sql.Tx) (*placeRows, error) {
 	w.heritage = tableRows{table: "place_heritage", width: 4, conflict: " ON CONFLICT DO NOTHING"}
 	w.rtree = tableRows{table: "places_rtree", width: 5}
 	// A revision's record after the change is the one just written to
-	// places: SQLite copies it rather than being handed it a second time.
+	// places: it is not stored twice (see latestAfter).
 	w.revisions = tableRows{table: "revisions", width: 2, cols: "(place_id, at, actor, reason, before, after)",
-		row: func(i int) string {
-			id, before := 4+2*i, 5+2*i
-			return fmt.Sprintf("(?%d,?1,?2,?3,?%d,(SELECT doc FROM places WHERE id=?%d))", id, before, id)
-		}}
+		row: func(i int) string { return fmt.Sprintf("(?%d,?1,?2,?3,?%d,'')", 4+2*i, 5+2*i) }}
 	return w, nil
 }
 
@@ -217,7 +214,11 @@ func (w *placeRows) buildIndexes(ctx context.Context) error {
 func (w *placeRows) writeRows(ctx context.Context) error {
 	if len(w.cleared) > 0 {
 		list, _ := json.Marshal(w.cleared)
-		for _, q := range []string{`DELETE FROM place_names WHERE place_id IN (SELECT value FROM json_each(?))`,
+		// The latest revision of a place about to be replaced gets its
+		// record, still in places, before the new one overwrites it.
+		for _, q := range []string{`UPDATE revisions SET after=(SELECT doc FROM places WHERE id=revisions.place_id)
+			WHERE place_id IN (SELECT value FROM json_each(?)) AND after=''`,
+			`DELETE FROM place_names WHERE place_id IN (SELECT value FROM json_each(?))`,
 			`DELETE FROM place_admin WHERE place_id IN (SELECT value FROM json_each(?))`,
 			`DELETE FROM place_heritage WHERE place_id IN (SELECT value FROM json_each(?))`,
 			`DELETE FROM places_rtree WHERE id IN (SELECT value FROM json_each(?))`} {

@@ -20,7 +20,11 @@ func columnList(t gazetteer.TableSpec) string {
 // DumpTable streams a table's rows in key order, each value of its
 // column's kind.
 func (s *DB) DumpTable(ctx context.Context, t gazetteer.TableSpec, fn func(row []any) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+columnList(t)+` FROM `+t.Name+` ORDER BY `+t.Key)
+	cols := columnList(t)
+	if t.Name == "revisions" { // the latest revisions' records are in places
+		cols = strings.Replace(cols, `"after"`, latestAfter, 1)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+cols+` FROM `+t.Name+` r ORDER BY `+t.Key)
 	if err != nil {
 		return err
 	}
