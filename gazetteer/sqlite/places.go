@@ -138,7 +138,7 @@ func nextID(ctx context.Context, q queryer) (int64, error) {
 }
 
 // latestAfter is a revision r's record after the change. The latest
-// revision of a place stores it as ” (it is the record in places, written
+// revision of a place stores it as the empty string (it is the record in places, written
 // once), replaced by the record itself when the place is written again.
 const latestAfter = `coalesce(nullif(r.after,''), (SELECT doc FROM places WHERE id=r.place_id))`
 
