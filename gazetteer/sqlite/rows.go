@@ -32,7 +32,7 @@ const bulkRecords = 512
 // itself looks rows up by (ids, statistical codes, revisions of a place)
 // are kept.
 var deferredIndexes = []string{"places_class", "places_updated",
-	"place_names_text", "place_names_toneless", "place_admin_code", "place_heritage_list"}
+	"place_names_text", "place_names_toneless"}
 
 // tableRows are the pending rows of one table.
 type tableRows struct {

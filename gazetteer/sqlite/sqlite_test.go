@@ -41,9 +41,10 @@ func TestBehaviour(t *testing.T) {
 // tables and for the hand-rolled baselines of the benchmarks.
 func rawSQL(s *gazetteer.Store) *sql.DB { return s.Backend().(*sqlite.DB).SQL() }
 
-// Names are looked up through place_names' indexes; places keeps no index
-// of its own name columns (migration 0004 drops them from older stores).
-func TestNameLookupsUsePlaceNamesIndexes(t *testing.T) {
+// Names are looked up through place_names' indexes and admin and heritage
+// filters through their tables' primary keys; the indexes no query used
+// are gone (migration 0004 drops them from older stores).
+func TestLookupsUseTheIndexesKept(t *testing.T) {
 	s, err := sqlite.Open(filepath.Join(t.TempDir(), "w.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -51,12 +52,15 @@ func TestNameLookupsUsePlaceNamesIndexes(t *testing.T) {
 	defer s.Close()
 	db := rawSQL(s)
 	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN ('places_name','places_toneless')`).Scan(&n); err != nil || n != 0 {
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN ('places_name','places_toneless','place_admin_code','place_heritage_list')`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d of the dropped indexes remain (%v)", n, err)
 	}
 	for q, index := range map[string]string{
-		`SELECT place_id, text, kind FROM place_names WHERE text IN (?,?) AND kind<>'historical'`:       "place_names_text",
-		`SELECT place_id, text, kind FROM place_names WHERE toneless IN (?,?) AND kind IN ('standard')`: "place_names_toneless",
+		`SELECT place_id, text, kind FROM place_names WHERE text IN (?,?) AND kind<>'historical'`:                                                    "place_names_text",
+		`SELECT place_id, text, kind FROM place_names WHERE toneless IN (?,?) AND kind IN ('standard')`:                                              "place_names_toneless",
+		`SELECT count(*) FROM places p WHERE ?<>? AND EXISTS (SELECT 1 FROM place_admin a WHERE a.place_id=p.id AND a.code LIKE '3205%' ESCAPE '\')`: "USING PRIMARY KEY (place_id=?)",
+		`SELECT count(*) FROM places p WHERE p.has_geom=0 AND ?<>? AND EXISTS (SELECT 1 FROM place_admin a WHERE a.place_id=p.id AND a.code='3205')`: "USING PRIMARY KEY (place_id=? AND code=?)",
+		`SELECT count(*) FROM places p WHERE ?<>? AND EXISTS (SELECT 1 FROM place_heritage h WHERE h.place_id=p.id AND (h.list='x' OR h.level='x'))`: "USING PRIMARY KEY (place_id=?)",
 	} {
 		rows, err := db.Query(`EXPLAIN QUERY PLAN `+q, "a", "b")
 		if err != nil {
