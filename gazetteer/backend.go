@@ -152,10 +152,14 @@ type Tx interface {
 	PutWalks(ctx context.Context, walks []Walk, at string) error
 }
 
-// PlaceWrite is one place written: the place as stored, its JSON record and
-// the record it replaces (nil for a creation).
+// PlaceWrite is one place written: the place as stored, its JSON record,
+// the record it replaces (nil for a creation) and its names' toneless
+// readings.
 type PlaceWrite struct {
 	Place  *Place
 	Doc    []byte
 	Before []byte
+	// Toneless are TonelessNames(Place) when the writer computed them
+	// beside the backend's goroutine (nil when not).
+	Toneless []string
 }

@@ -179,7 +179,7 @@ func (w *writer) record(r Input, existing map[int64][]byte) error {
 		if doc == nil {
 			doc = mustJSON(p)
 		}
-		w.out = append(w.out, PlaceWrite{Place: p, Doc: doc, Before: beforeDoc})
+		w.out = append(w.out, PlaceWrite{Place: p, Doc: doc, Before: beforeDoc, Toneless: r.toneless})
 	}
 	w.count(act, Outcome{ID: p.ID, Name: p.Name, Action: act, Where: r.Where})
 	return nil
@@ -231,6 +231,7 @@ func encodeAhead(r *Input, now string) {
 		return
 	}
 	r.doc, r.docID = mustJSON(p), p.ID
+	r.toneless = TonelessNames(p)
 }
 
 // withID returns doc, the encoding of a place with id from, as that of the

@@ -68,6 +68,9 @@ type Input struct {
 	// as a new place with id docID; nil when not.
 	doc   []byte
 	docID int64
+	// toneless are the toneless readings of its names (TonelessNames),
+	// computed beside the writer too.
+	toneless []string
 }
 
 // PutOptions tune a batch write.
@@ -214,6 +217,21 @@ func mustJSON(p *Place) []byte {
 		panic(err) // a validated Place always marshals
 	}
 	return b
+}
+
+// TonelessNames returns the toneless reading (romanize.Toneless) of each of
+// AllNames(p), in that order.
+func TonelessNames(p *Place) []string {
+	names := AllNames(p)
+	out := make([]string, len(names))
+	for i, n := range names {
+		if i > 0 && n.Text == names[0].Text {
+			out[i] = out[0]
+		} else {
+			out[i] = romanize.Toneless(n.Text)
+		}
+	}
+	return out
 }
 
 // AllNames returns the standard name followed by the place's other names, so

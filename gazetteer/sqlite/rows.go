@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"wumen/gazetteer"
-	"wumen/gazetteer/romanize"
 )
 
 // The rows of a batch of places go in as multi-row INSERTs through
@@ -102,7 +101,11 @@ func (w *placeRows) write(ctx context.Context, c gazetteer.Change, at string, ws
 	w.revisions.shared = append(w.revisions.shared[:0], at, c.Actor, c.Reason)
 	for _, pw := range ws {
 		doc := string(pw.Doc)
-		w.queue(pw.Place, doc, pw.Before != nil)
+		toneless := pw.Toneless
+		if toneless == nil {
+			toneless = gazetteer.TonelessNames(pw.Place)
+		}
+		w.queue(pw.Place, doc, toneless, pw.Before != nil)
 		var before any
 		if pw.Before != nil {
 			before = string(pw.Before)
@@ -121,7 +124,7 @@ func (w *placeRows) write(ctx context.Context, c gazetteer.Change, at string, ws
 
 // queue queues the rows of the place's tables; an update first clears the
 // place's rows of the derived tables.
-func (w *placeRows) queue(p *gazetteer.Place, doc string, exists bool) {
+func (w *placeRows) queue(p *gazetteer.Place, doc string, toneless []string, exists bool) {
 	var lon, lat any
 	hasGeom := 0
 	if p.Label != nil {
@@ -136,15 +139,10 @@ func (w *placeRows) queue(p *gazetteer.Place, doc string, exists bool) {
 			w.boxes = append(w.boxes, rtreeBox{id: p.ID, gone: true})
 		}
 	}
-	toneless := romanize.Toneless(p.Name)
 	w.places.add(p.ID, p.Name, p.Specific, p.Generic, p.Category.Class, p.Category.Subclass, string(p.Status),
-		p.Code, p.Level, p.Pinyin, toneless, hasGeom, lon, lat, p.Rank, p.Updated, doc)
+		p.Code, p.Level, p.Pinyin, toneless[0], hasGeom, lon, lat, p.Rank, p.Updated, doc)
 	for i, n := range gazetteer.AllNames(p) {
-		t := toneless // the standard name comes first
-		if i > 0 || n.Text != p.Name {
-			t = romanize.Toneless(n.Text)
-		}
-		w.names.add(p.ID, i, n.Text, n.Script, n.Kind, n.Start, n.End, t)
+		w.names.add(p.ID, i, n.Text, n.Script, n.Kind, n.Start, n.End, toneless[i])
 	}
 	for _, a := range p.Admin {
 		w.admin.add(p.ID, a)
