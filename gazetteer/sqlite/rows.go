@@ -115,6 +115,11 @@ func (w *placeRows) write(ctx context.Context, c gazetteer.Change, at string, ws
 	if err := w.writeRows(ctx); err != nil {
 		return err
 	}
+	if len(w.boxes) >= maxPackedBoxes {
+		if err := w.unpack(ctx); err != nil {
+			return err
+		}
+	}
 	w.done += len(ws)
 	if w.deferred == nil && w.done >= bulkRecords && int64(w.done) >= w.stored/2 {
 		return w.deferIndexes(ctx)
@@ -181,6 +186,21 @@ func (w *placeRows) deferIndexes(ctx context.Context) error {
 		w.deferred = append(w.deferred, def.String)
 	}
 	return nil
+}
+
+// maxPackedBoxes bounds the R*Tree entries a bulk load keeps in memory to
+// pack (32 bytes each: 64 MiB), so that the heap stays bounded whatever the
+// size of the file; a load with more puts them into the tree and goes on
+// inserting, as SQLite's own R*Tree would.
+var maxPackedBoxes = 1 << 21
+
+// unpack inserts the kept entries into the R*Tree and stops keeping them.
+func (w *placeRows) unpack(ctx context.Context) error {
+	for _, b := range latest(w.boxes) {
+		w.rtree.add(b.id, b.minLon, b.maxLon, b.minLat, b.maxLat)
+	}
+	w.boxes, w.packing = nil, false
+	return w.insert(ctx, &w.rtree)
 }
 
 // buildIndexes builds the deferred indexes again and packs the R*Tree of

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"wumen/gazetteer"
+	"wumen/gazetteer/sqlite"
 	"wumen/gazetteer/storetest"
 )
 
@@ -17,6 +18,16 @@ import (
 // answers box queries as a scan of the boxes does, and SQLite's own
 // insertions and deletions go on working on it.
 func TestPackedRTree(t *testing.T) {
+	t.Run("packed", testPackedRTree)
+	// A load with more entries than it keeps in memory puts them into the
+	// tree when it reaches the bound and inserts the rest.
+	t.Run("beyond the bound", func(t *testing.T) {
+		defer sqlite.SetMaxPackedBoxes(400)()
+		testPackedRTree(t)
+	})
+}
+
+func testPackedRTree(t *testing.T) {
 	const n = 3000
 	ctx := context.Background()
 	s := storetest.Open(t)
