@@ -208,11 +208,13 @@ func (w *placeRows) unpack(ctx context.Context) error {
 // entries were kept, and those of places it did not write) and the load's.
 func (w *placeRows) buildIndexes(ctx context.Context) error {
 	if w.packing {
-		boxes, err := storedBoxes(ctx, w.tx)
+		stored, err := storedBoxes(ctx, w.tx)
 		if err != nil {
 			return err
 		}
-		boxes = latest(append(boxes, w.boxes...))
+		// No place has entries in both: writing a place again deleted
+		// its stored entry (writeRows).
+		boxes := latest(append(w.boxes, stored...))
 		w.boxes, w.packing = nil, false
 		if err := packRTree(ctx, w.tx, boxes); err != nil {
 			return fmt.Errorf("packing the R*Tree after the bulk load: %w", err)
