@@ -7,6 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"wumen/gazetteer"
 )
@@ -73,8 +78,12 @@ func (o Options) OpenStore(ctx context.Context, s *gazetteer.Store, dir string, 
 // swapped in: Build) and records the store position it was built at. The
 // position is read before the places, so a write made during the build is
 // applied again by the next catch-up, never missed. why is told to b, when
-// given, with the number of places.
+// given, with the number of places. An index in dir that another process
+// holds (a running server) is not replaced: that is an ErrBusy error.
 func (o Options) BuildStore(ctx context.Context, s *gazetteer.Store, dir, why string, b Building) (*Index, error) {
+	if held(dir, o.withDefaults().BusyWait) {
+		return nil, fmt.Errorf("%w: %s is the index of a running server, which follows the store; stop it to rebuild the index, or build into another folder", ErrBusy, dir)
+	}
 	head, err := s.Head(ctx)
 	if err != nil {
 		return nil, err
@@ -108,4 +117,16 @@ func (o Options) BuildStore(ctx context.Context, s *gazetteer.Store, dir, why st
 		return nil, err
 	}
 	return ix, nil
+}
+
+// held reports whether another process holds the index at dir: its bleve
+// store's lock (bolt's, on root.bolt) is not free within wait. A missing
+// or unreadable index is not held.
+func held(dir string, wait time.Duration) bool {
+	db, err := bolt.Open(filepath.Join(dir, bleveDir, "store", "root.bolt"), 0o600, &bolt.Options{Timeout: wait, ReadOnly: true})
+	if err != nil {
+		return errors.Is(err, bolterrors.ErrTimeout)
+	}
+	db.Close()
+	return false
 }

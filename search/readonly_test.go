@@ -129,4 +129,19 @@ func TestOpenStoreLeavesAHeldIndex(t *testing.T) {
 	if r := search(t, ro, Query{Text: "shantang"}); len(r.Hits) == 0 || r.Hits[0].Name != "山塘街" {
 		t.Errorf("read-only shantang: %v", names(r.Hits))
 	}
+	// Asked to rebuild it (wumen index), it refuses while the index is held.
+	if ix, err := opt.BuildStore(ctx, s, ixDir, "", count); !errors.Is(err, ErrBusy) || ix != nil || built != 1 {
+		t.Errorf("BuildStore of a held index: %v (%d builds)", err, built)
+	}
+	if after, err := os.Stat(filepath.Join(ixDir, formatFile)); err != nil || !os.SameFile(before, after) {
+		t.Errorf("BuildStore replaced a held index (%v)", err)
+	}
+	// Free, it builds.
+	ro.Close()
+	holder.Close()
+	ix, err := opt.BuildStore(ctx, s, ixDir, "", count)
+	if err != nil || built != 2 {
+		t.Fatalf("BuildStore of a free index: %v (%d builds)", err, built)
+	}
+	ix.Close()
 }

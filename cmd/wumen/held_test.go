@@ -9,7 +9,8 @@ import (
 // TestCommandsWhileServing runs the commands that open the search index
 // while a real `wumen serve` process holds it: an import and a search open
 // it read-only after the bounded wait, never rebuild it and never hang, and
-// a second server on the same index refuses to start, saying why.
+// a rebuild (wumen index) and a second server on the same index refuse,
+// saying why.
 func TestCommandsWhileServing(t *testing.T) {
 	db := seeded(t)
 	srv := startServer(t, db)
@@ -33,6 +34,10 @@ func TestCommandsWhileServing(t *testing.T) {
 			t.Fatalf("the server's index did not pick up the import")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+	code, _, errs = wumen(t, "index", "--db", db)
+	if code == 0 || !strings.Contains(errs, "stop it to rebuild") {
+		t.Errorf("wumen index while serving: exit %d, stderr %s", code, errs)
 	}
 	code, _, errs = wumen(t, "serve", "--quiet", "--db", db, "--addr", "127.0.0.1:0")
 	if code == 0 || !strings.Contains(errs, "its own index") {
