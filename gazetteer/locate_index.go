@@ -369,6 +369,11 @@ func reloadAt(held int) int { return 2000 + held/4 }
 // read brings the snapshot up to the store's Version and calls fn with it
 // under the read lock.
 func (x *spatialIndex) read(ctx context.Context, s *Store, fn func(*snapshot) error) error {
+	// A request past its deadline is not answered from memory either: the
+	// caller tells "over its budget" by the context, as for a store query.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	v := s.Version()
 	x.mu.RLock()
 	if x.snap != nil && x.ver == v {
