@@ -30,6 +30,8 @@ func TestStandard(t *testing.T) {
 		// One-syllable modifier joins its head (1984 rules rule 2).
 		{"景山后", "街", false, "Jǐngshān Hòujiē", "JINGSHAN HOUJIE"},
 		{"干将西", "路", false, "Gānjiāng Xīlù", "GANJIANG XILU"},
+		{"葑门横", "街", false, "Fēngmén Héngjiē", "FENGMEN HENGJIE"},
+		{"清波门直", "街", false, "Qīngbōmén Zhíjiē", "QINGBOMEN ZHIJIE"},
 		{"朝阳门内", "大街", false, "Cháoyángmén Nèidàjiē", "CHAOYANGMEN NEIDAJIE"},
 		// …but not when the rest of the specific is a single syllable.
 		{"河北", "路", false, "Héběi Lù", "HEBEI LU"},

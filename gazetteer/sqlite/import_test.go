@@ -16,6 +16,9 @@ import (
 // are all there afterwards, and a bulk import that fails on its last record
 // leaves the store — indexes included — as it was.
 func TestBulkImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 21,000 records (-short)")
+	}
 	const n = 21000
 	ctx := context.Background()
 	s := storetest.Open(t)
