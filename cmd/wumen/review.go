@@ -173,31 +173,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		if len(pos) != 1 || *role == "" {
 			return usagef("usage: wumen user add NAME --role admin|reviewer|editor (password on stdin or --password-file)")
 		}
-		var r io.Reader = os.Stdin
-		if *pwFile != "" {
-			f, err := os.Open(*pwFile)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			r = f
-		}
-		line, err := bufio.NewReader(r).ReadString('\n')
-		if err != nil && err != io.EOF {
-			return err
-		}
-		pw := strings.TrimRight(line, "\r\n")
-		if pw == "" {
-			return usagef("no password given (there is no default password): pipe it on stdin or use --password-file")
-		}
-		actx := gazetteer.WithAudit(ctx, func() gazetteer.AuditEntry {
-			return gazetteer.AuditEntry{Actor: "cli", Action: "user.add", Object: "user " + pos[0], Why: "role " + *role}
-		})
-		u, err := as.AddUser(actx, pos[0], *role, pw)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "added %s (%s)\n", u.Name, u.Role)
+		return userAdd(ctx, e, as, pos[0], *role, *pwFile)
 	case "token":
 		if len(pos) != 1 {
 			return usagef("usage: wumen user token NAME [--label L]")
@@ -221,19 +197,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	case "disable", "enable":
 		return userEnable(ctx, e, as, pos[0], sub == "disable")
 	case "tokens":
-		ts, err := as.Tokens(ctx, pos[0])
-		if err != nil {
-			return err
-		}
-		for _, t := range ts {
-			state := "valid"
-			if t.Revoked {
-				state = "revoked"
-			} else if t.Expired(as.Now()) {
-				state = "expired"
-			}
-			fmt.Fprintf(e.stdout, "%d\t%s\t%s\tcreated %s\texpires %s\tlast used %s\n", t.ID, t.Label, state, t.Created, t.Expires, orNever(t.LastUsed))
-		}
+		return userTokens(ctx, e, as, pos[0])
 	case "revoke":
 		id, err := strconv.ParseInt(pos[1], 10, 64)
 		if err != nil {
@@ -246,6 +210,55 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "revoked token %d of %s\n", id, pos[0])
+	}
+	return nil
+}
+
+// userAdd adds an account with the password read from pwFile (its first
+// line) or stdin, with its audit entry.
+func userAdd(ctx context.Context, e *env, as *account.Service, name, role, pwFile string) error {
+	var r io.Reader = os.Stdin
+	if pwFile != "" {
+		f, err := os.Open(pwFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	}
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return err
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return usagef("no password given (there is no default password): pipe it on stdin or use --password-file")
+	}
+	actx := gazetteer.WithAudit(ctx, func() gazetteer.AuditEntry {
+		return gazetteer.AuditEntry{Actor: "cli", Action: "user.add", Object: "user " + name, Why: "role " + role}
+	})
+	u, err := as.AddUser(actx, name, role, pw)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "added %s (%s)\n", u.Name, u.Role)
+	return nil
+}
+
+// userTokens lists an account's API tokens and their state.
+func userTokens(ctx context.Context, e *env, as *account.Service, name string) error {
+	ts, err := as.Tokens(ctx, name)
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		state := "valid"
+		if t.Revoked {
+			state = "revoked"
+		} else if t.Expired(as.Now()) {
+			state = "expired"
+		}
+		fmt.Fprintf(e.stdout, "%d\t%s\t%s\tcreated %s\texpires %s\tlast used %s\n", t.ID, t.Label, state, t.Created, t.Expires, orNever(t.LastUsed))
 	}
 	return nil
 }
