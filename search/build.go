@@ -4,7 +4,6 @@ package search
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -157,7 +156,7 @@ type builder struct {
 	bi   bleve.Index
 	snap *os.File
 	bw   *bufio.Writer
-	enc  *json.Encoder
+	enc  *snapshotWriter
 
 	workers   []*buildWorker
 	persisted sync.WaitGroup // one per batch handed to bleve (unsafe_batch)
@@ -201,7 +200,10 @@ func newBuilder(dir string, opt Options) (*builder, error) {
 		return nil, err
 	}
 	bd := &builder{opt: opt, dir: dir, bi: bi, snap: f, bw: bufio.NewWriterSize(f, 1<<20)}
-	bd.enc = json.NewEncoder(bd.bw)
+	if bd.enc, err = newSnapshotWriter(bd.bw); err != nil {
+		bd.close()
+		return nil, err
+	}
 	return bd, nil
 }
 
@@ -253,7 +255,7 @@ func (bd *builder) read(each func(func(*gazetteer.Place) error) error, chunks ch
 		}
 		e := newEntry(p)
 		places[p.ID] = e
-		if err := bd.enc.Encode(e); err != nil {
+		if err := bd.enc.write(e); err != nil {
 			return err
 		}
 		if chunk = append(chunk, e); len(chunk) == buildChunk {
@@ -273,7 +275,7 @@ func (bd *builder) read(each func(func(*gazetteer.Place) error) error, chunks ch
 // syllable index; meanwhile bleve's persister writes the last segments,
 // which finish waits for.
 func (bd *builder) finish(places map[int64]*entry) (*built, error) {
-	if err := bd.bw.Flush(); err != nil {
+	if err := errors.Join(bd.enc.end(), bd.bw.Flush()); err != nil {
 		return nil, err
 	}
 	b := &built{places: places, syl: newSyllableIndex(), names: newNameTable()}

@@ -4,13 +4,11 @@ package search
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -109,21 +107,21 @@ func (ix *Index) load() error {
 	if err := ix.loadSnapshot(); err != nil {
 		return err
 	}
-	var err error
-	if ix.hot, err = loadHot(ix.dir, ix.places); err != nil {
-		return err
-	}
-	if ix.names, err = loadNames(ix.dir, ix.places); err != nil {
-		return err
-	}
-	if ix.syl, err = loadSyllables(ix.dir); err != nil {
+	// The three tables only read the places: they load side by side.
+	var herr, nerr, serr error
+	var tables sync.WaitGroup
+	tables.Go(func() { ix.hot, herr = loadHot(ix.dir, ix.places) })
+	tables.Go(func() { ix.syl, serr = loadSyllables(ix.dir) })
+	ix.names, nerr = loadNames(ix.dir, ix.places)
+	tables.Wait()
+	if err := errors.Join(herr, nerr, serr); err != nil {
 		return err
 	}
 	if err := ix.replayJournal(); err != nil {
 		return err
 	}
 	for _, e := range ix.places {
-		if len(e.Area) > 0 {
+		if len(e.Area) > 0 && e.area == nil { // from the journal (the snapshot's are decoded)
 			e.area, _ = wkb.Unmarshal(e.Area)
 		}
 	}
@@ -150,58 +148,6 @@ func readLines(dir, name string, line func([]byte) error) error {
 		}
 	}
 	return sc.Err()
-}
-
-// loadSnapshot reads the places written by Build. The snapshot is decoded
-// by a few goroutines (JSON decoding is most of opening a large index);
-// lines are handed out in chunks.
-func (ix *Index) loadSnapshot() error {
-	chunks := make(chan [][]byte, 4)
-	decoded := make(chan []*entry, 4)
-	var decoders sync.WaitGroup
-	var derr error
-	var derrOnce sync.Once
-	for range runtime.GOMAXPROCS(0) {
-		decoders.Go(func() {
-			for chunk := range chunks {
-				es := make([]*entry, 0, len(chunk))
-				for _, b := range chunk {
-					e := new(entry)
-					if err := json.Unmarshal(b, e); err != nil {
-						derrOnce.Do(func() { derr = fmt.Errorf("search: %s: %w", snapshotFile, err) })
-						break
-					}
-					es = append(es, e)
-				}
-				decoded <- es
-			}
-		})
-	}
-	collected := make(chan struct{})
-	go func() {
-		for es := range decoded {
-			for _, e := range es {
-				ix.places[e.ID] = e
-			}
-		}
-		close(collected)
-	}()
-	var chunk [][]byte
-	err := readLines(ix.dir, snapshotFile, func(b []byte) error {
-		if chunk = append(chunk, bytes.Clone(b)); len(chunk) == 1024 {
-			chunks <- chunk
-			chunk = nil
-		}
-		return nil
-	})
-	if len(chunk) > 0 {
-		chunks <- chunk
-	}
-	close(chunks)
-	decoders.Wait()
-	close(decoded)
-	<-collected
-	return errors.Join(err, derr)
 }
 
 // replayJournal applies the changes made since the build.

@@ -18,13 +18,13 @@ import (
 
 // indexFormat names the layout of an index directory (fields, files);
 // Open refuses another, and the caller rebuilds from the store.
-const indexFormat = "wumen-search 8\n"
+const indexFormat = "wumen-search 9\n"
 
 // Files inside an index directory.
 const (
 	formatFile   = "format"        // indexFormat
 	bleveDir     = "bleve"         // the bleve (scorch) index, one document per name
-	snapshotFile = "places.jsonl"  // compact place records written by Build
+	snapshotFile = "places.bin"    // the places' entries as Build made them (snapshot.go)
 	journalFile  = "journal.jsonl" // Upsert/Delete applied since Build
 )
 

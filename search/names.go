@@ -3,11 +3,12 @@ package search
 import (
 	"bufio"
 	"cmp"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/tidwall/btree"
@@ -242,10 +243,17 @@ func eachMerged(parts [][]nameItem, f func(nameItem)) {
 	}
 }
 
-// namesFile holds the name table of a build, in order, one key per line:
-// key, place id, name index, kind and variant flag, tab-separated, so
-// opening an index loads it without reading every name again.
-const namesFile = "names.tsv"
+// namesFile holds the name table of a build, in order, so opening an index
+// bulk-loads it without reading every name again: namesMagic (whose last
+// byte is the version), the number of items as a uvarint, then per item
+// the key (a uvarint length and the bytes), the place id (a varint), the
+// name index (a uvarint), a byte of kind with the variant flag as its top
+// bit, and the tie-breaker score as 4 IEEE-754 bytes, little-endian.
+const namesFile = "names.bin"
+
+const namesMagic = "wumen-names\x01"
+
+const variantBit = 0x80
 
 func saveNames(dir string, parts [][]nameItem) error {
 	f, err := os.Create(filepath.Join(dir, namesFile))
@@ -254,26 +262,34 @@ func saveNames(dir string, parts [][]nameItem) error {
 	}
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
-	var b []byte
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	b := binary.AppendUvarint([]byte(namesMagic), uint64(n))
 	var werr error
 	eachMerged(parts, func(it nameItem) {
 		if werr != nil {
 			return
 		}
-		b = append(b[:0], it.key...)
-		b = append(b, '\t')
-		b = strconv.AppendInt(b, it.e.ID, 10)
-		b = append(b, '\t')
-		b = strconv.AppendUint(b, uint64(it.k), 10)
-		b = append(b, '\t', '0'+byte(it.kind), '\t', '0')
+		b = appendStr(b, it.key)
+		b = binary.AppendVarint(b, it.e.ID)
+		b = binary.AppendUvarint(b, uint64(it.k))
+		kind := byte(it.kind)
 		if it.variant {
-			b[len(b)-1] = '1'
+			kind |= variantBit
 		}
-		b = append(b, '\n')
-		_, werr = w.Write(b)
+		b = binary.LittleEndian.AppendUint32(append(b, kind), math.Float32bits(it.tie))
+		if len(b) >= 1<<16 {
+			_, werr = w.Write(b)
+			b = b[:0]
+		}
 	})
 	if werr != nil {
 		return werr
+	}
+	if _, err := w.Write(b); err != nil {
+		return err
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -291,36 +307,40 @@ func loadNames(dir string, places map[int64]*entry) (*nameTable, error) {
 	}
 	data := string(b)
 	b = nil
+	if !strings.HasPrefix(data, namesMagic) {
+		return nil, fmt.Errorf("search: %s: not a name table of this version (want %q at the start)", namesFile, namesMagic)
+	}
+	r := snapReader{s: data, at: len(namesMagic)}
+	n := r.uvarint("count")
 	t := newNameTable()
-	for line := 1; data != ""; line++ {
-		nl := strings.IndexByte(data, '\n')
-		if nl < 0 {
-			nl = len(data)
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		start := r.at
+		key := r.str("key")
+		id := r.varint("place id")
+		k := r.uvarint("name index")
+		if r.err == nil && len(r.s)-r.at < 5 {
+			r.fail("kind and tie", errShort)
 		}
-		row := data[:nl]
-		data = data[min(nl+1, len(data)):]
-		var fs [5]string
-		n := 0
-		for n < 4 {
-			i := strings.IndexByte(row, '\t')
-			if i < 0 {
-				break
-			}
-			fs[n], row = row[:i], row[i+1:]
-			n++
+		if r.err != nil {
+			return nil, fmt.Errorf("search: %s: item %d at byte %d: %s: %w (the file is damaged: rebuild the index)", namesFile, i, start, r.field, r.err)
 		}
-		fs[n] = row
-		id, err1 := strconv.ParseInt(fs[1], 10, 64)
-		k, err2 := strconv.ParseUint(fs[2], 10, 16)
-		if n != 4 || err1 != nil || err2 != nil || len(fs[3]) != 1 || fs[3][0] < '0' || fs[3][0] > '0'+byte(keyInitials) {
-			return nil, fmt.Errorf("search: %s:%d: bad line", namesFile, line)
+		kind := r.s[r.at]
+		tie := math.Float32frombits(binary.LittleEndian.Uint32([]byte(r.s[r.at+1 : r.at+5])))
+		r.at += 5
+		if kind&^variantBit > byte(keyInitials) {
+			return nil, fmt.Errorf("search: %s: item %d at byte %d: bad kind %d", namesFile, i, start, kind)
 		}
 		e := places[id]
-		if e == nil || int(k) >= len(e.Names) {
+		if e == nil || k >= uint64(len(e.Names)) {
 			continue
 		}
-		t.t.Load(nameItem{pre: keyPrefix(fs[0]), key: fs[0], e: e, k: uint16(k), kind: keyKind(fs[3][0] - '0'), variant: fs[4] == "1",
-			tie: float32(tieScore(e, e.Names[k]))})
+		t.t.Load(nameItem{pre: keyPrefix(key), key: key, e: e, k: uint16(k), kind: keyKind(kind &^ variantBit), variant: kind&variantBit != 0, tie: tie})
+	}
+	if r.err == nil && r.at != len(data) {
+		r.fail("end", fmt.Errorf("%d bytes after the last of %d items", len(data)-r.at, n))
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("search: %s: %s: %w (the file is damaged: rebuild the index)", namesFile, r.field, r.err)
 	}
 	return t, nil
 }
