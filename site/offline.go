@@ -74,15 +74,38 @@ type precacheFile struct {
 	URL    string `json:"url"`
 	SHA256 string `json:"sha256"`
 	Bytes  int64  `json:"bytes"`
+	// Shell marks what the worker saves at install (shellFile); the rest
+	// only when the visitor asks to save the site for offline use.
+	Shell bool `json:"shell,omitempty"`
 }
 
-// Precache is /precache.json: what the service worker saves at install.
-// Version is a hash of every entry's URL and content hash, so a build that
-// changes any of them makes a new worker with a new cache.
+// Precache is /precache.json: what the service worker saves for offline
+// use — the shell (Shell files, ShellBytes) at install, all Files (Bytes)
+// when the visitor asks. Version is a hash of every entry's URL and content
+// hash, so a build that changes any of them makes a new worker with a new
+// cache.
 type Precache struct {
-	Version string         `json:"version"`
-	Bytes   int64          `json:"bytes"`
-	Files   []precacheFile `json:"files"`
+	Version    string         `json:"version"`
+	Bytes      int64          `json:"bytes"`
+	ShellBytes int64          `json:"shell_bytes"`
+	Files      []precacheFile `json:"files"`
+}
+
+// shellFile reports whether the service worker saves the file at site URL u
+// at install: the offline pages, the site's styles and public scripts, the
+// manifest and the icons — what the offline page needs, a few tens of KB.
+func shellFile(u string) bool {
+	switch {
+	case u == "/offline/" || u == "/en/offline/":
+		return true
+	case !strings.HasPrefix(u, "/static/"):
+		return false
+	}
+	name := strings.TrimPrefix(u, "/static/")
+	if i := strings.IndexByte(name, '?'); i >= 0 {
+		name = name[:i]
+	}
+	return strings.HasPrefix(name, "css/") || strings.HasPrefix(name, "js/") || strings.HasPrefix(name, "img/") || name == "manifest.webmanifest"
 }
 
 // writeOffline writes /precache.json and /sw.js of a static build into
@@ -148,8 +171,12 @@ func writeOffline(dir string, pages, walkIDs []string, written map[string]precac
 		}
 	}
 	sum := sha256.New()
-	for _, f := range pc.Files {
+	for i, f := range pc.Files {
 		pc.Bytes += f.Bytes
+		if shellFile(f.URL) {
+			pc.Files[i].Shell = true
+			pc.ShellBytes += f.Bytes
+		}
 		fmt.Fprintf(sum, "%s %s\n", f.URL, f.SHA256)
 	}
 	pc.Version = hex.EncodeToString(sum.Sum(nil))[:16]

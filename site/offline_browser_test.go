@@ -4,17 +4,22 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -38,6 +43,22 @@ type loopbackSite struct {
 	files atomic.Value // http.Handler: gzipStatic of the build served
 	sent  atomic.Int64
 	srv   *http.Server
+	mu    sync.Mutex
+	paths map[string]int // requests by path since forget
+}
+
+// requested says how often path was asked for since the last forget.
+func (s *loopbackSite) requested(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.paths[path]
+}
+
+// forget clears the requests counted by path.
+func (s *loopbackSite) forget() {
+	s.mu.Lock()
+	s.paths = map[string]int{}
+	s.mu.Unlock()
 }
 
 // countingWriter adds the body bytes written to n.
@@ -60,7 +81,7 @@ func serveLoopback(t *testing.T, dir string) *loopbackSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &loopbackSite{t: t, addr: ln.Addr().String()}
+	s := &loopbackSite{t: t, addr: ln.Addr().String(), paths: map[string]int{}}
 	s.setDir(dir)
 	s.serve(ln)
 	t.Cleanup(func() { s.srv.Close() })
@@ -72,6 +93,9 @@ func (s *loopbackSite) url() string { return "http://" + s.addr }
 func (s *loopbackSite) serve(ln net.Listener) {
 	s.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
+		s.mu.Lock()
+		s.paths[r.URL.Path]++
+		s.mu.Unlock()
 		s.files.Load().(http.Handler).ServeHTTP(countingWriter{w, &s.sent}, r)
 	})}
 	go s.srv.Serve(ln)
@@ -121,29 +145,117 @@ func readPrecache(t *testing.T, dir string) *Precache {
 // offlineStatus is what the active service worker says of itself
 // (site.js wumenOfflineStatus, sw.js status).
 type offlineStatus struct {
-	Version        string
-	Files, Missing int
-	Bytes          int64
+	Version                  string
+	Files, Missing           int
+	Bytes                    int64
+	ShellFiles, ShellMissing int
+	ShellBytes               int64
+	Asked, Saving            bool
 }
 
-// awaitPrecache waits (the page's wumenOffline promise, no sleeping) until
-// the service worker of the page is active and has saved every file of
-// build pc, and returns its status.
-func awaitPrecache(t *testing.T, ctx context.Context, pc *Precache) offlineStatus {
+// shellOf is the shell of build pc: the URLs the worker saves at install.
+func shellOf(pc *Precache) []string {
+	var us []string
+	for _, f := range pc.Files {
+		if f.Shell {
+			us = append(us, f.URL)
+		}
+	}
+	return us
+}
+
+// awaitShell waits (the page's wumenOffline promise, no sleeping) until the
+// service worker of the page is active and has saved the shell of build pc,
+// and returns its status.
+func awaitShell(t *testing.T, ctx context.Context, pc *Precache) offlineStatus {
 	t.Helper()
 	st, err := chromedp.Run(ctx, chromedp.Evaluate[offlineStatus](`window.wumenOffline`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("the service worker did not install: %v", err)
 	}
-	if st.Version != pc.Version || st.Files != len(pc.Files) || st.Missing != 0 || st.Bytes != pc.Bytes {
-		t.Fatalf("the active worker says %+v; the build's precache.json is version %s, %d files, %d bytes", st, pc.Version, len(pc.Files), pc.Bytes)
+	if st.Version != pc.Version || st.Files != len(pc.Files) || st.Bytes != pc.Bytes || st.ShellMissing != 0 ||
+		st.ShellFiles != len(shellOf(pc)) || st.ShellBytes != pc.ShellBytes {
+		t.Fatalf("the active worker says %+v; the build's precache.json is version %s, %d files, %d bytes, a shell of %d files, %d bytes",
+			st, pc.Version, len(pc.Files), pc.Bytes, len(shellOf(pc)), pc.ShellBytes)
 	}
 	return st
 }
 
+// byName finds the elements of role with the accessible name name, as a
+// screen reader would (Accessibility.queryAXTree).
+func byName(role, name string) chromedp.QueryOption {
+	return chromedp.ByFunc(func(ctx context.Context, t *chromedp.Target, n *chromedp.Node) ([]cdp.NodeID, error) {
+		res, err := cdp.Call(ctx, t, accessibility.QueryAXTree, accessibility.QueryAXTreeParams{NodeID: n.NodeID, AccessibleName: name, Role: role})
+		if err != nil {
+			return nil, err
+		}
+		var ids []cdp.BackendNodeID
+		for _, a := range res.Nodes {
+			if !a.Ignored && a.BackendDOMNodeID != 0 {
+				ids = append(ids, a.BackendDOMNodeID)
+			}
+		}
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		got, err := cdp.Call(ctx, t, dom.PushNodesByBackendIDsToFrontend, dom.PushNodesByBackendIDsToFrontendParams{BackendNodeIDs: ids})
+		return got.NodeIDs, err
+	})
+}
+
+// saveSite presses the page's "save the site for offline use" button (by
+// its accessible name) and waits until its status line (role=status) says
+// the whole list of build pc is saved, and the worker agrees.
+func saveSite(t *testing.T, ctx context.Context, pc *Precache, msg func(lang, key string) string, lang string) offlineStatus {
+	t.Helper()
+	size := eval[string](t, ctx, `document.getElementById("offline-save-size").textContent`)
+	if !strings.Contains(size, fmt.Sprintf("%.0f MB", float64(pc.Bytes)/1e6)) && !strings.Contains(size, fmt.Sprintf("%.1f MB", float64(pc.Bytes)/1e6)) {
+		t.Errorf("the save button's size says %q; the full list is %d bytes", size, pc.Bytes)
+	}
+	do(t, ctx, "press "+msg(lang, "offline.save"), chromedp.Click("", byName("button", msg(lang, "offline.save"))))
+	if role := eval[string](t, ctx, `document.getElementById("offline-save-status").getAttribute("role")`); role != "status" {
+		t.Errorf("the save progress line's role is %q", role)
+	}
+	done := strings.ReplaceAll(msg(lang, "offline.save.done"), "{total}", fmt.Sprint(len(pc.Files)))
+	awaitJS(t, ctx, "the site saved", `function () {
+		return Promise.resolve(document.getElementById("offline-save-status").textContent === `+jsString(done)+`);
+	}`)
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[offlineStatus](`window.wumenOfflineStatus()`, chromedp.EvalAwaitPromise))
+	if err != nil || st.Missing != 0 || !st.Asked || st.Files != len(pc.Files) {
+		t.Fatalf("after %q, the worker says %+v (%v), want all %d files saved", done, st, err, len(pc.Files))
+	}
+	return st
+}
+
+// firstVisitLight checks what a first visit to page left in the worker's
+// cache without the visitor asking for more: the shell of build pc, the
+// list and the page itself, and no search asset or map tile fetched.
+func firstVisitLight(t *testing.T, ctx context.Context, site *loopbackSite, pc *Precache, page string) {
+	t.Helper()
+	for _, p := range []string{"/static/search/search.wasm", searchIndexPath, "/static/vendor/wasm_exec.js", "/tiles.pmtiles"} {
+		if n := site.requested(p); n != 0 {
+			t.Errorf("a first visit to %s fetched %s %d times, before any search or save", page, p, n)
+		}
+	}
+	want := append(shellOf(pc), "/precache.json?v="+pc.Version, page)
+	sort.Strings(want)
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`caches.open(`+jsString("wumen-"+pc.Version)+`).then(function (c) { return c.keys(); }).then(function (ks) {
+		return ks.map(function (k) { var u = new URL(k.url); return u.pathname + u.search; }).sort();
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("after a first visit to %s, the worker saved %d files:\n%s\nwant the shell, the list and the page (%d):\n%s",
+			page, len(got), strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
+	}
+}
+
 // TestBrowserOffline installs the static site's service worker in Chromium
-// from a plain file server on loopback, waits until its precache is
-// complete, stops the server and then visits, with no server at all: a
+// from a plain file server on loopback: the first visit saves only the
+// shell and the page visited (no search asset fetched). It then presses
+// "save the site for offline use", waits until its status line says the
+// whole list is saved, stops the server and then visits, with no server at all: a
 // saved place page, a walk with its route, the search page answering a
 // Chinese and a pinyin query from the saved WebAssembly search, the map
 // drawing the old city from the saved PMTiles archive, and pages that were
@@ -159,15 +271,23 @@ func TestBrowserOffline(t *testing.T) {
 	base := site.url()
 	ctx := browsertest.Start(t, 5*time.Minute, 1280, 900)
 	do(t, ctx, "home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(`#qhome`))
-	st := awaitPrecache(t, ctx, pc)
-	t.Logf("precached by the service worker: %d files, %s (version %s); the server sent %s with gzip from the first request to a complete precache",
-		st.Files, formatBytes(float64(st.Bytes)), st.Version, formatBytes(float64(site.sent.Load())))
-	if st.Bytes > 15_000_000 {
-		t.Errorf("the precache is %s, more than 15 MB", formatBytes(float64(st.Bytes)))
+	st := awaitShell(t, ctx, pc)
+	firstVisitLight(t, ctx, site, pc, "/")
+	t.Logf("saved at install: the shell, %d files, %d B; a first visit (the home page) cost %d B with gzip",
+		st.ShellFiles, st.ShellBytes, site.sent.Load())
+	if st.ShellBytes > 200_000 {
+		t.Errorf("the shell saved at install is %d B, more than 200 KB", st.ShellBytes)
 	}
 	manifestInstallable(t, ctx, base)
 	srv := newServer(t, nil)
 	msg := func(lang, key string) string { return srv.tmpl.msgs.get(lang, key) }
+	sent := site.sent.Load()
+	st = saveSite(t, ctx, pc, msg, langZH)
+	t.Logf("saved for offline use when asked: %d files, %s (version %s); the server sent %d B with gzip from the press to the end",
+		st.Files, formatBytes(float64(st.Bytes)), st.Version, site.sent.Load()-sent)
+	if st.Bytes > 15_000_000 {
+		t.Errorf("the full list is %s, more than 15 MB", formatBytes(float64(st.Bytes)))
+	}
 	if b := bannerText(t, ctx); b != "" {
 		t.Errorf("online, the offline banner says %q", b)
 	}
@@ -417,10 +537,12 @@ func awaitJS(t *testing.T, ctx context.Context, what, fn string) {
 	}
 }
 
-// TestBrowserOfflineUpdate: a second build with one place changed, served
-// at the same origin, replaces the worker and its cache — the new version's
-// cache is the only one left, and with the server stopped the changed page
-// is the new one.
+// TestBrowserOfflineUpdate: a visitor saves the site for offline use; a
+// second build with one place changed, served at the same origin, replaces
+// the worker and its cache and, asked once, saves its whole list again
+// (unchanged files copied, not fetched) — the new version's cache is the
+// only one left, and with the server stopped the changed page is the new
+// one.
 func TestBrowserOfflineUpdate(t *testing.T) {
 	ctx0 := context.Background()
 	tmp := t.TempDir()
@@ -458,19 +580,29 @@ func TestBrowserOfflineUpdate(t *testing.T) {
 	base := site.url()
 	ctx := browsertest.Start(t, 3*time.Minute, 1280, 900)
 	do(t, ctx, "home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(`#qhome`))
-	awaitPrecache(t, ctx, pc1)
+	awaitShell(t, ctx, pc1)
+	msgs := s.tmpl.msgs
+	saveSite(t, ctx, pc1, msgs.get, langZH)
 
 	p.Meaning.Text = "第二版含义"
 	dir2, pc2 := build("v2")
 	if pc2.Version == pc1.Version {
 		t.Fatalf("a build with a changed page kept the precache version %s", pc1.Version)
 	}
+	site.forget()
+	sent := site.sent.Load()
 	site.setDir(dir2)
+	// Asked once: the new worker saves the new full list, copying what did
+	// not change from the old cache.
 	awaitJS(t, ctx, "the new worker", `function () {
 		return navigator.serviceWorker.getRegistration().then(function (r) { return r.update(); }).then(function () {
 			return window.wumenOfflineStatus();
-		}).then(function (s) { return s.version === `+jsString(pc2.Version)+` && s.missing === 0; });
+		}).then(function (s) { return s.version === `+jsString(pc2.Version)+` && s.missing === 0 && s.asked; });
 	}`)
+	if n := site.requested("/static/search/search.wasm"); n != 0 {
+		t.Errorf("the new worker fetched the unchanged search.wasm %d times instead of copying it", n)
+	}
+	t.Logf("the update saved build 2's %d files (%d B) with %d B from the server", len(pc2.Files), pc2.Bytes, site.sent.Load()-sent)
 	awaitJS(t, ctx, "only the new cache", `function () {
 		return caches.keys().then(function (ks) { return ks.length === 1 && ks[0] === `+jsString("wumen-"+pc2.Version)+`; });
 	}`)

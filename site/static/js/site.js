@@ -45,31 +45,69 @@
   window.addEventListener("online", netState);
   window.addEventListener("offline", netState);
   netState();
-  // wumenOfflineStatus asks the active worker its version and how much of
-  // its precache list is saved ({version, files, missing, bytes}); null
-  // without a worker.
-  window.wumenOfflineStatus = function () {
-    if (!worker) return Promise.resolve(null);
+  // ask sends the active worker a message ({type: "status"|"keep"|"save"})
+  // and settles with its answer: its status, {version, files, missing,
+  // bytes} of the full list, {shellFiles, shellMissing, shellBytes} of the
+  // shell saved at install, asked and saving.
+  function ask(msg) {
     return worker.ready.then(function (reg) {
-      return new Promise(function (resolve) {
+      return new Promise(function (resolve, reject) {
         var ch = new MessageChannel();
-        ch.port1.onmessage = function (e) { resolve(e.data); };
-        reg.active.postMessage({ type: "status" }, [ch.port2]);
+        ch.port1.onmessage = function (e) { if (e.data.error) reject(new Error(e.data.error)); else resolve(e.data); };
+        reg.active.postMessage(msg, [ch.port2]);
       });
     });
-  };
-  // wumenOffline: registered after the page has loaded (the precache does
-  // not compete with it), settled once the worker is active and its
-  // precache complete, with its status.
+  }
+  // wumenOfflineStatus asks the active worker its status; null without one.
+  window.wumenOfflineStatus = function () { return worker ? ask({ type: "status" }) : Promise.resolve(null); };
+  // wumenOffline: registered after the page has loaded (installing does not
+  // compete with it), settled once the worker is active with its shell
+  // saved and this page kept (a first visit is not the worker's to keep),
+  // with its status.
   window.wumenOffline = !worker ? Promise.resolve(null) : new Promise(function (resolve, reject) {
     function register() {
       worker.register(swMeta.content, { scope: "/" }).then(function () {
-        return window.wumenOfflineStatus();
+        return ask({ type: "keep", url: location.href });
       }).then(resolve, reject);
     }
     if (document.readyState === "complete") register(); else window.addEventListener("load", register);
   });
   window.wumenOffline.catch(function () { /* not a secure context: no offline use */ });
+
+  // Saving the whole site for offline use is the visitor's choice (the
+  // footer's button, its size beside it), made for them when the site runs
+  // installed or the address says ?offline=all (a kiosk). The worker tells
+  // its progress; the status line (role=status) says it.
+  var saveBox = document.getElementById("offline-save");
+  if (worker && saveBox) {
+    var saveButton = document.getElementById("offline-save-button");
+    var saveStatus = document.getElementById("offline-save-status");
+    var say = function (key, vals) {
+      saveStatus.textContent = saveStatus.getAttribute("data-" + key).replace(/\{(\w+)\}/g, function (m, k) { return vals[k]; });
+    };
+    var size = function (b) { var mb = b / 1e6; return (mb >= 10 ? Math.round(mb) : mb.toFixed(1)) + " MB"; };
+    var saveAll = function () {
+      saveButton.disabled = true;
+      ask({ type: "save" }).catch(function (err) { saveButton.disabled = false; say("failed", { error: err.message }); });
+    };
+    worker.addEventListener("message", function (e) {
+      var d = e.data || {};
+      if (d.type === "progress") say("progress", { n: d.saved, total: d.total });
+      else if (d.type === "saved") {
+        window.wumenOfflineStatus().then(function (s) { say("done", { total: s.files }); saveButton.hidden = true; });
+      } else if (d.type === "save-failed") { saveButton.disabled = false; say("failed", { error: d.error }); }
+    });
+    saveButton.addEventListener("click", saveAll);
+    window.wumenOffline.then(function (s) {
+      var sizeText = document.getElementById("offline-save-size");
+      sizeText.textContent = sizeText.getAttribute("data-text").replace("{size}", size(s.bytes));
+      saveBox.hidden = false;
+      if (s.missing === 0) { saveButton.hidden = true; say("done", { total: s.files }); return; }
+      if (s.saving) { saveButton.disabled = true; return; }
+      var auto = window.matchMedia && window.matchMedia("(display-mode: standalone)").matches;
+      if (auto || s.asked || /[?&]offline=all(&|$)/.test(location.search)) saveAll();
+    }, function () { /* no worker */ });
+  }
 
   // Language: the switch records the choice; a later visit to a page in the
   // other language goes to the chosen one.
