@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -522,6 +523,31 @@ func TestBuild(t *testing.T) {
 		t.Errorf("precache.json: %d bytes in its files, %d in its total, %d in the stats (at most 15 MB)", sum, pc.Bytes, bs.Precached)
 	}
 	mustContain(t, "sw.js", read("sw.js"), `var PRECACHE_VERSION = "`+pc.Version+`";`)
+	// The shell, saved at install: the offline pages, styles, public
+	// scripts, manifest and icons, under 200 KB; nothing of the search,
+	// the map or the other pages until the visitor asks.
+	var shell []string
+	var shellBytes int64
+	for _, f := range pc.Files {
+		if f.Shell {
+			shell = append(shell, f.URL)
+			shellBytes += f.Bytes
+		}
+	}
+	for _, u := range []string{"/offline/", "/en/offline/", "/static/css/site.css?v=" + assetVersion("css/site.css"), "/static/js/site.js?v=" + assetVersion("js/site.js"),
+		"/static/manifest.webmanifest?v=" + assetVersion("manifest.webmanifest"), "/static/img/icon-192.png?v=" + assetVersion("img/icon-192.png")} {
+		if !slices.Contains(shell, u) {
+			t.Errorf("the shell (precache.json's files marked shell) does not hold %s: %v", u, shell)
+		}
+	}
+	for _, u := range shell {
+		if strings.Contains(u, "/search/") || strings.Contains(u, "/vendor/") || strings.Contains(u, "pmtiles") || u == "/" {
+			t.Errorf("the shell holds %s", u)
+		}
+	}
+	if shellBytes != pc.ShellBytes || shellBytes > 200_000 {
+		t.Errorf("precache.json: the shell is %d bytes in its files, %d in its total (at most 200 KB)", shellBytes, pc.ShellBytes)
+	}
 	// The compact search index opens and finds what the server finds.
 	cx, err := search.OpenCompact(strings.NewReader(read("search/index.json")))
 	if err != nil {

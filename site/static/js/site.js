@@ -105,7 +105,8 @@
       if (s.missing === 0) { saveButton.hidden = true; say("done", { total: s.files }); return; }
       if (s.saving) { saveButton.disabled = true; return; }
       var auto = window.matchMedia && window.matchMedia("(display-mode: standalone)").matches;
-      if (auto || s.asked || /[?&]offline=all(&|$)/.test(location.search)) saveAll();
+      // Asked before but cut short: go on, when there is a network.
+      if (auto || /[?&]offline=all(&|$)/.test(location.search) || (s.asked && navigator.onLine)) saveAll();
     }, function () { /* no worker */ });
   }
 
