@@ -203,9 +203,9 @@ func byName(role, name string) chromedp.QueryOption {
 	})
 }
 
-// saveSite presses the page's "save the site for offline use" button (by
-// its accessible name) and waits until its status line (role=status) says
-// the whole list of build pc is saved, and the worker agrees.
+// saveSite checks the size beside the page's "save the site for offline
+// use" button, presses it (by its accessible name) and waits until the
+// whole list of build pc is saved (awaitSaved).
 func saveSite(t *testing.T, ctx context.Context, pc *Precache, msg func(lang, key string) string, lang string) offlineStatus {
 	t.Helper()
 	size := eval[string](t, ctx, `document.getElementById("offline-save-size").textContent`)
@@ -213,6 +213,13 @@ func saveSite(t *testing.T, ctx context.Context, pc *Precache, msg func(lang, ke
 		t.Errorf("the save button's size says %q; the full list is %d bytes", size, pc.Bytes)
 	}
 	do(t, ctx, "press "+msg(lang, "offline.save"), chromedp.Click("", byName("button", msg(lang, "offline.save"))))
+	return awaitSaved(t, ctx, pc, msg, lang)
+}
+
+// awaitSaved waits until the page's save status line (role=status) says
+// the whole list of build pc is saved, and the worker agrees.
+func awaitSaved(t *testing.T, ctx context.Context, pc *Precache, msg func(lang, key string) string, lang string) offlineStatus {
+	t.Helper()
 	if role := eval[string](t, ctx, `document.getElementById("offline-save-status").getAttribute("role")`); role != "status" {
 		t.Errorf("the save progress line's role is %q", role)
 	}
@@ -537,8 +544,8 @@ func awaitJS(t *testing.T, ctx context.Context, what, fn string) {
 	}
 }
 
-// TestBrowserOfflineUpdate: a visitor saves the site for offline use; a
-// second build with one place changed, served at the same origin, replaces
+// TestBrowserOfflineUpdate: a kiosk's first page (/?offline=all) saves the
+// site for offline use unasked; a second build with one place changed, served at the same origin, replaces
 // the worker and its cache and, asked once, saves its whole list again
 // (unchanged files copied, not fetched) — the new version's cache is the
 // only one left, and with the server stopped the changed page is the new
@@ -579,10 +586,10 @@ func TestBrowserOfflineUpdate(t *testing.T) {
 	site := serveLoopback(t, dir1)
 	base := site.url()
 	ctx := browsertest.Start(t, 3*time.Minute, 1280, 900)
-	do(t, ctx, "home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(`#qhome`))
+	// A kiosk's first page: ?offline=all saves the whole site unasked.
+	do(t, ctx, "home", chromedp.Navigate(base+"/?offline=all"), chromedp.WaitVisible(`#qhome`))
 	awaitShell(t, ctx, pc1)
-	msgs := s.tmpl.msgs
-	saveSite(t, ctx, pc1, msgs.get, langZH)
+	awaitSaved(t, ctx, pc1, s.tmpl.msgs.get, langZH)
 
 	p.Meaning.Text = "第二版含义"
 	dir2, pc2 := build("v2")
