@@ -90,9 +90,13 @@
       saveButton.disabled = true;
       ask({ type: "save" }).catch(function (err) { saveButton.disabled = false; say("failed", { error: err.message }); });
     };
+    var said = 0; // the count is said at most every 2 s: a screen reader reads each change
     worker.addEventListener("message", function (e) {
       var d = e.data || {};
-      if (d.type === "progress") say("progress", { n: d.saved, total: d.total });
+      if (d.type === "progress" && (Date.now() - said >= 2000 || d.saved === d.total)) {
+        said = Date.now();
+        say("progress", { n: d.saved, total: d.total });
+      }
       else if (d.type === "saved") {
         window.wumenOfflineStatus().then(function (s) { say("done", { total: s.files }); saveButton.hidden = true; });
       } else if (d.type === "save-failed") { saveButton.disabled = false; say("failed", { error: d.error }); }
