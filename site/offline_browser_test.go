@@ -551,6 +551,7 @@ func awaitJS(t *testing.T, ctx context.Context, what, fn string) {
 // only one left, and with the server stopped the changed page is the new
 // one.
 func TestBrowserOfflineUpdate(t *testing.T) {
+	browsertest.SkipShort(t)
 	ctx0 := context.Background()
 	tmp := t.TempDir()
 	st, err := sqlite.Open(filepath.Join(tmp, "w.db"))
