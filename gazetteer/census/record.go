@@ -277,15 +277,11 @@ func (o *Options) geometry(r row, p *gazetteer.Place, g orb.Geometry, crs geo.CR
 		}
 		g = w
 	case r.get("lon") != "" || r.get("lat") != "":
-		lon, err := geo.ParseDegrees(r.get("lon"), geo.Lon)
+		pt, err := r.lonLat()
 		if err != nil {
-			return r.bad("lon", "%v", err)
+			return err
 		}
-		lat, err := geo.ParseDegrees(r.get("lat"), geo.Lat)
-		if err != nil {
-			return r.bad("lat", "%v", err)
-		}
-		g = orb.Point{lon, lat}
+		g = pt
 	}
 	if g == nil {
 		return nil
@@ -322,6 +318,19 @@ func (o *Options) geometry(r row, p *gazetteer.Place, g orb.Geometry, crs geo.CR
 	return nil
 }
 
+// lonLat reads the row's lon and lat columns (decimal degrees or 度分秒).
+func (r row) lonLat() (orb.Point, error) {
+	lon, err := geo.ParseDegrees(r.get("lon"), geo.Lon)
+	if err != nil {
+		return orb.Point{}, r.bad("lon", "%v", err)
+	}
+	lat, err := geo.ParseDegrees(r.get("lat"), geo.Lat)
+	if err != nil {
+		return orb.Point{}, r.bad("lat", "%v", err)
+	}
+	return orb.Point{lon, lat}, nil
+}
+
 // label keeps lon/lat beside a WKT geometry as the place's label point (a
 // Wumen CSV export writes its label there), where the coordinates need no
 // conversion; elsewhere the label is derived again from the geometry.
@@ -329,15 +338,11 @@ func (o *Options) label(r row, p *gazetteer.Place, crs geo.CRS) error {
 	if r.get("wkt") == "" || r.get("lon") == "" || r.get("lat") == "" || !sameDatum(crs) {
 		return nil
 	}
-	lon, err := geo.ParseDegrees(r.get("lon"), geo.Lon)
+	pt, err := r.lonLat()
 	if err != nil {
-		return r.bad("lon", "%v", err)
+		return err
 	}
-	lat, err := geo.ParseDegrees(r.get("lat"), geo.Lat)
-	if err != nil {
-		return r.bad("lat", "%v", err)
-	}
-	p.Label = &orb.Point{lon, lat}
+	p.Label = &pt
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -96,7 +97,7 @@ func storedBoxes(ctx context.Context, tx *sql.Tx) ([]rtreeBox, error) {
 // latest keeps, of the entries of each id, the last one, and drops those
 // that are gone. It sorts boxes by id.
 func latest(boxes []rtreeBox) []rtreeBox {
-	slices.SortStableFunc(boxes, func(a, b rtreeBox) int { return compareInt(a.id, b.id) })
+	slices.SortStableFunc(boxes, func(a, b rtreeBox) int { return cmp.Compare(a.id, b.id) })
 	out := boxes[:0]
 	for i, b := range boxes {
 		if i+1 < len(boxes) && boxes[i+1].id == b.id {
@@ -107,16 +108,6 @@ func latest(boxes []rtreeBox) []rtreeBox {
 		}
 	}
 	return out
-}
-
-func compareInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // packRTree replaces the content of the R*Tree with boxes (one entry an id).
@@ -172,26 +163,16 @@ func tile(cells []rtreeCell, fanout int) [][]rtreeCell {
 	}
 	nodes := (len(cells) + fanout - 1) / fanout
 	perSlice := fanout * int(math.Ceil(math.Sqrt(float64(nodes))))
-	slices.SortFunc(cells, func(a, b rtreeCell) int { return compareFloat(a.minLon+a.maxLon, b.minLon+b.maxLon) })
+	slices.SortFunc(cells, func(a, b rtreeCell) int { return cmp.Compare(a.minLon+a.maxLon, b.minLon+b.maxLon) })
 	var out [][]rtreeCell
 	for s := 0; s < len(cells); s += perSlice {
 		sl := cells[s:min(s+perSlice, len(cells))]
-		slices.SortFunc(sl, func(a, b rtreeCell) int { return compareFloat(a.minLat+a.maxLat, b.minLat+b.maxLat) })
+		slices.SortFunc(sl, func(a, b rtreeCell) int { return cmp.Compare(a.minLat+a.maxLat, b.minLat+b.maxLat) })
 		for n := 0; n < len(sl); n += fanout {
 			out = append(out, sl[n:min(n+fanout, len(sl))])
 		}
 	}
 	return out
-}
-
-func compareFloat(a, b float32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // bound returns the cell of node no: the box bounding its cells.
