@@ -28,15 +28,7 @@ func compactIndex(t testing.TB) *Index {
 // autocomplete.
 func sameQueries(t *testing.T) (search []Query, complete []Query) {
 	for _, c := range readRelevance(t) {
-		v, err := url.ParseQuery(c.Params)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v.Set("text", c.Text)
-		q, err := ParseQuery(v)
-		if err != nil {
-			t.Fatal(err)
-		}
+		q := caseQuery(t, c)
 		search = append(search, q)
 		rs := []rune(c.Text)
 		for n := 1; n <= len(rs); n++ {

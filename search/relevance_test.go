@@ -20,6 +20,21 @@ func readRelevance(t *testing.T) []relCase {
 	return cs
 }
 
+// caseQuery is the query of a relevance case: its text with its filters.
+func caseQuery(t *testing.T, c relCase) Query {
+	t.Helper()
+	v, err := url.ParseQuery(c.Params)
+	if err != nil {
+		t.Fatalf("relevance.tsv:%d: %v", c.Line, err)
+	}
+	v.Set("text", c.Text)
+	q, err := ParseQuery(v)
+	if err != nil {
+		t.Fatalf("relevance.tsv:%d: %v", c.Line, err)
+	}
+	return q
+}
+
 func TestRelevance(t *testing.T) {
 	runRelevance(t, testIndex(t))
 }
@@ -63,15 +78,7 @@ func runRelevance(t *testing.T, ix *Index) {
 	}
 	answers := make([][]relevance.Hit, len(cases))
 	for i, c := range cases {
-		v, err := url.ParseQuery(c.Params)
-		if err != nil {
-			t.Fatalf("relevance.tsv:%d: %v", c.Line, err)
-		}
-		v.Set("text", c.Text)
-		q, err := ParseQuery(v)
-		if err != nil {
-			t.Fatalf("relevance.tsv:%d: %v", c.Line, err)
-		}
+		q := caseQuery(t, c)
 		q.Size = 5
 		r, err := ix.Search(context.Background(), q)
 		if err != nil {

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"encoding/json"
-	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -64,15 +63,7 @@ func answersOf(t *testing.T, ix *Index) []string {
 	var out []string
 	ctx := context.Background()
 	for _, c := range readRelevance(t) {
-		v, err := url.ParseQuery(c.Params)
-		if err != nil {
-			t.Fatalf("relevance.tsv:%d: %v", c.Line, err)
-		}
-		v.Set("text", c.Text)
-		q, err := ParseQuery(v)
-		if err != nil {
-			t.Fatalf("relevance.tsv:%d: %v", c.Line, err)
-		}
+		q := caseQuery(t, c)
 		q.Size, q.Facets = 10, true
 		for _, run := range []func(context.Context, Query) (*Result, error){ix.Search, ix.Autocomplete} {
 			r, err := run(ctx, q)

@@ -113,32 +113,20 @@ type slabs struct {
 	bounds  []orb.Bound
 }
 
-func (sl *slabs) entry() *entry {
-	if len(sl.entries) == 0 {
-		sl.entries = make([]entry, 256)
+// take hands out n elements of *buf, first making a new slab of at least
+// size elements when too few are left.
+func take[T any](buf *[]T, n, size int) []T {
+	if len(*buf) < n {
+		*buf = make([]T, max(n, size))
 	}
-	e := &sl.entries[0]
-	sl.entries = sl.entries[1:]
-	return e
-}
-
-func (sl *slabs) nameRecs(n int) []nameRec {
-	if len(sl.names) < n {
-		sl.names = make([]nameRec, max(n, 512))
-	}
-	v := sl.names[:n:n]
-	sl.names = sl.names[n:]
+	v := (*buf)[:n:n]
+	*buf = (*buf)[n:]
 	return v
 }
 
-func (sl *slabs) strings(n int) []string {
-	if len(sl.strs) < n {
-		sl.strs = make([]string, max(n, 1024))
-	}
-	v := sl.strs[:n:n]
-	sl.strs = sl.strs[n:]
-	return v
-}
+func (sl *slabs) entry() *entry            { return &take(&sl.entries, 1, 256)[0] }
+func (sl *slabs) nameRecs(n int) []nameRec { return take(&sl.names, n, 512) }
+func (sl *slabs) strings(n int) []string   { return take(&sl.strs, n, 1024) }
 
 // decodeEntry reads the record r holds.
 func decodeEntry(r *snapReader, sl *slabs) *entry {
@@ -170,17 +158,11 @@ func decodeEntry(r *snapReader, sl *slabs) *entry {
 		f := r.s[r.at]
 		r.at++
 		if f&snapPoint != 0 {
-			if len(sl.points) == 0 {
-				sl.points = make([]orb.Point, 256)
-			}
-			e.Point, sl.points = &sl.points[0], sl.points[1:]
+			e.Point = &take(&sl.points, 1, 256)[0]
 			*e.Point = orb.Point{r.float("point"), r.float("point")}
 		}
 		if f&snapBound != 0 {
-			if len(sl.bounds) == 0 {
-				sl.bounds = make([]orb.Bound, 64)
-			}
-			e.Bound, sl.bounds = &sl.bounds[0], sl.bounds[1:]
+			e.Bound = &take(&sl.bounds, 1, 64)[0]
 			*e.Bound = orb.Bound{Min: orb.Point{r.float("bound"), r.float("bound")}, Max: orb.Point{r.float("bound"), r.float("bound")}}
 		}
 	} else {
