@@ -39,11 +39,10 @@ type tableRows struct {
 	width                 int
 	args                  []any
 	n                     int
-	// shared are the arguments every row of a statement refers to, bound
-	// once as ?1, ?2, …, and row, when set, writes the VALUES of row i
-	// (numbering its own parameters after them).
-	shared []any
-	row    func(i int) string
+	// row, when set, is the VALUES of one row (width parameters, plain ?:
+	// modernc's bind looks up the name of every numbered ?NNN parameter in
+	// a list it scans, quadratic in a statement of many rows).
+	row string
 }
 
 func (t *tableRows) add(vals ...any) {
@@ -85,8 +84,8 @@ func newPlaceRows(ctx context.Context, tx *sql.Tx) (*placeRows, error) {
 	w.rtree = tableRows{table: "places_rtree", width: 5}
 	// A revision's record after the change is the one just written to
 	// places: it is not stored twice (see latestAfter).
-	w.revisions = tableRows{table: "revisions", width: 2, cols: "(place_id, at, actor, reason, before, after)",
-		row: func(i int) string { return fmt.Sprintf("(?%d,?1,?2,?3,?%d,'')", 4+2*i, 5+2*i) }}
+	w.revisions = tableRows{table: "revisions", width: 5, cols: "(place_id, at, actor, reason, before, after)",
+		row: "(?,?,?,?,?,'')"}
 	return w, nil
 }
 
@@ -98,7 +97,6 @@ func (w *placeRows) close() {
 
 // write queues the rows of each place and its revision and writes them.
 func (w *placeRows) write(ctx context.Context, c gazetteer.Change, at string, ws []gazetteer.PlaceWrite) error {
-	w.revisions.shared = append(w.revisions.shared[:0], at, c.Actor, c.Reason)
 	for _, pw := range ws {
 		doc := string(pw.Doc)
 		toneless := pw.Toneless
@@ -110,7 +108,7 @@ func (w *placeRows) write(ctx context.Context, c gazetteer.Change, at string, ws
 		if pw.Before != nil {
 			before = string(pw.Before)
 		}
-		w.revisions.add(pw.Place.ID, before)
+		w.revisions.add(pw.Place.ID, at, c.Actor, c.Reason, before)
 	}
 	if err := w.writeRows(ctx); err != nil {
 		return err
@@ -265,9 +263,6 @@ func (w *placeRows) insert(ctx context.Context, t *tableRows) error {
 			return err
 		}
 		args := t.args[start*t.width : (start+n)*t.width]
-		if t.shared != nil {
-			args = append(append(make([]any, 0, len(t.shared)+len(args)), t.shared...), args...)
-		}
 		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return err
 		}
@@ -286,15 +281,14 @@ func (w *placeRows) stmt(ctx context.Context, t *tableRows, n int) (*sql.Stmt, e
 	var b strings.Builder
 	b.WriteString("INSERT INTO " + t.table + t.cols + " VALUES ")
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", t.width), ",") + ")"
+	if t.row != "" {
+		one = t.row
+	}
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		if t.row != nil {
-			b.WriteString(t.row(i))
-		} else {
-			b.WriteString(one)
-		}
+		b.WriteString(one)
 	}
 	b.WriteString(t.conflict)
 	st, err := w.tx.PrepareContext(ctx, b.String())
