@@ -151,6 +151,11 @@ func decodeRecord(b []byte) (*Place, string, error) {
 		return nil, "", invalid("", "invalid UTF-8")
 	}
 	p := new(Place)
+	var w placeJSON
+	if decodeFast(b, &w) {
+		p.fromWire(&w)
+		return p, w.CRS, nil
+	}
 	crs, err := decodeStrict(json.NewDecoder(bytes.NewReader(b)), p)
 	if err != nil {
 		return nil, "", jsonError(err)

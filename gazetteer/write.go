@@ -256,10 +256,13 @@ func Derive(p *Place) {
 	if p.Specific == "" && p.Generic == "" && p.Name != "" {
 		p.Specific, p.Generic = romanize.Split(p.Name)
 	}
-	if p.Pinyin == "" && p.Name != "" {
+	switch {
+	case p.Name == "":
+	case p.Pinyin == "" && p.Sign == "":
+		p.Pinyin, p.Sign = romanize.Forms(p.Specific, p.Generic, p.Joined)
+	case p.Pinyin == "":
 		p.Pinyin = romanize.Standard(p.Specific, p.Generic, p.Joined)
-	}
-	if p.Sign == "" && p.Name != "" {
+	case p.Sign == "":
 		p.Sign = romanize.Sign(p.Specific, p.Generic, p.Joined)
 	}
 	if p.Status == "" {

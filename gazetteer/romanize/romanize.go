@@ -47,10 +47,17 @@ func Standard(specific, generic string, joined bool) string {
 // syllables apart. The diaeresis of ü is kept (LÜ, NÜ): it is part of the
 // letter in 汉语拼音方案, not a tone mark, and dropping it would merge 吕 with 鲁.
 func Sign(specific, generic string, joined bool) string {
-	return render(words(specific, generic, joined), func(s string) string {
-		return strings.ToUpper(stripTones(s, false))
-	})
+	return render(words(specific, generic, joined), signForm)
 }
+
+// Forms returns Standard and Sign of the same name, analysing it once (an
+// import derives both for every record).
+func Forms(specific, generic string, joined bool) (standard, sign string) {
+	ws := words(specific, generic, joined)
+	return render(ws, func(s string) string { return s }), render(ws, signForm)
+}
+
+func signForm(s string) string { return strings.ToUpper(stripTones(s, false)) }
 
 // words builds the written words of a name as token lists.
 func words(specific, generic string, joined bool) [][]token {

@@ -128,6 +128,9 @@ func TestStandard(t *testing.T) {
 		if got := Sign(tt.specific, tt.generic, tt.joined); got != tt.sign {
 			t.Errorf("Sign(%q, %q, %v) = %q, want %q", tt.specific, tt.generic, tt.joined, got, tt.sign)
 		}
+		if std, sign := Forms(tt.specific, tt.generic, tt.joined); std != tt.want || sign != tt.sign {
+			t.Errorf("Forms(%q, %q, %v) = %q, %q, want %q, %q", tt.specific, tt.generic, tt.joined, std, sign, tt.want, tt.sign)
+		}
 	}
 }
 
