@@ -139,7 +139,7 @@ func packRTree(ctx context.Context, tx *sql.Tx, boxes []rtreeBox) error {
 			if err := w.node(1, depth, root, depth == 0); err != nil {
 				return err
 			}
-			return w.flush()
+			return w.finish()
 		}
 		up := make([]rtreeCell, len(nodes))
 		for i, n := range nodes {
@@ -194,6 +194,11 @@ type rtreeWriter struct {
 	next     int64 // the next free node number
 
 	nodes, parents, rowids []any
+	// leaves are the (entry, leaf node) pairs of places_rtree_rowid,
+	// written last in the order of the entries' ids: inserted in the order
+	// of the tiles, each went to a random page of a table as large as the
+	// tree (a fifth of the packing time at a million entries).
+	leaves [][2]int64
 }
 
 // node queues node no with cells (depth ≥ 0 for the root, which records
@@ -214,14 +219,34 @@ func (w *rtreeWriter) node(no int64, depth int, cells []rtreeCell, leaf bool) er
 		}
 		p = p[24:]
 		if leaf {
-			w.rowids = append(w.rowids, c.id, no)
+			w.leaves = append(w.leaves, [2]int64{c.id, no})
 		} else {
 			w.parents = append(w.parents, c.id, no)
 		}
 	}
 	w.nodes = append(w.nodes, no, blob)
-	if len(w.nodes) >= 2*rowsPerInsert || len(w.rowids) >= 2*4*rowsPerInsert {
+	if len(w.nodes) >= 2*rowsPerInsert || len(w.parents) >= 2*4*rowsPerInsert {
 		return w.flush()
+	}
+	return nil
+}
+
+// finish writes the queued nodes and parents, then the leaves' rows in the
+// order of the entries' ids.
+func (w *rtreeWriter) finish() error {
+	if err := w.flush(); err != nil {
+		return err
+	}
+	slices.SortFunc(w.leaves, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+	for len(w.leaves) > 0 {
+		n := min(len(w.leaves), 4*rowsPerInsert)
+		for _, l := range w.leaves[:n] {
+			w.rowids = append(w.rowids, l[0], l[1])
+		}
+		w.leaves = w.leaves[n:]
+		if err := w.flush(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
