@@ -198,8 +198,10 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	}
 	prog, done := e.progress(-1, "importing") // a stream: a running count
 	start := time.Now()
+	restoreGC := gazetteer.ImportGC() // until the search index is updated, with a heap of its own
 	rep, err := s.Import(ctx, e.withAdminCheck(ctx, s, concat(ins), *outside), gazetteer.Change{Actor: *actor, Reason: *reason},
 		gazetteer.PutOptions{DryRun: *dry, MatchLinks: *match, SkipInvalid: *skip, Progress: every(prog, 1000)})
+	restoreGC()
 	done()
 	if err != nil {
 		return err
