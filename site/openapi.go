@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"wumen/gazetteer/formats"
+	"wumen/site/ogc"
 )
 
 // openAPIDoc is the OpenAPI 3.0 document of the public JSON API under
@@ -53,7 +54,18 @@ func withFormats(src []byte) []byte {
 			kept[mt] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
 		}
 	}
-	op["responses"].(map[string]any)["200"].(map[string]any)["content"] = kept
+	ok := op["responses"].(map[string]any)["200"].(map[string]any)
+	ok["content"] = kept
+	var lossy []string
+	for _, name := range formats.Exports() {
+		if f, _ := formats.Get(name); len(f.Lost) > 0 {
+			lossy = append(lossy, name)
+		}
+	}
+	ok["headers"] = map[string]any{ogc.LostHeader: map[string]any{
+		"description": "Sent with the formats that cannot hold a whole Wumen record (" + strings.Join(lossy, ", ") +
+			"): the fields the file lost, which an import of it does not give back, and the lossless formats.",
+		"schema": map[string]any{"type": "string"}}}
 	out, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		panic(err)

@@ -20,6 +20,11 @@ func parseExportFilter(r *http.Request) (gazetteer.Filter, error) {
 	return gazetteer.ParseFilter(q.Get)
 }
 
+// LostHeader is the response header of an export in a format that cannot
+// hold the whole record (LP-TSV): the fields it lost, in words, as the
+// metadata file beside a file export names them.
+const LostHeader = "Wumen-Lost"
+
 // export serves /api/v1/export?format=…: every export format with the
 // shared filters, streamed (GeoPackage is built in a temporary file first,
 // being a database).
@@ -50,6 +55,12 @@ func (s *service) export(w http.ResponseWriter, r *http.Request) {
 	name := "wumen-places" + info.Ext()
 	h := w.Header()
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	if note := info.LostNote(); note != "" {
+		// What a file export writes beside the file (a Sidecar), a
+		// download says in a header: what the format could not hold.
+		h.Set(LostHeader, note)
+		h.Add("Access-Control-Expose-Headers", LostHeader)
+	}
 	if info.File {
 		dir, err := os.MkdirTemp("", "wumen-export-")
 		if err != nil {

@@ -170,6 +170,23 @@ func TestEndpoints(t *testing.T) {
 	}
 }
 
+// TestExportSaysWhatItLost: an LP-TSV download names the fields it lost in
+// a header a browser's script may read; a lossless format sends none.
+func TestExportSaysWhatItLost(t *testing.T) {
+	srv, _ := testServer(t)
+	res, _ := get(t, srv.URL+"/api/v1/export?format=lptsv", "")
+	lost := res.Header.Get(LostHeader)
+	if res.StatusCode != 200 || !strings.Contains(lost, "lptsv cannot hold: admin, code") || !strings.Contains(lost, "jsonl") ||
+		!strings.Contains(res.Header.Get("Access-Control-Expose-Headers"), LostHeader) {
+		t.Errorf("lptsv: %d, %s %q, exposed %q", res.StatusCode, LostHeader, lost, res.Header.Get("Access-Control-Expose-Headers"))
+	}
+	for _, f := range []string{"jsonl", "geojson", "csv"} {
+		if res, _ := get(t, srv.URL+"/api/v1/export?format="+f, ""); res.Header.Get(LostHeader) != "" {
+			t.Errorf("%s says it lost %q", f, res.Header.Get(LostHeader))
+		}
+	}
+}
+
 // TestExportGPKGFromAPI reads the GeoPackage the API serves with GDAL.
 func TestExportGPKGFromAPI(t *testing.T) {
 	srv, _ := testServer(t)
