@@ -159,6 +159,7 @@ type builder struct {
 	enc  *snapshotWriter
 
 	workers   []*buildWorker
+	order     []*entry       // the places in the snapshot's order
 	persisted sync.WaitGroup // one per batch handed to bleve (unsafe_batch)
 	perrMu    sync.Mutex
 	perr      error
@@ -248,6 +249,7 @@ func (bd *builder) feed(each func(func(*gazetteer.Place) error) error) (map[int6
 func (bd *builder) read(each func(func(*gazetteer.Place) error) error, chunks chan<- []*entry) (map[int64]*entry, error) {
 	defer close(chunks)
 	places := map[int64]*entry{}
+	bd.order = bd.order[:0]
 	chunk := make([]*entry, 0, buildChunk)
 	err := each(func(p *gazetteer.Place) error {
 		if p == nil || places[p.ID] != nil {
@@ -255,6 +257,7 @@ func (bd *builder) read(each func(func(*gazetteer.Place) error) error, chunks ch
 		}
 		e := newEntry(p)
 		places[p.ID] = e
+		bd.order = append(bd.order, e)
 		if err := bd.enc.write(e); err != nil {
 			return err
 		}
@@ -287,7 +290,13 @@ func (bd *builder) finish(places map[int64]*entry) (*built, error) {
 	var tails sync.WaitGroup
 	var nerr error
 	tails.Go(func() { b.names.load(parts) })
-	tails.Go(func() { nerr = saveNames(bd.dir, parts) })
+	tails.Go(func() {
+		pos := make(map[*entry]int, len(bd.order))
+		for i, e := range bd.order {
+			pos[e] = i
+		}
+		nerr = saveNames(bd.dir, parts, pos)
+	})
 	b.hot = mergeHot(hbs, bd.opt.HotMin)
 	for _, h := range hbs {
 		for _, t := range h.terms {

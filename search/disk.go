@@ -104,15 +104,20 @@ func open(dir string, b *built, opt Options) (*Index, error) {
 // snapshot, the hot lists, the name table and the syllable index, then
 // replays the journal of changes made since the build.
 func (ix *Index) load() error {
-	if err := ix.loadSnapshot(); err != nil {
+	ents, nnames, err := ix.loadSnapshot()
+	if err != nil {
 		return err
 	}
-	// The three tables only read the places: they load side by side.
+	// The tables only read the places: they load side by side, the name
+	// table from the places' positions, the hot lists from their ids.
 	var herr, nerr, serr error
 	var tables sync.WaitGroup
-	tables.Go(func() { ix.hot, herr = loadHot(ix.dir, ix.places) })
-	tables.Go(func() { ix.syl, serr = loadSyllables(ix.dir) })
-	ix.names, nerr = loadNames(ix.dir, ix.places)
+	tables.Go(func() {
+		ix.places = placesOf(ents)
+		ix.hot, herr = loadHot(ix.dir, ix.places)
+		ix.syl, serr = loadSyllables(ix.dir)
+	})
+	ix.names, nerr = loadNames(ix.dir, ents, nnames)
 	tables.Wait()
 	if err := errors.Join(herr, nerr, serr); err != nil {
 		return err

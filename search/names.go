@@ -246,16 +246,20 @@ func eachMerged(parts [][]nameItem, f func(nameItem)) {
 // namesFile holds the name table of a build, in order, so opening an index
 // bulk-loads it without reading every name again: namesMagic (whose last
 // byte is the version), the number of items as a uvarint, then per item
-// the key (a uvarint length and the bytes), the place id (a varint), the
-// name index (a uvarint), a byte of kind with the variant flag as its top
-// bit, and the tie-breaker score as 4 IEEE-754 bytes, little-endian.
+// the key (a uvarint length and the bytes), the place's position in the
+// snapshot (a uvarint: the record's number, so loading reaches the place
+// without looking its id up), the name index (a uvarint), a byte of kind
+// with the variant flag as its top bit, and the tie-breaker score as 4
+// IEEE-754 bytes, little-endian.
 const namesFile = "names.bin"
 
-const namesMagic = "wumen-names\x01"
+const namesMagic = "wumen-names\x02"
 
 const variantBit = 0x80
 
-func saveNames(dir string, parts [][]nameItem) error {
+// saveNames writes the merged parts; pos is each place's position in the
+// snapshot.
+func saveNames(dir string, parts [][]nameItem, pos map[*entry]int) error {
 	f, err := os.Create(filepath.Join(dir, namesFile))
 	if err != nil {
 		return err
@@ -273,7 +277,7 @@ func saveNames(dir string, parts [][]nameItem) error {
 			return
 		}
 		b = appendStr(b, it.key)
-		b = binary.AppendVarint(b, it.e.ID)
+		b = binary.AppendUvarint(b, uint64(pos[it.e]))
 		b = binary.AppendUvarint(b, uint64(it.k))
 		kind := byte(it.kind)
 		if it.variant {
@@ -297,10 +301,11 @@ func saveNames(dir string, parts [][]nameItem) error {
 	return f.Sync()
 }
 
-// loadNames reads the name table saved by saveNames; keys of places not in
-// places (or of names they no longer have) are skipped. The file is read
-// whole and every key is a substring of it: one allocation, not millions.
-func loadNames(dir string, places map[int64]*entry) (*nameTable, error) {
+// loadNames reads the name table saved by saveNames; ents are the places
+// of the snapshot in its order and nnames how many names each has. The
+// file is read whole and every key is a substring of it: one allocation,
+// not millions.
+func loadNames(dir string, ents []*entry, nnames []uint16) (*nameTable, error) {
 	b, err := os.ReadFile(filepath.Join(dir, namesFile))
 	if err != nil {
 		return nil, err
@@ -316,7 +321,7 @@ func loadNames(dir string, places map[int64]*entry) (*nameTable, error) {
 	for i := uint64(0); i < n && r.err == nil; i++ {
 		start := r.at
 		key := r.str("key")
-		id := r.varint("place id")
+		pos := r.uvarint("place position")
 		k := r.uvarint("name index")
 		if r.err == nil && len(r.s)-r.at < 5 {
 			r.fail("kind and tie", errShort)
@@ -330,11 +335,10 @@ func loadNames(dir string, places map[int64]*entry) (*nameTable, error) {
 		if kind&^variantBit > byte(keyInitials) {
 			return nil, fmt.Errorf("search: %s: item %d at byte %d: bad kind %d", namesFile, i, start, kind)
 		}
-		e := places[id]
-		if e == nil || k >= uint64(len(e.Names)) {
-			continue
+		if pos >= uint64(len(ents)) || k >= uint64(nnames[pos]) {
+			return nil, fmt.Errorf("search: %s: item %d at byte %d: name %d of place %d, beyond the snapshot's %d places (the file is damaged: rebuild the index)", namesFile, i, start, k, pos, len(ents))
 		}
-		t.t.Load(nameItem{pre: keyPrefix(key), key: key, e: e, k: uint16(k), kind: keyKind(kind &^ variantBit), variant: kind&variantBit != 0, tie: tie})
+		t.t.Load(nameItem{pre: keyPrefix(key), key: key, e: ents[pos], k: uint16(k), kind: keyKind(kind &^ variantBit), variant: kind&variantBit != 0, tie: tie})
 	}
 	if r.err == nil && r.at != len(data) {
 		r.fail("end", fmt.Errorf("%d bytes after the last of %d items", len(data)-r.at, n))

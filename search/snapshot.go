@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -242,18 +243,20 @@ func decodeChunk(data string, c snapChunk) ([]*entry, error) {
 }
 
 // loadSnapshot reads the places written by Build, decoding chunks of the
-// file on every core.
-func (ix *Index) loadSnapshot() error {
+// file on every core, and returns them in the file's order (the name
+// table refers to them by position, loadNames) with the number of names of
+// each.
+func (ix *Index) loadSnapshot() ([]*entry, []uint16, error) {
 	b, err := os.ReadFile(filepath.Join(ix.dir, snapshotFile))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	data := string(b)
 	b = nil
 	workers := runtime.GOMAXPROCS(0)
 	chunks, records, err := splitSnapshot(data, 4*workers)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	decoded := make([][]*entry, len(chunks))
 	errs := make([]error, len(chunks))
@@ -272,13 +275,24 @@ func (ix *Index) loadSnapshot() error {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return err
+		return nil, nil, err
 	}
-	ix.places = make(map[int64]*entry, records)
+	ents := make([]*entry, 0, records)
+	nnames := make([]uint16, 0, records)
 	for _, es := range decoded {
 		for _, e := range es {
-			ix.places[e.ID] = e
+			ents = append(ents, e)
+			nnames = append(nnames, uint16(min(len(e.Names), math.MaxUint16)))
 		}
 	}
-	return nil
+	return ents, nnames, nil
+}
+
+// placesOf maps the ids of ents to them.
+func placesOf(ents []*entry) map[int64]*entry {
+	places := make(map[int64]*entry, len(ents))
+	for _, e := range ents {
+		places[e.ID] = e
+	}
+	return places
 }
