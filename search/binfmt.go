@@ -89,3 +89,14 @@ func (r *snapReader) float(field string) float64 {
 	r.at += 8
 	return v
 }
+
+// take hands out n elements of *buf, first making a new slab of at least
+// size elements when too few are left.
+func take[T any](buf *[]T, n, size int) []T {
+	if len(*buf) < n {
+		*buf = make([]T, max(n, size))
+	}
+	v := (*buf)[:n:n]
+	*buf = (*buf)[n:]
+	return v
+}

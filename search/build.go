@@ -37,10 +37,12 @@ func buildConfig(batchSize int) map[string]interface{} {
 
 // built is what a build hands to open besides the bleve index.
 type built struct {
-	places map[int64]*entry
-	hot    map[string]*hotList
-	names  *nameTable
-	syl    *syllableIndex
+	places  map[int64]*entry
+	ents    []*entry // the places in the snapshot's order
+	hot     map[string]*hotList
+	names   *nameTable
+	syl     *syllableIndex
+	spatial *spatial
 }
 
 // Build builds a fresh index of every place each yields into dir, with the
@@ -274,28 +276,30 @@ func (bd *builder) read(each func(func(*gazetteer.Place) error) error, chunks ch
 }
 
 // finish merges the workers' parts and saves them beside bleve: three
-// tails side by side, the name table, its file, and the hot lists with the
-// syllable index; meanwhile bleve's persister writes the last segments,
-// which finish waits for.
+// tails side by side, the name table; its file and the spatial index (built
+// and saved); the hot lists with the syllable index. Meanwhile bleve's
+// persister writes the last segments, which finish waits for.
 func (bd *builder) finish(places map[int64]*entry) (*built, error) {
 	if err := errors.Join(bd.enc.end(), bd.bw.Flush()); err != nil {
 		return nil, err
 	}
-	b := &built{places: places, syl: newSyllableIndex(), names: newNameTable()}
+	b := &built{places: places, ents: bd.order, syl: newSyllableIndex(), names: newNameTable()}
 	hbs := make([]*hotBuilder, len(bd.workers))
 	parts := make([][]nameItem, len(bd.workers))
 	for i, w := range bd.workers {
 		hbs[i], parts[i] = w.hot, w.items
 	}
+	pos := make(map[*entry]int, len(bd.order))
+	for i, e := range bd.order {
+		pos[e] = i
+	}
 	var tails sync.WaitGroup
-	var nerr error
+	var nerr, perr error
 	tails.Go(func() { b.names.load(parts) })
 	tails.Go(func() {
-		pos := make(map[*entry]int, len(bd.order))
-		for i, e := range bd.order {
-			pos[e] = i
-		}
 		nerr = saveNames(bd.dir, parts, pos)
+		b.spatial = newSpatial(bd.order)
+		perr = saveSpatial(bd.dir, b.spatial, pos)
 	})
 	b.hot = mergeHot(hbs, bd.opt.HotMin)
 	for _, h := range hbs {
@@ -306,7 +310,7 @@ func (bd *builder) finish(places map[int64]*entry) (*built, error) {
 	herr := errors.Join(saveHot(bd.dir, b.hot), saveSyllables(bd.dir, b.syl))
 	tails.Wait()
 	bd.persisted.Wait()
-	if err := errors.Join(nerr, herr, bd.perr); err != nil {
+	if err := errors.Join(nerr, perr, herr, bd.perr); err != nil {
 		return nil, err
 	}
 	return b, bd.snap.Sync()

@@ -81,8 +81,10 @@ func open(dir string, b *built, opt Options) (*Index, error) {
 		ix.places = map[int64]*entry{}
 		err = ix.load()
 	} else {
-		ix.places, ix.hot, ix.names, ix.syl = b.places, b.hot, b.names, b.syl
-		ix.index()
+		ix.places, ix.hot, ix.names, ix.syl, ix.spatial = b.places, b.hot, b.names, b.syl, b.spatial
+		for _, e := range b.ents {
+			ix.addAdmin(e)
+		}
 	}
 	if err != nil {
 		bi.Close()
@@ -101,36 +103,46 @@ func open(dir string, b *built, opt Options) (*Index, error) {
 }
 
 // load reads the index's in-memory side from its directory: the places'
-// snapshot, the hot lists, the name table and the syllable index, then
-// replays the journal of changes made since the build.
+// snapshot, the hot lists, the name table, the syllable index and the
+// spatial index, then replays the journal of changes made since the build.
 func (ix *Index) load() error {
 	ents, nnames, err := ix.loadSnapshot()
 	if err != nil {
 		return err
 	}
 	// The tables only read the places: they load side by side, the name
-	// table from the places' positions, the hot lists from their ids.
-	var herr, nerr, serr error
+	// table and the spatial index from the places' positions, the hot lists
+	// from their ids.
+	var herr, nerr, serr, perr error
 	var tables sync.WaitGroup
 	tables.Go(func() {
 		ix.places = placesOf(ents)
 		ix.hot, herr = loadHot(ix.dir, ix.places)
 		ix.syl, serr = loadSyllables(ix.dir)
+		ix.spatial, perr = loadSpatial(ix.dir, ents)
 	})
 	ix.names, nerr = loadNames(ix.dir, ents, nnames)
 	tables.Wait()
-	if err := errors.Join(herr, nerr, serr); err != nil {
+	if err := errors.Join(herr, nerr, serr, perr); err != nil {
 		return err
 	}
-	if err := ix.replayJournal(); err != nil {
+	fresh, err := ix.replayJournal()
+	if err != nil {
 		return err
 	}
-	for _, e := range ix.places {
-		if len(e.Area) > 0 && e.area == nil { // from the journal (the snapshot's are decoded)
-			e.area, _ = wkb.Unmarshal(e.Area)
+	for _, e := range ents {
+		if e.Code != "" && ix.places[e.ID] == e {
+			ix.addAdmin(e)
 		}
 	}
-	ix.index()
+	for _, e := range fresh {
+		if ix.places[e.ID] == e {
+			if len(e.Area) > 0 && e.area == nil { // the snapshot's are decoded
+				e.area, _ = wkb.Unmarshal(e.Area)
+			}
+			ix.addAdmin(e)
+		}
+	}
 	return nil
 }
 
@@ -155,23 +167,31 @@ func readLines(dir, name string, line func([]byte) error) error {
 	return sc.Err()
 }
 
-// replayJournal applies the changes made since the build.
-func (ix *Index) replayJournal() error {
-	return readLines(ix.dir, journalFile, func(b []byte) error {
+// replayJournal applies the changes made since the build and returns the
+// entries it added.
+func (ix *Index) replayJournal() ([]*entry, error) {
+	var fresh []*entry
+	err := readLines(ix.dir, journalFile, func(b []byte) error {
 		var op journalOp
 		if err := json.Unmarshal(b, &op); err != nil {
 			return nil // a torn last line after a crash: the index is derived, ignore it
 		}
 		old := ix.places[op.ID]
+		if old != nil {
+			ix.spatial.remove(old)
+		}
 		if op.Op == "upsert" && op.Entry != nil {
 			ix.places[op.ID] = op.Entry
 			ix.relink(old, op.Entry)
+			ix.spatial.add(op.Entry)
+			fresh = append(fresh, op.Entry)
 		} else {
 			delete(ix.places, op.ID)
 			ix.relink(old, nil)
 		}
 		return nil
 	})
+	return fresh, err
 }
 
 // relink replaces old (nil for a new place) by e (nil for a deleted place)

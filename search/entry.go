@@ -1,7 +1,10 @@
 package search
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -184,17 +187,26 @@ func (e *entry) facetTerms() []string {
 	return facets
 }
 
-// index builds the in-memory side structures of the loaded places.
+// index builds the in-memory side structures of the loaded places (a
+// compact index's): the spatial index, from the places in id order, and the
+// admin maps.
 func (ix *Index) index() {
-	ix.spatial = newSpatial()
-	for _, e := range ix.places {
-		ix.addMeta(e)
+	ents := slices.SortedFunc(maps.Values(ix.places), func(a, b *entry) int { return cmp.Compare(a.ID, b.ID) })
+	ix.spatial = newSpatial(ents)
+	for _, e := range ents {
+		ix.addAdmin(e)
 	}
 }
 
 // addMeta adds e to the in-memory side structures (spatial index, code map).
 func (ix *Index) addMeta(e *entry) {
 	ix.spatial.add(e)
+	ix.addAdmin(e)
+}
+
+// addAdmin adds e, if it is an admin unit, to the code map and the names
+// of admin units.
+func (ix *Index) addAdmin(e *entry) {
 	if e.Code != "" && len(e.Names) > 0 && e.Status != gazetteer.StatusCancelled {
 		ix.codes[e.Code] = e.Names[0].Text
 		for _, n := range e.Names {

@@ -18,7 +18,7 @@ import (
 
 // indexFormat names the layout of an index directory (fields, files);
 // Open refuses another, and the caller rebuilds from the store.
-const indexFormat = "wumen-search 10\n"
+const indexFormat = "wumen-search 11\n"
 
 // Files inside an index directory.
 const (

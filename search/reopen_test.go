@@ -81,8 +81,9 @@ func answersOf(t *testing.T, ix *Index) []string {
 	return out
 }
 
-// TestOpenDamagedFiles: a truncated snapshot or name table is refused with
-// an error naming the file, never half loaded.
+// TestOpenDamagedFiles: a truncated snapshot, name table, syllable index or
+// spatial index is refused with an error naming the file, never half
+// loaded.
 func TestOpenDamagedFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ix")
 	ix, err := Build(dir, eachOf(smallPlaces()))
@@ -90,7 +91,7 @@ func TestOpenDamagedFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix.Close()
-	for _, name := range []string{snapshotFile, namesFile} {
+	for _, name := range []string{snapshotFile, namesFile, syllablesFile, spatialFile} {
 		path := filepath.Join(dir, name)
 		whole, err := os.ReadFile(path)
 		if err != nil {

@@ -114,17 +114,6 @@ type slabs struct {
 	bounds  []orb.Bound
 }
 
-// take hands out n elements of *buf, first making a new slab of at least
-// size elements when too few are left.
-func take[T any](buf *[]T, n, size int) []T {
-	if len(*buf) < n {
-		*buf = make([]T, max(n, size))
-	}
-	v := (*buf)[:n:n]
-	*buf = (*buf)[n:]
-	return v
-}
-
 func (sl *slabs) entry() *entry            { return &take(&sl.entries, 1, 256)[0] }
 func (sl *slabs) nameRecs(n int) []nameRec { return take(&sl.names, n, 512) }
 func (sl *slabs) strings(n int) []string   { return take(&sl.strs, n, 1024) }

@@ -1,9 +1,12 @@
 package search
 
 import (
-	"bufio"
+	"encoding/binary"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -19,13 +22,11 @@ import (
 type syllableIndex struct {
 	chars    map[string][]string // syllable → characters
 	pairs    map[string][]string // "shan tang" → bigrams
-	seen     map[string]struct{} // characters and bigrams already added
 	readings map[rune][]string   // cache of each character's readings
 }
 
 func newSyllableIndex() *syllableIndex {
-	return &syllableIndex{chars: map[string][]string{}, pairs: map[string][]string{},
-		seen: map[string]struct{}{}, readings: map[rune][]string{}}
+	return &syllableIndex{chars: map[string][]string{}, pairs: map[string][]string{}, readings: map[rune][]string{}}
 }
 
 // maxSegmentations bounds the ways a query is split into syllables (xian:
@@ -46,19 +47,22 @@ func (s *syllableIndex) readingsOf(r rune) []string {
 	return rs
 }
 
-// addTerm records a Han character or bigram of the text field.
+// addTerm records a Han character or bigram of the text field. A term
+// already recorded is in the list of its first reading (or pair of first
+// readings), which is short: that list is its test, so an index opened from
+// its file needs no set of the terms seen.
 func (s *syllableIndex) addTerm(t string) {
-	if _, ok := s.seen[t]; ok {
-		return
-	}
 	r1, n := utf8.DecodeRuneInString(t)
 	if !isHan(r1) {
 		return
 	}
 	switch rest := t[n:]; {
 	case rest == "":
-		s.seen[t] = struct{}{}
-		for _, x := range s.readingsOf(r1) {
+		rs := s.readingsOf(r1)
+		if len(rs) == 0 || contains(s.chars[rs[0]], t) {
+			return
+		}
+		for _, x := range rs {
 			s.chars[x] = append(s.chars[x], t)
 		}
 	default:
@@ -66,9 +70,12 @@ func (s *syllableIndex) addTerm(t string) {
 		if !isHan(r2) || m != len(rest) {
 			return
 		}
-		s.seen[t] = struct{}{}
-		for _, x := range s.readingsOf(r1) {
-			for _, y := range s.readingsOf(r2) {
+		rs1, rs2 := s.readingsOf(r1), s.readingsOf(r2)
+		if len(rs1) == 0 || len(rs2) == 0 || contains(s.pairs[rs1[0]+" "+rs2[0]], t) {
+			return
+		}
+		for _, x := range rs1 {
+			for _, y := range rs2 {
 				k := x + " " + y
 				s.pairs[k] = append(s.pairs[k], t)
 			}
@@ -114,38 +121,80 @@ func (s *syllableIndex) segment(lat string) [][]string {
 	return out
 }
 
-// syllablesFile lists, one per line, the characters and bigrams of the
-// indexed names, so opening an index rebuilds the syllable index without
-// reading every name again.
-const syllablesFile = "terms.txt"
+// syllablesFile holds the syllable index ready-made, so opening an index
+// reads its lists instead of the readings of every character and bigram:
+// syllablesMagic (whose last byte is the version), then the characters'
+// lists and the bigrams' lists, each the number of keys as a uvarint and
+// per key the key (a uvarint length and the bytes), the number of terms (a
+// uvarint) and the terms, keys in order.
+const syllablesFile = "syllables.bin"
+
+const syllablesMagic = "wumen-syllables\x01"
 
 func saveSyllables(dir string, s *syllableIndex) error {
-	f, err := os.Create(filepath.Join(dir, syllablesFile))
-	if err != nil {
-		return err
+	b := []byte(syllablesMagic)
+	for _, m := range []map[string][]string{s.chars, s.pairs} {
+		b = binary.AppendUvarint(b, uint64(len(m)))
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			b = binary.AppendUvarint(appendStr(b, k), uint64(len(m[k])))
+			for _, t := range m[k] {
+				b = appendStr(b, t)
+			}
+		}
 	}
-	defer f.Close()
-	w := bufio.NewWriter(f)
-	for t := range s.seen {
-		w.WriteString(t)
-		w.WriteByte('\n')
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Sync()
+	return writeSynced(filepath.Join(dir, syllablesFile), b)
 }
 
+// loadSyllables reads the syllable index saved by saveSyllables; every
+// string is a substring of the file and every list a part of one slab
+// (capped, so a term added later copies its list).
 func loadSyllables(dir string) (*syllableIndex, error) {
-	f, err := os.Open(filepath.Join(dir, syllablesFile))
+	b, err := os.ReadFile(filepath.Join(dir, syllablesFile))
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	s := newSyllableIndex()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		s.addTerm(sc.Text())
+	data := string(b)
+	b = nil
+	if !strings.HasPrefix(data, syllablesMagic) {
+		return nil, fmt.Errorf("search: %s: not a syllable index of this version (want %q at the start)", syllablesFile, syllablesMagic)
 	}
-	return s, sc.Err()
+	r := snapReader{s: data, at: len(syllablesMagic)}
+	s := &syllableIndex{readings: map[rune][]string{}}
+	var slab []string
+	for _, m := range []*map[string][]string{&s.chars, &s.pairs} {
+		n := r.count("keys")
+		*m = make(map[string][]string, n)
+		for i := 0; i < n && r.err == nil; i++ {
+			k := r.str("key")
+			terms := take(&slab, r.count("terms"), 4096)
+			for j := range terms {
+				terms[j] = r.str("term")
+			}
+			(*m)[k] = terms
+		}
+	}
+	if r.err == nil && r.at != len(data) {
+		r.fail("end", fmt.Errorf("%d bytes after the lists", len(data)-r.at))
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("search: %s: byte %d: %s: %w (the file is damaged: rebuild the index)", syllablesFile, r.at, r.field, r.err)
+	}
+	return s, nil
+}
+
+// writeSynced writes b to the file at path and syncs it.
+func writeSynced(path string, b []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
