@@ -58,15 +58,8 @@ func keyPrefix(key string) uint64 {
 func pivot(key string) nameItem { return nameItem{pre: keyPrefix(key), key: key} }
 
 func cmpItem(a, b nameItem) int {
-	if a.pre != b.pre {
-		return cmp.Compare(a.pre, b.pre)
-	}
-	if len(a.key) > 8 || len(b.key) > 8 {
-		if c := strings.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-	} else if len(a.key) != len(b.key) {
-		return cmp.Compare(len(a.key), len(b.key))
+	if c := cmpKey(a, b); c != 0 {
+		return c
 	}
 	switch {
 	case a.e == b.e:
@@ -92,10 +85,25 @@ func cmpItem(a, b nameItem) int {
 	return 1
 }
 
-// nameTable is the ordered set of keys. It is not safe for concurrent
-// writes; Index's lock guards it.
+// cmpKey orders items by key alone.
+func cmpKey(a, b nameItem) int {
+	if a.pre != b.pre {
+		return cmp.Compare(a.pre, b.pre)
+	}
+	if len(a.key) > 8 || len(b.key) > 8 {
+		return strings.Compare(a.key, b.key)
+	}
+	return cmp.Compare(len(a.key), len(b.key))
+}
+
+// nameTable is the ordered set of keys: the items of the build (or of the
+// open) in one sorted array, read as it is, and a btree of the items added
+// since (Upsert, the journal); an item of the array removed since is marked
+// in dead. It is not safe for concurrent writes; Index's lock guards it.
 type nameTable struct {
-	t *btree.BTreeG[nameItem]
+	sorted []nameItem
+	dead   []uint64 // bit i: sorted[i] was removed; nil until one is
+	t      *btree.BTreeG[nameItem]
 }
 
 func newNameTable() *nameTable {
@@ -189,18 +197,81 @@ func (l *itemList) items() []nameItem {
 
 // load fills an empty table from sorted parts (see eachMerged).
 func (t *nameTable) load(parts [][]nameItem) {
-	eachMerged(parts, func(it nameItem) { t.t.Load(it) })
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	t.sorted = make([]nameItem, 0, n)
+	eachMerged(parts, func(it nameItem) { t.sorted = append(t.sorted, it) })
 }
 
+// find returns the index of it in the array, if it is there and not removed.
+func (t *nameTable) find(it nameItem) (int, bool) {
+	i, ok := slices.BinarySearchFunc(t.sorted, it, cmpItem)
+	return i, ok && !t.removed(i)
+}
+
+func (t *nameTable) removed(i int) bool { return t.dead != nil && t.dead[i/64]&(1<<(i%64)) != 0 }
+
+func (t *nameTable) kill(i int) {
+	if t.dead == nil {
+		t.dead = make([]uint64, (len(t.sorted)+63)/64)
+	}
+	t.dead[i/64] |= 1 << (i % 64)
+}
+
+// add adds items, replacing equal ones.
 func (t *nameTable) add(items []nameItem) {
 	for _, it := range items {
+		if i, ok := t.find(it); ok {
+			t.kill(i)
+		}
 		t.t.Set(it)
 	}
 }
 
 func (t *nameTable) remove(items []nameItem) {
 	for _, it := range items {
+		if i, ok := t.find(it); ok {
+			t.kill(i)
+		}
 		t.t.Delete(it)
+	}
+}
+
+// ascend calls f with every item not before from, in order, until f
+// returns false: the array's and the btree's merged.
+func (t *nameTable) ascend(from nameItem, f func(nameItem) bool) {
+	i, _ := slices.BinarySearchFunc(t.sorted, from, cmpItem)
+	if t.t.Len() == 0 {
+		for ; i < len(t.sorted); i++ {
+			if !t.removed(i) && !f(t.sorted[i]) {
+				return
+			}
+		}
+		return
+	}
+	iter := t.t.Iter()
+	defer iter.Release()
+	more := iter.Seek(from)
+	for {
+		for i < len(t.sorted) && t.removed(i) {
+			i++
+		}
+		switch {
+		case i < len(t.sorted) && (!more || cmpItem(t.sorted[i], iter.Item()) < 0):
+			if !f(t.sorted[i]) {
+				return
+			}
+			i++
+		case more:
+			if !f(iter.Item()) {
+				return
+			}
+			more = iter.Next()
+		default:
+			return
+		}
 	}
 }
 
@@ -211,7 +282,7 @@ func (t *nameTable) scan(prefix string, f func(it nameItem, exact bool) bool) {
 	p := pivot(prefix)
 	if n := len(prefix); n <= 8 {
 		shift := uint(64 - 8*n)
-		t.t.Ascend(p, func(it nameItem) bool {
+		t.ascend(p, func(it nameItem) bool {
 			if n > 0 && it.pre>>shift != p.pre>>shift {
 				return false
 			}
@@ -219,7 +290,7 @@ func (t *nameTable) scan(prefix string, f func(it nameItem, exact bool) bool) {
 		})
 		return
 	}
-	t.t.Ascend(p, func(it nameItem) bool {
+	t.ascend(p, func(it nameItem) bool {
 		return strings.HasPrefix(it.key, prefix) && f(it, len(it.key) == len(prefix))
 	})
 }
@@ -256,6 +327,10 @@ const namesFile = "names.bin"
 const namesMagic = "wumen-names\x02"
 
 const variantBit = 0x80
+
+// minNameRecord is the size of the smallest item of namesFile: an empty
+// key, one-byte position and name index, the kind and the tie.
+const minNameRecord = 1 + 1 + 1 + 1 + 4
 
 // saveNames writes the merged parts; pos is each place's position in the
 // snapshot.
@@ -317,7 +392,11 @@ func loadNames(dir string, ents []*entry, nnames []uint16) (*nameTable, error) {
 	}
 	r := snapReader{s: data, at: len(namesMagic)}
 	n := r.uvarint("count")
+	if n > uint64(len(data)/minNameRecord) {
+		return nil, fmt.Errorf("search: %s: %d items cannot fit in %d bytes (the file is damaged: rebuild the index)", namesFile, n, len(data))
+	}
 	t := newNameTable()
+	t.sorted = make([]nameItem, 0, n)
 	for i := uint64(0); i < n && r.err == nil; i++ {
 		start := r.at
 		key := r.str("key")
@@ -338,7 +417,13 @@ func loadNames(dir string, ents []*entry, nnames []uint16) (*nameTable, error) {
 		if pos >= uint64(len(ents)) || k >= uint64(nnames[pos]) {
 			return nil, fmt.Errorf("search: %s: item %d at byte %d: name %d of place %d, beyond the snapshot's %d places (the file is damaged: rebuild the index)", namesFile, i, start, k, pos, len(ents))
 		}
-		t.t.Load(nameItem{pre: keyPrefix(key), key: key, e: ents[pos], k: uint16(k), kind: keyKind(kind &^ variantBit), variant: kind&variantBit != 0, tie: tie})
+		it := nameItem{pre: keyPrefix(key), key: key, e: ents[pos], k: uint16(k), kind: keyKind(kind &^ variantBit), variant: kind&variantBit != 0, tie: tie}
+		if len(t.sorted) > 0 && cmpKey(t.sorted[len(t.sorted)-1], it) > 0 {
+			// (the order of a key's items is not checked: it would read
+			// every place)
+			return nil, fmt.Errorf("search: %s: item %d at byte %d: key %q out of order (the file is damaged: rebuild the index)", namesFile, i, start, key)
+		}
+		t.sorted = append(t.sorted, it)
 	}
 	if r.err == nil && r.at != len(data) {
 		r.fail("end", fmt.Errorf("%d bytes after the last of %d items", len(data)-r.at, n))

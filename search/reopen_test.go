@@ -49,7 +49,7 @@ func TestReopenAnswersAlike(t *testing.T) {
 // tableItems lists the name table's items with their place ids.
 func tableItems(ix *Index) []string {
 	var out []string
-	ix.names.t.Scan(func(it nameItem) bool {
+	ix.names.ascend(nameItem{}, func(it nameItem) bool {
 		b, _ := json.Marshal([]any{it.pre, it.key, it.e.ID, it.k, it.kind, it.variant, it.tie})
 		out = append(out, string(b))
 		return true

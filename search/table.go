@@ -93,7 +93,7 @@ func (ix *Index) tableMatches(qt qtext, mf *memFilter, limit int, useHot bool) (
 			count += l.count
 			approx = true
 			// whole-key matches are not in a prefix list: look them up
-			ix.names.t.Ascend(pivot(key), func(it nameItem) bool {
+			ix.names.ascend(pivot(key), func(it nameItem) bool {
 				if it.key != key {
 					return false
 				}
@@ -134,7 +134,7 @@ func (ix *Index) typoMatches(qt qtext, mf *memFilter, limit int) (cands []cand, 
 			return
 		}
 		seen[v] = true
-		ix.names.t.Ascend(pivot(v), func(it nameItem) bool {
+		ix.names.ascend(pivot(v), func(it nameItem) bool {
 			if it.key != v {
 				return false
 			}
