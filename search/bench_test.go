@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -422,6 +423,9 @@ func benchScale(b *testing.B, ps []*gazetteer.Place, fts bool) {
 			return err
 		})
 	})
+	if os.Getenv("WUMEN_BENCH_REUSE") == "" { // it would change the index kept for the next run
+		b.Run("upsert", func(b *testing.B) { benchUpsert(b, ix, ps) })
+	}
 	if !fts {
 		return
 	}
@@ -451,6 +455,37 @@ func benchScale(b *testing.B, ps []*gazetteer.Place, fts bool) {
 			return rows.Err()
 		})
 	})
+}
+
+// benchUpsert measures issue 21's incremental update: a place renamed is
+// written to the index (Upsert: bleve, the journal, the name table, the
+// hot lists) and then found by its new name; p50/p99 of the two together.
+func benchUpsert(b *testing.B, ix *Index, ps []*gazetteer.Place) {
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := *ps[(i*7919)%len(ps)]
+		p.Name = fmt.Sprintf("%s测%d", p.Name, i)
+		p.Specific, p.Generic, p.Pinyin, p.Sign = "", "", "", ""
+		p.Names = nil
+		gazetteer.Derive(&p)
+		t0 := time.Now()
+		if err := ix.Upsert(&p); err != nil {
+			b.Fatal(err)
+		}
+		r, err := ix.Search(ctx, Query{Text: p.Name, Size: 1})
+		if err != nil || len(r.Hits) == 0 || r.Hits[0].ID != p.ID {
+			b.Fatalf("%s not found right after its upsert: %v %+v", p.Name, err, r)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(f float64) float64 { return float64(lat[int(f*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
 }
 
 // buildFTS5 is the baseline: every name in an FTS5 table with the trigram
