@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"cmp"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/tidwall/btree"
 )
@@ -379,7 +382,9 @@ func saveNames(dir string, parts [][]nameItem, pos map[*entry]int) error {
 // loadNames reads the name table saved by saveNames; ents are the places
 // of the snapshot in its order and nnames how many names each has. The
 // file is read whole and every key is a substring of it: one allocation,
-// not millions.
+// not millions. The items are decoded first and pointed at their places
+// after (linkNames): the places are reached in no order, a cache miss each,
+// and a loop doing only that overlaps them.
 func loadNames(dir string, ents []*entry, nnames []uint16) (*nameTable, error) {
 	b, err := os.ReadFile(filepath.Join(dir, namesFile))
 	if err != nil {
@@ -396,8 +401,9 @@ func loadNames(dir string, ents []*entry, nnames []uint16) (*nameTable, error) {
 		return nil, fmt.Errorf("search: %s: %d items cannot fit in %d bytes (the file is damaged: rebuild the index)", namesFile, n, len(data))
 	}
 	t := newNameTable()
-	t.sorted = make([]nameItem, 0, n)
-	for i := uint64(0); i < n && r.err == nil; i++ {
+	t.sorted = make([]nameItem, n)
+	at := make([]uint32, n) // each item's place, by position
+	for i := range t.sorted {
 		start := r.at
 		key := r.str("key")
 		pos := r.uvarint("place position")
@@ -411,25 +417,42 @@ func loadNames(dir string, ents []*entry, nnames []uint16) (*nameTable, error) {
 		kind := r.s[r.at]
 		tie := math.Float32frombits(binary.LittleEndian.Uint32([]byte(r.s[r.at+1 : r.at+5])))
 		r.at += 5
-		if kind&^variantBit > byte(keyInitials) {
-			return nil, fmt.Errorf("search: %s: item %d at byte %d: bad kind %d", namesFile, i, start, kind)
+		if kind&^variantBit > byte(keyInitials) || pos >= uint64(len(ents)) || k > math.MaxUint16 {
+			return nil, fmt.Errorf("search: %s: item %d at byte %d: kind %d, name %d of place %d of %d (the file is damaged: rebuild the index)", namesFile, i, start, kind, k, pos, len(ents))
 		}
-		if pos >= uint64(len(ents)) || k >= uint64(nnames[pos]) {
-			return nil, fmt.Errorf("search: %s: item %d at byte %d: name %d of place %d, beyond the snapshot's %d places (the file is damaged: rebuild the index)", namesFile, i, start, k, pos, len(ents))
-		}
-		it := nameItem{pre: keyPrefix(key), key: key, e: ents[pos], k: uint16(k), kind: keyKind(kind &^ variantBit), variant: kind&variantBit != 0, tie: tie}
-		if len(t.sorted) > 0 && cmpKey(t.sorted[len(t.sorted)-1], it) > 0 {
+		it := nameItem{pre: keyPrefix(key), key: key, k: uint16(k), kind: keyKind(kind &^ variantBit), variant: kind&variantBit != 0, tie: tie}
+		if i > 0 && cmpKey(t.sorted[i-1], it) > 0 {
 			// (the order of a key's items is not checked: it would read
 			// every place)
 			return nil, fmt.Errorf("search: %s: item %d at byte %d: key %q out of order (the file is damaged: rebuild the index)", namesFile, i, start, key)
 		}
-		t.sorted = append(t.sorted, it)
+		t.sorted[i], at[i] = it, uint32(pos)
 	}
-	if r.err == nil && r.at != len(data) {
-		r.fail("end", fmt.Errorf("%d bytes after the last of %d items", len(data)-r.at, n))
+	if r.at != len(data) {
+		return nil, fmt.Errorf("search: %s: %d bytes after the last of %d items (the file is damaged: rebuild the index)", namesFile, len(data)-r.at, n)
 	}
-	if r.err != nil {
-		return nil, fmt.Errorf("search: %s: %s: %w (the file is damaged: rebuild the index)", namesFile, r.field, r.err)
+	return t, linkNames(t.sorted, at, ents, nnames)
+}
+
+// linkNames points each item at its place, ents[at[i]], on every core.
+func linkNames(items []nameItem, at []uint32, ents []*entry, nnames []uint16) error {
+	workers := runtime.GOMAXPROCS(0)
+	per := (len(items) + workers - 1) / max(1, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := min(len(items), w*per), min(len(items), (w+1)*per)
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				p := at[i]
+				if items[i].k >= nnames[p] {
+					errs[w] = fmt.Errorf("search: %s: item %d: name %d of place %d, which has %d (the file is damaged: rebuild the index)", namesFile, i, items[i].k, p, nnames[p])
+					return
+				}
+				items[i].e = ents[p]
+			}
+		})
 	}
-	return t, nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
