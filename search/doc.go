@@ -20,7 +20,8 @@
 //     (gazetteer/romanize, place-name overrides first) and initials: exact
 //     matches are lookups, prefixes of any length are ranges, and a
 //     one-letter pinyin typo is a few hundred lookups of the query's
-//     variants.
+//     variants. It is the sorted array the build made (and saved), with a
+//     small btree of the keys written since.
 //
 // Pinyin inside a name (tang in 山塘街) goes through the characters: the
 // syllable index (syllables.go) knows which indexed characters and bigrams
@@ -46,7 +47,13 @@
 // share of the places, filling bleve batches (a segment each) and
 // collecting its part of the name table and the hot lists, which are
 // merged at the end. A server's index lives in a directory: index.go says
-// what bleve gets of a place (documents, the mapping), disk.go opens the
+// what bleve gets of a place (documents, the mapping) and names the files;
+// beside bleve, the build saves every in-memory structure ready-made, in
+// versioned binary files (binfmt.go), so that opening reads them and
+// rebuilds nothing: the places (places.bin, snapshot.go), the name table
+// (names.bin, each key's place by its position in places.bin), the
+// syllable index (syllables.bin) and the spatial index (points.bin,
+// spatialfile.go), plus the hot lists (hot.jsonl). disk.go opens the
 // directory, follows the journal of changes and writes them (Upsert,
 // Delete); an index another process holds is read without bleve
 // (readonly.go: the same files, the names' terms in memory postings as a
@@ -58,8 +65,10 @@
 // whose zero value is the defaults.
 //
 // Geometry is not in bleve (a geopoint field made indexing about ten times
-// slower here): an in-memory quadtree of label points serves bbox and
-// distance filters and nearest places (spatial.go); reverse lookup is the store's (gazetteer.PlaceLocator).
+// slower here): an in-memory k-d tree of label points (kdtree.go), laid
+// out in one array as saved, with a quadtree of the places written since,
+// serves bbox and distance filters and nearest places (spatial.go);
+// reverse lookup is the store's (gazetteer.PlaceLocator).
 //
 // A query runs by job, a file each: search.go runs it (Search,
 // Autocomplete, run) and chooses between readings of the text; gather.go

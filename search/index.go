@@ -20,7 +20,9 @@ import (
 // Open refuses another, and the caller rebuilds from the store.
 const indexFormat = "wumen-search 11\n"
 
-// Files inside an index directory.
+// Files inside an index directory; besides these, the tables read at open
+// (namesFile, syllablesFile, spatialFile, hotFile) are defined beside their
+// structures.
 const (
 	formatFile   = "format"        // indexFormat
 	bleveDir     = "bleve"         // the bleve (scorch) index, one document per name
