@@ -4,6 +4,7 @@ import (
 	"bufio"
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -147,6 +148,27 @@ func normCategory(s string) string {
 // bridges), a GB/T 18521 code (2624), and traditional characters for any
 // of these.
 func (c *Categories) Lookup(written string) (matches []CategoryMatch, found bool) {
+	if v, ok := c.lookups.Load(written); ok {
+		r := v.(lookupResult)
+		return slices.Clone(r.matches), r.found
+	}
+	matches, found = c.lookup(written)
+	if c.nLookups.Add(1) <= maxCachedLookups {
+		c.lookups.Store(written, lookupResult{slices.Clone(matches), found})
+	}
+	return matches, found
+}
+
+// maxCachedLookups bounds the forms Lookup keeps (a server reads forms that
+// users type).
+const maxCachedLookups = 4096
+
+type lookupResult struct {
+	matches []CategoryMatch
+	found   bool
+}
+
+func (c *Categories) lookup(written string) (matches []CategoryMatch, found bool) {
 	n := normCategory(written)
 	if n == "" {
 		return nil, false
@@ -358,7 +380,9 @@ func (c *Categories) hasSubclass(class, subclass string) bool {
 
 // subclasses lists every 大类/子类 known: the table's, then those the forms
 // point at.
-func (c *Categories) subclasses() []Category {
+func (c *Categories) subclasses() []Category { return c.subs }
+
+func (c *Categories) listSubclasses() []Category {
 	var out []Category
 	seen := map[Category]bool{}
 	add := func(cat Category) {

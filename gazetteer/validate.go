@@ -7,6 +7,8 @@ import (
 	"math"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
@@ -22,6 +24,12 @@ var CensusClasses = []string{"行政区域", "非行政区域", "群众自治组
 type Categories struct {
 	Classes []CategoryClass `json:"classes"`
 	byClass map[string]map[string]bool
+	subs    []Category // every 大类/子类 known (subclasses), made by index
+	// lookups keeps what Lookup found for the forms written so far (a census
+	// file writes a handful of them on every row; reading one walks the
+	// forms table), up to maxCachedLookups of them.
+	lookups  sync.Map
+	nLookups atomic.Int32
 }
 
 // CategoryClass is one 大类 and its 子类.
@@ -59,6 +67,7 @@ func (c *Categories) index() {
 		}
 		c.byClass[k.Class] = m
 	}
+	c.subs = c.listSubclasses()
 }
 
 // Known reports whether class (and subclass, when not empty) is in the table.

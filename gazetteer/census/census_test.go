@@ -37,7 +37,7 @@ var want = map[string][2]float64{"盘门": {120.6119542, 31.2895554}, "寒山寺
 
 // store returns a store holding the shipped administrative units and
 // categories, as `wumen import` sees it.
-func store(t *testing.T) (*gazetteer.Store, *gazetteer.AdminIndex) {
+func store(t testing.TB) (*gazetteer.Store, *gazetteer.AdminIndex) {
 	t.Helper()
 	s := storetest.Open(t)
 	b, err := os.ReadFile("../../data/categories.json")
