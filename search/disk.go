@@ -105,8 +105,14 @@ func open(dir string, b *built, opt Options) (*Index, error) {
 // load reads the index's in-memory side from its directory: the places'
 // snapshot, the hot lists, the name table, the syllable index and the
 // spatial index, then replays the journal of changes made since the build.
-func (ix *Index) load() error {
-	ents, nnames, err := ix.loadSnapshot()
+func (ix *Index) load() (err error) {
+	var m mappings
+	defer func() {
+		if err != nil {
+			m.release()
+		}
+	}()
+	ents, nnames, err := ix.loadSnapshot(&m)
 	if err != nil {
 		return err
 	}
@@ -118,10 +124,10 @@ func (ix *Index) load() error {
 	tables.Go(func() {
 		ix.places = placesOf(ents)
 		ix.hot, herr = loadHot(ix.dir, ix.places)
-		ix.syl, serr = loadSyllables(ix.dir)
+		ix.syl, serr = loadSyllables(ix.dir, &m)
 		ix.spatial, perr = loadSpatial(ix.dir, ents)
 	})
-	ix.names, nerr = loadNames(ix.dir, ents, nnames)
+	ix.names, nerr = loadNames(ix.dir, ents, nnames, &m)
 	tables.Wait()
 	if err := errors.Join(herr, nerr, serr, perr); err != nil {
 		return err

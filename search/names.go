@@ -381,17 +381,14 @@ func saveNames(dir string, parts [][]nameItem, pos map[*entry]int) error {
 
 // loadNames reads the name table saved by saveNames; ents are the places
 // of the snapshot in its order and nnames how many names each has. The
-// file is read whole and every key is a substring of it: one allocation,
-// not millions. The items are decoded first and pointed at their places
+// file is mapped (m) and every key is a substring of it: no allocation. The items are decoded first and pointed at their places
 // after (linkNames): the places are reached in no order, a cache miss each,
 // and a loop doing only that overlaps them.
-func loadNames(dir string, ents []*entry, nnames []uint16) (*nameTable, error) {
-	b, err := os.ReadFile(filepath.Join(dir, namesFile))
+func loadNames(dir string, ents []*entry, nnames []uint16, m *mappings) (*nameTable, error) {
+	data, err := m.read(filepath.Join(dir, namesFile))
 	if err != nil {
 		return nil, err
 	}
-	data := string(b)
-	b = nil
 	if !strings.HasPrefix(data, namesMagic) {
 		return nil, fmt.Errorf("search: %s: not a name table of this version (want %q at the start)", namesFile, namesMagic)
 	}

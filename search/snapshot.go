@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -231,17 +230,15 @@ func decodeChunk(data string, c snapChunk) ([]*entry, error) {
 	return es, nil
 }
 
-// loadSnapshot reads the places written by Build, decoding chunks of the
-// file on every core, and returns them in the file's order (the name
+// loadSnapshot reads the places written by Build (the file mapped, m),
+// decoding chunks of it on every core, and returns them in the file's order (the name
 // table refers to them by position, loadNames) with the number of names of
 // each.
-func (ix *Index) loadSnapshot() ([]*entry, []uint16, error) {
-	b, err := os.ReadFile(filepath.Join(ix.dir, snapshotFile))
+func (ix *Index) loadSnapshot(m *mappings) ([]*entry, []uint16, error) {
+	data, err := m.read(filepath.Join(ix.dir, snapshotFile))
 	if err != nil {
 		return nil, nil, err
 	}
-	data := string(b)
-	b = nil
 	workers := runtime.GOMAXPROCS(0)
 	chunks, records, err := splitSnapshot(data, 4*workers)
 	if err != nil {

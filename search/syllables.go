@@ -146,15 +146,13 @@ func saveSyllables(dir string, s *syllableIndex) error {
 }
 
 // loadSyllables reads the syllable index saved by saveSyllables; every
-// string is a substring of the file and every list a part of one slab
+// string is a substring of the file (mapped, m) and every list a part of one slab
 // (capped, so a term added later copies its list).
-func loadSyllables(dir string) (*syllableIndex, error) {
-	b, err := os.ReadFile(filepath.Join(dir, syllablesFile))
+func loadSyllables(dir string, m *mappings) (*syllableIndex, error) {
+	data, err := m.read(filepath.Join(dir, syllablesFile))
 	if err != nil {
 		return nil, err
 	}
-	data := string(b)
-	b = nil
 	if !strings.HasPrefix(data, syllablesMagic) {
 		return nil, fmt.Errorf("search: %s: not a syllable index of this version (want %q at the start)", syllablesFile, syllablesMagic)
 	}
