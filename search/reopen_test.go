@@ -6,8 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
 )
 
 // TestReopenAnswersAlike builds an index of the shipped dataset (with hot
@@ -118,4 +121,50 @@ func TestOpenDamagedFiles(t *testing.T) {
 		t.Fatalf("restored files: %v", err)
 	}
 	ix.Close()
+}
+
+// TestOpenFlippedBytes: a byte changed in the snapshot, the name table, the
+// syllable index or the spatial index gives an error or an index that
+// answers, never a panic.
+func TestOpenFlippedBytes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	ix, err := Build(dir, eachOf(smallPlaces()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ctx := context.Background()
+	near := orb.Point{120.6, 31.26}
+	for _, name := range []string{snapshotFile, namesFile, syllablesFile, spatialFile} {
+		path := filepath.Join(dir, name)
+		whole, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// every byte of the header and the first records, then a sample
+		for at := 0; at < len(whole); at += max(1, (at-48)/8) {
+			for _, flip := range []byte{0x01, 0xff} {
+				b := slices.Clone(whole)
+				b[at] ^= flip
+				if err := os.WriteFile(path, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				ix, err := Open(dir)
+				if err != nil {
+					continue
+				}
+				for _, q := range []Query{{Text: "宝带桥"}, {Text: "shi"}, {Text: "bdq"}, {Text: "长"}, {Near: &near, RadiusM: 20000}} {
+					if _, err := ix.Search(ctx, q); err != nil {
+						t.Errorf("%s, byte %d ^ %#x: %v", name, at, flip, err)
+					}
+					ix.Autocomplete(ctx, q)
+				}
+				ix.Nearby(2, 3)
+				ix.Close()
+			}
+		}
+		if err := os.WriteFile(path, whole, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
