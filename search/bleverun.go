@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -79,21 +80,44 @@ func (b bleveText) count(ctx context.Context, q *qnode) (uint64, error) {
 	return res.Total, nil
 }
 
-func (b bleveText) facets(ctx context.Context, q *qnode) ([]facetTerm, uint64, error) {
-	req := bleve.NewSearchRequestOptions(q.bleve(), 0, 0, false)
-	req.Score = "none"
-	req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
-	res, err := b.bi.SearchInContext(ctx, req)
+// each calls f with every name matching q, unscored: bleve's searcher
+// walks the postings and each match's document id is read from its
+// segment (stored uncompressed, unlike doc values).
+func (b bleveText) each(ctx context.Context, q *qnode, f func(id int64, k int)) error {
+	adv, err := b.bi.Advanced()
 	if err != nil {
-		return nil, 0, err
+		return err
 	}
-	var terms []facetTerm
-	if f := res.Facets[fFacet]; f != nil && f.Terms != nil {
-		for _, t := range f.Terms.Terms() {
-			terms = append(terms, facetTerm{t.Term, t.Count})
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	s, err := q.bleve().Searcher(ctx, r, b.bi.Mapping(), bsearch.SearcherOptions{Score: "none"})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
+	for n := 0; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
 		}
+		dm, err := s.Next(sctx)
+		if err != nil || dm == nil {
+			return err
+		}
+		ext, err := r.ExternalID(dm.IndexInternalID)
+		if err != nil {
+			return err
+		}
+		id, k, err := parseDocID(ext)
+		if err != nil {
+			return err
+		}
+		f(id, k)
+		sctx.DocumentMatchPool.Put(dm)
 	}
-	return terms, res.Total, nil
 }
 
 func (b bleveText) close() error { return b.bi.Close() }

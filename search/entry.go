@@ -43,6 +43,7 @@ type Index struct {
 	names   *nameTable          // whole names, pinyin and initials (names.go)
 	syl     *syllableIndex      // pinyin → characters in the text field (syllables.go)
 	paths   map[int64]string    // site paths of place pages, in a compact index (compact.go)
+	fcodes  facetCodes          // facet values numbered, for counting facets (facetcodes.go)
 }
 
 // adminRef is the admin unit a name refers to; on a clash (two units
@@ -69,6 +70,7 @@ type entry struct {
 	Bound    *orb.Bound           `json:"b,omitempty"`
 	Area     []byte               `json:"g,omitempty"` // WKB of (multi)polygon geometry, for reverse lookup
 	area     orb.Geometry
+	fc       entryFacets // its facet values as codes, once the index has them (facetcodes.go)
 }
 
 // nameRec is one indexed name of a place.
@@ -201,6 +203,7 @@ func (ix *Index) index() {
 // addMeta adds e to the in-memory side structures (spatial index, code map).
 func (ix *Index) addMeta(e *entry) {
 	ix.spatial.add(e)
+	ix.fcodes.add(e)
 	ix.addAdmin(e)
 }
 

@@ -2,19 +2,17 @@ package search
 
 import (
 	"context"
-	"slices"
 	"sort"
 	"strings"
-
-	"wumen/gazetteer"
 )
 
 // facets counts every match of the query by category, district and
 // heritage list, and how many names match (exactly). Hits come from the
-// ranked search; this second, unscored pass only counts, and it takes the
-// whole text clause (no hot lists, no dropped bigrams) so the counts are
-// those of every match. Where the text clause does not cover the name
-// table's matches (pinyin, initials), those are added by document id.
+// ranked search; this second, unscored pass only lists the matching names
+// and counts them in memory from their entries (facetCount), and it takes
+// the whole text clause (no hot lists, no dropped bigrams) so the counts
+// are those of every match. Where the text clause does not cover the name
+// table's matches (pinyin, initials), those are added, each name once.
 func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memFilter, filters []*qnode, region *qnode) (*Facets, uint64, error) {
 	// One or two characters and no filter: every match has the hot key
 	// *X or *XY, whose counts are kept.
@@ -29,91 +27,175 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 			return l.facetsOf(), uint64(l.count), nil
 		}
 	}
+	c := ix.newFacetCount()
 	var text *qnode
 	if qt.norm != "" {
 		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly})
 		if !qt.charMode() || prefixOnly || text == nil {
-			// The name table's matches count in memory when bleve's text
-			// clause adds none (initials, pinyin of three or more
-			// syllables): reading doc values costs far more per name.
-			if text != nil {
-				n, err := ix.text.count(ctx, conjunction(text, filters, region))
-				if err != nil {
-					return nil, 0, err
-				}
-				if n == 0 {
-					text = nil
-				}
-			}
 			if text == nil {
-				f, n := ix.tableFacets(qt, mf)
-				return f, n, nil
+				ix.tableFacets(qt, mf, c)
+				return c.facets(), uint64(c.n), nil
 			}
-			var ids []string
-			for _, key := range tableKeys(qt) {
-				ix.tableScan(qt, key, mf, func(it nameItem, _ bool) bool {
-					ids = append(ids, docID(it.e.ID, int(it.k)))
-					return true
+			if region != nil {
+				// A small region is a bleve clause: the name table's
+				// matches go through it as document ids.
+				var ids []string
+				for _, key := range tableKeys(qt) {
+					ix.tableScan(qt, key, mf, func(it nameItem, _ bool) bool {
+						ids = append(ids, docID(it.e.ID, int(it.k)))
+						return true
+					})
+				}
+				if len(ids) > 0 {
+					text = orQuery([]*qnode{text, {op: qIDs, ids: ids, boost: 1}})
+				}
+			} else {
+				// The name table's matches first, each name once; bleve's
+				// then add the names the table did not find.
+				ix.tableFacets(qt, mf, c)
+				err := ix.eachText(ctx, conjunction(text, filters, region), func(e *entry, k int) {
+					if !c.seenBefore(e, k) {
+						c.add(e)
+					}
 				})
-			}
-			if len(ids) > 0 {
-				text = orQuery([]*qnode{text, {op: qIDs, ids: ids, boost: 1}})
+				return c.facets(), uint64(c.n), err
 			}
 		}
 	}
-	terms, total, err := ix.text.facets(ctx, conjunction(text, filters, region))
-	if err != nil {
-		return nil, 0, err
-	}
-	return facetsFrom(terms), total, nil
+	err := ix.eachText(ctx, conjunction(text, filters, region), func(e *entry, _ int) { c.add(e) })
+	return c.facets(), uint64(c.n), err
 }
 
-// tableFacets counts the facets of the name table's matches (each name
-// once, though it may match by its pinyin and its initials) and how many
-// names those are.
-func (ix *Index) tableFacets(qt qtext, mf *memFilter) (*Facets, uint64) {
-	type name struct {
-		e *entry
-		k uint16
+// eachText calls f with every name matching q (as the text index finds
+// them) whose place is still in the index. Everything (no text, no filter)
+// is every name of every place, without asking the text index.
+func (ix *Index) eachText(ctx context.Context, q *qnode, f func(e *entry, k int)) error {
+	if q.op == qAll {
+		for _, e := range ix.places {
+			for k := range e.Names {
+				f(e, k)
+			}
+		}
+		return ctx.Err()
 	}
-	type value struct{ prefix, v string } // a facet term, not yet concatenated
-	seen := map[name]bool{}
-	counts := map[value]int{}
+	return ix.text.each(ctx, q, func(id int64, k int) {
+		if e := ix.places[id]; e != nil && k < len(e.Names) {
+			f(e, k)
+		} // else deleted since the search began
+	})
+}
+
+// tableFacets counts the name table's matches into c, each name once,
+// though it may match by its pinyin and its initials (and by several
+// readings); c.seen keeps them.
+func (ix *Index) tableFacets(qt qtext, mf *memFilter, c *facetCount) {
 	for _, key := range tableKeys(qt) {
 		ix.tableScan(qt, key, mf, func(it nameItem, _ bool) bool {
-			if n := (name{it.e, it.k}); !seen[n] {
-				seen[n] = true
-				e := it.e
-				counts[value{fpCategory, e.Class}]++
-				if e.Subclass != e.Class {
-					counts[value{fpCategory, e.Subclass}]++
-				}
-				counts[value{fpDistrict, e.district()}]++
-				for i, h := range e.Heritage {
-					if !slices.ContainsFunc(e.Heritage[:i], func(o gazetteer.Heritage) bool { return o.List == h.List }) {
-						counts[value{fpHeritage, h.List}]++
-					}
-				}
+			if !c.see(it.e, int(it.k)) {
+				c.add(it.e)
 			}
 			return true
 		})
 	}
-	terms := make([]facetTerm, 0, len(counts))
-	for v, n := range counts {
-		if v.v != "" {
-			terms = append(terms, facetTerm{v.prefix + v.v, n})
-		}
-	}
-	return facetsFrom(terms), uint64(len(seen))
 }
 
-// maxFacetTerms bounds the facet values counted (categories, districts and
-// heritage lists together); facetCounts returns the top maxFacetValues of
-// each.
-const (
-	maxFacetTerms  = 1 << 20 // every term of the field: admin codes share it
-	maxFacetValues = 30
-)
+// facetCount counts matching names by the facet values of their entries —
+// the values entry.facetTerms puts in the facet field: class and subclass,
+// district, heritage lists (each once per name) — by their codes
+// (facetcodes.go), or by their strings for the few entries without.
+type facetCount struct {
+	n      int     // names counted
+	byCode []int32 // code → names
+	codes  *facetCodes
+	slow   map[string]int // facet term → names, for entries counted from strings
+	seen   map[*entry]uint64
+	seenK  map[nameOf]bool // names beyond the 64th of an entry
+}
+
+// nameOf is name k of an entry.
+type nameOf struct {
+	e *entry
+	k int
+}
+
+// newFacetCount is an empty count over ix's facet codes; the caller holds
+// ix.mu for reading.
+func (ix *Index) newFacetCount() *facetCount {
+	ix.prepareFacetCodes()
+	return &facetCount{codes: &ix.fcodes, byCode: make([]int32, len(ix.fcodes.terms))}
+}
+
+// see reports whether name k of e was seen before, and notes it.
+func (c *facetCount) see(e *entry, k int) bool {
+	if k >= 64 {
+		if c.seenK == nil {
+			c.seenK = map[nameOf]bool{}
+		}
+		was := c.seenK[nameOf{e, k}]
+		c.seenK[nameOf{e, k}] = true
+		return was
+	}
+	if c.seen == nil {
+		c.seen = map[*entry]uint64{}
+	}
+	bits := c.seen[e]
+	c.seen[e] = bits | 1<<k
+	return bits&(1<<k) != 0
+}
+
+// seenBefore reports whether name k of e was noted by see.
+func (c *facetCount) seenBefore(e *entry, k int) bool {
+	if k >= 64 {
+		return c.seenK[nameOf{e, k}]
+	}
+	return c.seen[e]&(1<<k) != 0
+}
+
+// add counts one name of e.
+func (c *facetCount) add(e *entry) {
+	c.n++
+	fc := e.fc
+	if fc.her == slowFacets || int(max(fc.cat, fc.sub, fc.dist, fc.her)) >= len(c.byCode) {
+		c.addSlow(e)
+		return
+	}
+	c.byCode[fc.cat]++
+	c.byCode[fc.sub]++
+	c.byCode[fc.dist]++
+	c.byCode[fc.her]++
+}
+
+// addSlow counts one name of e from its strings.
+func (c *facetCount) addSlow(e *entry) {
+	if c.slow == nil {
+		c.slow = map[string]int{}
+	}
+	for _, t := range e.facetTerms() {
+		c.slow[t]++
+	}
+}
+
+// facets is what c counted, as a search result shows it.
+func (c *facetCount) facets() *Facets {
+	var terms []facetTerm
+	for code, n := range c.byCode {
+		if code > 0 && n > 0 {
+			if c.slow != nil {
+				c.slow[c.codes.terms[code]] += int(n)
+			} else {
+				terms = append(terms, facetTerm{c.codes.terms[code], int(n)})
+			}
+		}
+	}
+	for t, n := range c.slow {
+		terms = append(terms, facetTerm{t, n})
+	}
+	return facetsFrom(terms)
+}
+
+// maxFacetValues bounds each facet: facetsFrom returns the top
+// maxFacetValues of each.
+const maxFacetValues = 30
 
 type facetTerm struct {
 	term  string

@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -434,45 +431,6 @@ func TestHotFacets(t *testing.T) {
 	}
 	for _, q := range queries {
 		check("reopened", q, Query{}, nil)
-	}
-}
-
-// TestTableFacets: facets of pinyin and initials queries that only the
-// name table answers are counted in memory; they must equal bleve's doc
-// values counted over the same names.
-func TestTableFacets(t *testing.T) {
-	ix := testIndex(t)
-	ctx := context.Background()
-	for _, q := range []string{"sz", "szs", "shantangjie", "gusuqu"} {
-		r, err := ix.Search(ctx, Query{Text: q, Facets: true, Size: 5})
-		if err != nil {
-			t.Fatal(err)
-		}
-		qt := analyse(q)
-		var ids []string
-		for _, key := range tableKeys(qt) {
-			ix.tableScan(qt, key, newMemFilter(Query{}), func(it nameItem, _ bool) bool {
-				ids = append(ids, docID(it.e.ID, int(it.k)))
-				return true
-			})
-		}
-		if len(ids) == 0 {
-			t.Fatalf("%s matches no name", q)
-		}
-		req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), 0, 0, false)
-		req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
-		res, err := ix.bi.SearchInContext(ctx, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var terms []facetTerm
-		for _, tf := range res.Facets[fFacet].Terms.Terms() {
-			terms = append(terms, facetTerm{tf.Term, tf.Count})
-		}
-		want := facetsFrom(terms)
-		if r.Total != res.Total || !reflect.DeepEqual(r.Facets, want) {
-			t.Errorf("%s: total %d facets %+v, bleve over the same names: %d %+v", q, r.Total, r.Facets, res.Total, want)
-		}
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"sort"
-	"strings"
 )
 
 // memText is the textIndex of a compact index: in-memory postings of the
@@ -358,31 +357,12 @@ func (m *memText) count(ctx context.Context, q *qnode) (uint64, error) {
 	return uint64(len(m.run(q).docs)), ctx.Err()
 }
 
-// facets counts the facet terms (category, district, heritage) of the
-// matching names, as bleve's facet on the filter field does (facetsFrom
-// keeps only those).
-func (m *memText) facets(ctx context.Context, q *qnode) ([]facetTerm, uint64, error) {
-	h := m.run(q)
-	in := make(map[int32]bool, len(h.docs))
-	for _, d := range h.docs {
-		in[d] = true
+// each calls f with every name matching q.
+func (m *memText) each(ctx context.Context, q *qnode, f func(id int64, k int)) error {
+	for _, d := range m.run(q).docs {
+		f(m.docs[d].id, int(m.docs[d].k))
 	}
-	counts := map[string]int{}
-	for t, post := range m.posts[m.field(fFilter)] {
-		if !strings.HasPrefix(t, fpCategory) && !strings.HasPrefix(t, fpDistrict) && !strings.HasPrefix(t, fpHeritage) {
-			continue
-		}
-		for _, d := range post {
-			if in[d] {
-				counts[t]++
-			}
-		}
-	}
-	terms := make([]facetTerm, 0, len(counts))
-	for t, n := range counts {
-		terms = append(terms, facetTerm{t, n})
-	}
-	return terms, uint64(len(h.docs)), ctx.Err()
+	return ctx.Err()
 }
 
 func (m *memText) close() error { return nil }

@@ -47,9 +47,10 @@ type textIndex interface {
 	search(ctx context.Context, q *qnode, size int) ([]textHit, uint64, error)
 	// count is how many names match q.
 	count(ctx context.Context, q *qnode) (uint64, error)
-	// facets counts the facet-field terms of the names matching q, and
-	// how many names match.
-	facets(ctx context.Context, q *qnode) ([]facetTerm, uint64, error)
+	// each calls f with every name matching q (name k of place id), in
+	// no particular order, unscored: facets are counted from the entries
+	// of the names (facets.go).
+	each(ctx context.Context, q *qnode, f func(id int64, k int)) error
 	close() error
 }
 

@@ -35,7 +35,9 @@ func TestReopenAnswersAlike(t *testing.T) {
 		t.Fatalf("reopened with %d places, built %d", len(ix.places), len(places))
 	}
 	for id, e := range places {
-		if got := ix.places[id]; !reflect.DeepEqual(got, e) {
+		// the facet codes are given at an index's first facet count
+		// (facetcodes.go): the built index has counted, the reopened not
+		if got := ix.places[id]; got == nil || !reflect.DeepEqual(withoutCodes(*got), withoutCodes(*e)) {
 			t.Fatalf("place %d reopened as\n%+v\nbuilt as\n%+v", id, got, e)
 		}
 	}
@@ -167,4 +169,9 @@ func TestOpenFlippedBytes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+func withoutCodes(e entry) entry {
+	e.fc = entryFacets{}
+	return e
 }

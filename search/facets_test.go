@@ -1,0 +1,131 @@
+package search
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"wumen/gazetteer"
+)
+
+// docValueFacets counts the facets of q as bleve's facet over the facet
+// field's doc values does, for the query's whole match: its text clause,
+// the name table's matches by document id where that clause does not
+// cover them, and the filters.
+func docValueFacets(t *testing.T, ix *Index, q Query) (*Facets, uint64) {
+	t.Helper()
+	qt := analyse(q.Text)
+	filters, mf := compileFilters(q)
+	var text *qnode
+	if qt.norm != "" {
+		text = ix.textQuery(qt, textOptions{})
+		if !qt.charMode() || text == nil {
+			var ids []string
+			for _, key := range tableKeys(qt) {
+				ix.tableScan(qt, key, mf, func(it nameItem, _ bool) bool {
+					ids = append(ids, docID(it.e.ID, int(it.k)))
+					return true
+				})
+			}
+			id := &qnode{op: qIDs, ids: ids, boost: 1}
+			if text == nil {
+				text = id
+			} else {
+				text = orQuery([]*qnode{text, id})
+			}
+		}
+	}
+	req := bleve.NewSearchRequestOptions(conjunction(text, filters, nil).bleve(), 0, 0, false)
+	req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, 1<<20))
+	res, err := ix.bi.SearchInContext(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var terms []facetTerm
+	if f := res.Facets[fFacet]; f != nil && f.Terms != nil {
+		for _, tf := range f.Terms.Terms() {
+			terms = append(terms, facetTerm{tf.Term, tf.Count})
+		}
+	}
+	return facetsFrom(terms), res.Total
+}
+
+// TestFacetsInMemory: facets are counted from the entries of the matching
+// names (bleve's, the name table's or a hot list's); they must equal
+// bleve's doc values of the facet field counted over the same names — for
+// pinyin and initials only the table answers, for characters only bleve,
+// for both mixed, with filters and without text.
+func TestFacetsInMemory(t *testing.T) {
+	ix := testIndex(t)
+	ctx := context.Background()
+	for _, q := range []Query{
+		{Text: "sz"}, {Text: "szs"}, {Text: "shantangjie"}, {Text: "gusuqu"},
+		{Text: "山塘街"}, {Text: "村"}, {Text: "山塘"}, {Text: "平江路"}, {Text: "苏州"},
+		{Text: "shantang"}, {Text: "jie"}, {Text: "桥", Category: "桥梁"},
+		{Text: "园", Heritage: "any"}, {Text: "suzhou", Admin: "320508"},
+		{Category: "桥梁"}, {Heritage: "any"}, {Text: "xiang", Year: 1900},
+	} {
+		q.Facets, q.Size = true, 5
+		r, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, total := docValueFacets(t, ix, q)
+		if total == 0 {
+			t.Fatalf("%+v matches no name", q)
+		}
+		if r.Total != total || !reflect.DeepEqual(r.Facets, want) {
+			t.Errorf("%+v: total %d facets %+v, bleve's doc values over the same names: %d %+v", q, r.Total, r.Facets, total, want)
+		}
+	}
+}
+
+// TestFacetsAfterUpsert: once facets have been counted (every entry has
+// its codes), a place upserted with values no entry had — a new category,
+// district and heritage list — and one on two heritage lists (counted from
+// its strings) are counted as bleve's doc values count them.
+func TestFacetsAfterUpsert(t *testing.T) {
+	ix, err := Build(filepath.Join(t.TempDir(), "ix"), eachOf(smallPlaces()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	check := func(text string) {
+		t.Helper()
+		q := Query{Text: text, Facets: true}
+		r, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, total := docValueFacets(t, ix, q)
+		if total == 0 || r.Total != total || !reflect.DeepEqual(r.Facets, want) {
+			t.Errorf("%s: total %d facets %+v, bleve's doc values: %d %+v", text, r.Total, r.Facets, total, want)
+		}
+	}
+	check("桥")
+	for _, p := range []*gazetteer.Place{
+		{ID: 5, Name: "新桥", Status: gazetteer.StatusCurrent, Admin: []string{"3205", "320599"},
+			Category: gazetteer.Category{Class: "新类", Subclass: "新子类"}, Heritage: []gazetteer.Heritage{{List: "新名录", Level: "city"}}},
+		{ID: 6, Name: "古桥", Status: gazetteer.StatusCurrent, Admin: []string{"3205", "320506"},
+			Category: gazetteer.Category{Class: "交通运输设施", Subclass: "桥梁"},
+			Heritage: []gazetteer.Heritage{{List: "新名录", Level: "city"}, {List: "另一名录", Level: "county"}, {List: "新名录", Level: "county"}}},
+	} {
+		if err := ix.Upsert(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("桥")
+	check("qiao")
+	r, err := ix.Search(ctx, Query{Text: "桥", Facets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(r.Facets.Heritage, FacetCount{Value: "新名录", Count: 2}) || !slices.Contains(r.Facets.Category, FacetCount{Value: "新类", Count: 1}) {
+		t.Errorf("桥 after upserts: facets %+v", r.Facets)
+	}
+}
