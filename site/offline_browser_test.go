@@ -544,6 +544,69 @@ func awaitJS(t *testing.T, ctx context.Context, what, fn string) {
 	}
 }
 
+// oneBridgeSite returns a store holding one place, the place, and build,
+// which writes the place to the store again and builds the static site of
+// the store into a folder of the test's named name.
+func oneBridgeSite(t *testing.T) (*gazetteer.Store, *gazetteer.Place, func(name string) (string, *Precache)) {
+	t.Helper()
+	ctx := context.Background()
+	tmp := t.TempDir()
+	st, err := sqlite.Open(filepath.Join(tmp, "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	p := &gazetteer.Place{ID: 990101, Name: "离线桥", Category: gazetteer.Category{Class: "交通运输设施", Subclass: "桥梁"},
+		Status: gazetteer.StatusCurrent, Geometry: orb.Point{120.62, 31.31}, Coord: &gazetteer.Coord{Method: "estimated", AccuracyM: 100},
+		Meaning: &gazetteer.Text{Text: "第一版含义", Source: "test"}}
+	return st, p, func(name string) (string, *Precache) {
+		t.Helper()
+		if _, err := st.Put(ctx, p, gazetteer.Change{Actor: "test", Reason: "offline test"}); err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(tmp, name)
+		if _, err := Build(ctx, Config{Store: st, Logger: quietLog()}, dir, BuildOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		return dir, readPrecache(t, dir)
+	}
+}
+
+// TestBrowserOfflineInstalled: opened as an installed app (its window
+// answers display-mode standalone), the site saves
+// itself for offline use unasked, from its ordinary home page; the same
+// page in a browser tab saves only the shell until asked (TestBrowserOffline).
+func TestBrowserOfflineInstalled(t *testing.T) {
+	browsertest.SkipShort(t)
+	st, _, build := oneBridgeSite(t)
+	dir, pc := build("v1")
+	s, err := New(context.Background(), Config{Store: st, Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := serveLoopback(t, dir)
+	ctx := browsertest.Start(t, 3*time.Minute, 1280, 900)
+	// Headless Chromium neither runs installed apps nor emulates the
+	// display-mode media feature (Emulation.setEmulatedMedia ignores it), so
+	// the page is told what an installed app's window answers.
+	if _, err := chromedp.Call(ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: `(function () {
+		var real = window.matchMedia.bind(window);
+		window.matchMedia = function (q) {
+			if (/display-mode:\s*standalone/.test(q)) return { matches: true, media: q, addEventListener: function () {}, removeEventListener: function () {} };
+			return real(q);
+		};
+	})();`}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "home, as an installed app", chromedp.Navigate(site.url()+"/"), chromedp.WaitVisible(`#qhome`))
+	if !eval[bool](t, ctx, `window.matchMedia("(display-mode: standalone)").matches`) {
+		t.Fatal("the browser does not report display-mode standalone")
+	}
+	awaitShell(t, ctx, pc)
+	st2 := awaitSaved(t, ctx, pc, s.tmpl.msgs.get, langZH)
+	t.Logf("as an installed app, the home page saved all %d files (%d B) unasked", st2.Files, st2.Bytes)
+}
+
 // TestBrowserOfflineUpdate: a kiosk's first page (/?offline=all) saves the
 // site for offline use unasked; a second build with one place changed, served at the same origin, replaces
 // the worker and its cache and, asked once, saves its whole list again
@@ -553,26 +616,7 @@ func awaitJS(t *testing.T, ctx context.Context, what, fn string) {
 func TestBrowserOfflineUpdate(t *testing.T) {
 	browsertest.SkipShort(t)
 	ctx0 := context.Background()
-	tmp := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(tmp, "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	p := &gazetteer.Place{ID: 990101, Name: "离线桥", Category: gazetteer.Category{Class: "交通运输设施", Subclass: "桥梁"},
-		Status: gazetteer.StatusCurrent, Geometry: orb.Point{120.62, 31.31}, Coord: &gazetteer.Coord{Method: "estimated", AccuracyM: 100},
-		Meaning: &gazetteer.Text{Text: "第一版含义", Source: "test"}}
-	build := func(name string) (string, *Precache) {
-		t.Helper()
-		if _, err := st.Put(ctx0, p, gazetteer.Change{Actor: "test", Reason: "offline update test"}); err != nil {
-			t.Fatal(err)
-		}
-		dir := filepath.Join(tmp, name)
-		if _, err := Build(ctx0, Config{Store: st, Logger: quietLog()}, dir, BuildOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		return dir, readPrecache(t, dir)
-	}
+	st, p, build := oneBridgeSite(t)
 	dir1, pc1 := build("v1")
 	s, err := New(ctx0, Config{Store: st, Logger: quietLog()})
 	if err != nil {
