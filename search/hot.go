@@ -63,7 +63,7 @@ func (l *hotList) countFacets(e *entry, d int) {
 }
 
 // hotKeys calls each with the keys of a name's tokens, each once: its text
-// terms (*村, 村$), syllable runs (*shan) and short prefixes (^新, ^s, ^sh). A key is built in buf and only valid during the call.
+// terms (*村, 村$), syllable runs (*shan) and short prefixes (^新, ^s, ^sh, ^xin). A key is built in buf and only valid during the call.
 func hotKeys(nt nameTokens, buf []byte, each func(key []byte)) {
 	key := func(mark, t string) {
 		buf = append(append(buf[:0], mark...), t...)
