@@ -40,8 +40,12 @@
 // bleve score (or the table scan) tens of thousands of names for ten
 // results; for those the index keeps weighted lists of the best names in
 // memory (hot.go), and for a character or bigram also the facet counts of
-// all its names. Facets otherwise come from a second, unscored bleve pass
-// over every match.
+// all its names. Facets otherwise come from a second, unscored pass that
+// lists every match (bleve's searcher and the stored document ids, the
+// name table's scan) and counts them in memory from the matches' entries,
+// each holding its facet values as small codes (facetcodes.go, given on
+// the first facet count); bleve's doc values of the facet terms are no
+// longer read (a test holds the counts to them).
 //
 // Build (build.go) runs two workers side by side, each tokenizing its
 // share of the places, filling bleve batches (a segment each) and

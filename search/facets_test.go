@@ -64,6 +64,7 @@ func TestFacetsInMemory(t *testing.T) {
 	ctx := context.Background()
 	for _, q := range []Query{
 		{Text: "sz"}, {Text: "szs"}, {Text: "shantangjie"}, {Text: "gusuqu"},
+		{Text: "zh"}, {Text: "ch"}, {Text: "cq"}, {Text: "zhang"}, {Text: "x"},
 		{Text: "山塘街"}, {Text: "村"}, {Text: "山塘"}, {Text: "平江路"}, {Text: "苏州"},
 		{Text: "shantang"}, {Text: "jie"}, {Text: "桥", Category: "桥梁"},
 		{Text: "园", Heritage: "any"}, {Text: "suzhou", Admin: "320508"},
