@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -36,11 +37,13 @@ const bulkRecords = 512
 // second each at a million records.
 var deferredIndexes = []string{"place_names_text", "place_names_toneless"}
 
-// tableRows are the pending rows of one table.
+// tableRows are the pending rows of one table, as the driver takes its
+// arguments: each statement's numbered from 1 (modernc's bind finds the
+// argument of a parameter by position only when they are so numbered).
 type tableRows struct {
 	table, cols, conflict string
 	width                 int
-	args                  []any
+	args                  []driver.NamedValue
 	n                     int
 	// row, when set, is the VALUES of one row (width parameters, plain ?:
 	// modernc's bind looks up the name of every numbered ?NNN parameter in
@@ -49,15 +52,42 @@ type tableRows struct {
 }
 
 func (t *tableRows) add(vals ...any) {
-	t.args = append(t.args, vals...)
+	per := rowsPerInsert * t.width // the arguments of one statement
+	for _, v := range vals {
+		t.args = append(t.args, driver.NamedValue{Ordinal: len(t.args)%per + 1, Value: driverValue(v)})
+	}
 	t.n++
+}
+
+// driverValue is v as a driver.Value, converted as database/sql converts
+// an argument (which it did with reflection, for every one): the types rows
+// hold directly, any other through driver.DefaultParameterConverter (a
+// value it refuses is passed on for the driver to refuse).
+func driverValue(v any) driver.Value {
+	switch x := v.(type) {
+	case nil, int64, float64, string, bool, []byte:
+		return x
+	case int:
+		return int64(x)
+	case float32:
+		return float64(x)
+	}
+	if dv, err := driver.DefaultParameterConverter.ConvertValue(v); err == nil {
+		return dv
+	}
+	return v
 }
 
 // placeRows writes the rows of places and their revisions into one
 // transaction.
 type placeRows struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+	tx *sql.Tx
+	// conn is tx's connection: the INSERTs of rows go to the driver's
+	// statements on it, with their arguments made once as the driver takes
+	// them (database/sql converted and copied every argument of every
+	// statement again: a third of the bytes a bulk load allocated).
+	conn  *sql.Conn
+	stmts map[string]driver.Stmt
 
 	places, names, admin, heritage, rtree, revisions tableRows
 	cleared                                          []int64
@@ -71,8 +101,8 @@ type placeRows struct {
 	packing bool
 }
 
-func newPlaceRows(ctx context.Context, tx *sql.Tx) (*placeRows, error) {
-	w := &placeRows{tx: tx, stmts: map[string]*sql.Stmt{}}
+func newPlaceRows(ctx context.Context, tx *sql.Tx, conn *sql.Conn) (*placeRows, error) {
+	w := &placeRows{tx: tx, conn: conn, stmts: map[string]driver.Stmt{}}
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM places`).Scan(&w.stored); err != nil {
 		return nil, err
 	}
@@ -93,9 +123,12 @@ func newPlaceRows(ctx context.Context, tx *sql.Tx) (*placeRows, error) {
 }
 
 func (w *placeRows) close() {
-	for _, st := range w.stmts {
-		st.Close()
-	}
+	w.conn.Raw(func(any) error {
+		for _, st := range w.stmts {
+			st.Close()
+		}
+		return nil
+	})
 }
 
 // write queues the rows of each place and its revision and writes them.
@@ -266,7 +299,10 @@ func (w *placeRows) insert(ctx context.Context, t *tableRows) error {
 			return err
 		}
 		args := t.args[start*t.width : (start+n)*t.width]
-		if _, err := st.ExecContext(ctx, args...); err != nil {
+		if err := w.conn.Raw(func(any) error {
+			_, err := st.(driver.StmtExecContext).ExecContext(ctx, args)
+			return err
+		}); err != nil {
 			return err
 		}
 	}
@@ -276,7 +312,7 @@ func (w *placeRows) insert(ctx context.Context, t *tableRows) error {
 }
 
 // stmt returns the INSERT of n rows into t, prepared once per transaction.
-func (w *placeRows) stmt(ctx context.Context, t *tableRows, n int) (*sql.Stmt, error) {
+func (w *placeRows) stmt(ctx context.Context, t *tableRows, n int) (driver.Stmt, error) {
 	key := t.table + "/" + strconv.Itoa(n)
 	if st, ok := w.stmts[key]; ok {
 		return st, nil
@@ -294,8 +330,11 @@ func (w *placeRows) stmt(ctx context.Context, t *tableRows, n int) (*sql.Stmt, e
 		b.WriteString(one)
 	}
 	b.WriteString(t.conflict)
-	st, err := w.tx.PrepareContext(ctx, b.String())
-	if err != nil {
+	var st driver.Stmt
+	if err := w.conn.Raw(func(dc any) (err error) {
+		st, err = dc.(driver.ConnPrepareContext).PrepareContext(ctx, b.String())
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	w.stmts[key] = st

@@ -20,6 +20,7 @@ const importCacheKiB = 64 << 10
 type tx struct {
 	db    *DB
 	tx    *sql.Tx
+	conn  *sql.Conn  // tx's connection
 	rows  *placeRows // the batch writer of places, made on first use
 	links *linkIndex // the links of the store, read on the first Match
 }
@@ -62,7 +63,7 @@ func (s *DB) Update(ctx context.Context, opt gazetteer.TxOptions, fn func(gazett
 		return err
 	}
 	defer sqlTx.Rollback()
-	t := &tx{db: s, tx: sqlTx}
+	t := &tx{db: s, tx: sqlTx, conn: conn}
 	defer t.close()
 	if err := fn(t); err != nil {
 		return err
@@ -129,7 +130,7 @@ func (t *tx) Stored(ctx context.Context, ids []int64) (map[int64][]byte, error) 
 // WritePlaces writes places, each with its revision.
 func (t *tx) WritePlaces(ctx context.Context, c gazetteer.Change, at string, ws []gazetteer.PlaceWrite) error {
 	if t.rows == nil {
-		r, err := newPlaceRows(ctx, t.tx)
+		r, err := newPlaceRows(ctx, t.tx, t.conn)
 		if err != nil {
 			return err
 		}
