@@ -12,8 +12,8 @@
 //     two fields of pre-analysed terms: the Han unigrams and bigrams (any
 //     substring, any single character; bleve's cjk analyzer makes bigrams
 //     only) plus the last character marked as the 通名 (桥$); and one field
-//     of prefixed filter terms (category, district and heritage list, with
-//     doc values for the facets; admin codes, heritage level, status);
+//     of prefixed filter terms (category, district and heritage list;
+//     admin codes, heritage level, status), without doc values;
 //   - the name table (names.go), an ordered in-memory table of every
 //     name's normalized text (simplified via OpenCC t2s, lower case, no
 //     punctuation), toneless pinyin per heteronym reading
@@ -44,8 +44,8 @@
 // lists every match (bleve's searcher and the stored document ids, the
 // name table's scan) and counts them in memory from the matches' entries,
 // each holding its facet values as small codes (facetcodes.go, given on
-// the first facet count); bleve's doc values of the facet terms are no
-// longer read (a test holds the counts to them).
+// the first facet count); the index keeps no doc values (a test holds the
+// counts to bleve's postings of the facet terms).
 //
 // Build (build.go) runs two workers side by side, each tokenizing its
 // share of the places, filling bleve batches (a segment each) and

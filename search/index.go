@@ -104,9 +104,11 @@ func centre(g orb.Geometry) orb.Point {
 	return g.Bound().Center()
 }
 
+// Every field is indexed only: no doc values (facets are counted from the
+// entries, facets.go), no stored values, no term vectors.
 var (
 	textOpts  = index.IndexField
-	facetOpts = index.IndexField | index.DocValues
+	facetOpts = index.IndexField
 )
 
 // documents appends the bleve documents of e, one per name; nts are the
@@ -150,7 +152,7 @@ func indexMapping() mapping.IndexMapping {
 		fm.Store = false
 		fm.IncludeTermVectors = false
 		fm.IncludeInAll = false
-		fm.DocValues = f == fFilter
+		fm.DocValues = false
 		dm.AddFieldMappingsAt(f, fm)
 	}
 	for _, f := range []string{fYearFrom, fYearTo} {
