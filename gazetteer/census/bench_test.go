@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -18,7 +17,6 @@ import (
 	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
-	_ "modernc.org/sqlite"
 
 	"wumen/gazetteer"
 	"wumen/gazetteer/census"
@@ -31,7 +29,7 @@ import (
 // half the rows, 地名含义), read, decoded, mapped and imported into a store
 // holding the shipped administrative units — against the baseline of the
 // same file's lines inserted as bare rows into a one-table SQLite file, in
-// the same run. Names come from storetest's generator; the positions are
+// the same run (storetest.BareInserts). Names come from storetest's generator; the positions are
 // generated benchmark values, never shipped. 100,000 rows by default
 // (WUMEN_BENCH_N to change).
 //
@@ -46,7 +44,7 @@ func BenchmarkImportCensusCSV(b *testing.B) {
 	writeCensusCSV(b, file, n)
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		raw := insertLines(b, file, filepath.Join(dir, fmt.Sprintf("raw%d.db", i)))
+		raw := storetest.BareInserts(b, file, filepath.Join(dir, fmt.Sprintf("raw%d.db", i)), 1) // the header row skipped
 		s, admin := store(b)
 		f, err := os.Open(file)
 		if err != nil {
@@ -132,40 +130,4 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// insertLines inserts the lines of file as bare rows into a one-table
-// SQLite file in one transaction with one prepared statement: the
-// hand-rolled baseline, in records/s.
-func insertLines(b *testing.B, file, path string) float64 {
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE raw (id INTEGER PRIMARY KEY, row TEXT NOT NULL)`); err != nil {
-		b.Fatal(err)
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	start := time.Now()
-	tx, _ := db.Begin()
-	st, _ := tx.Prepare(`INSERT INTO raw VALUES (?, ?)`)
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		if _, err := st.Exec(n, sc.Text()); err != nil {
-			b.Fatal(err)
-		}
-	}
-	st.Close()
-	if err := tx.Commit(); err != nil {
-		b.Fatal(err)
-	}
-	return float64(n-1) / time.Since(start).Seconds()
 }

@@ -55,7 +55,7 @@ func BenchmarkImport(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		raw := importRaw(b, file, filepath.Join(dir, fmt.Sprintf("raw%d.db", i)))
+		raw := storetest.BareInserts(b, file, filepath.Join(dir, fmt.Sprintf("raw%d.db", i)), 0)
 		s, err := sqlite.Open(filepath.Join(dir, fmt.Sprintf("bench%d.db", i)))
 		if err != nil {
 			b.Fatal(err)
@@ -91,42 +91,6 @@ func BenchmarkImport(b *testing.B) {
 		s.Close()
 		b.StartTimer()
 	}
-}
-
-// importRaw inserts the lines of file as bare documents into a one-table
-// SQLite file in one transaction with one prepared statement, and returns
-// the rate in records/s: the hand-rolled baseline of BenchmarkImport.
-func importRaw(b *testing.B, file, db string) float64 {
-	s, err := sqlite.Open(db)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := rawSQL(s).Exec(`CREATE TABLE raw (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)`); err != nil {
-		b.Fatal(err)
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	start := time.Now()
-	tx, _ := rawSQL(s).Begin()
-	st, _ := tx.Prepare(`INSERT INTO raw VALUES (?, ?)`)
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<26)
-	n := 0
-	for sc.Scan() {
-		n++
-		if _, err := st.Exec(n, sc.Text()); err != nil {
-			b.Fatal(err)
-		}
-	}
-	st.Close()
-	if err := tx.Commit(); err != nil {
-		b.Fatal(err)
-	}
-	return float64(n) / time.Since(start).Seconds()
 }
 
 // peakHeap samples the Go heap in use (its spans' bytes, as
