@@ -41,11 +41,12 @@
 // results; for those the index keeps weighted lists of the best names in
 // memory (hot.go), and for a character or bigram also the facet counts of
 // all its names. Facets otherwise come from a second, unscored pass that
-// lists every match (bleve's searcher and the stored document ids, the
-// name table's scan) and counts them in memory from the matches' entries,
-// each holding its facet values as small codes (facetcodes.go, given on
-// the first facet count); the index keeps no doc values (a test holds the
-// counts to bleve's postings of the facet terms).
+// lists every match (bleve's searcher, each match's entry found through a
+// table per segment, bleveents.go; the name table's scan) and counts them
+// in memory from the matches' entries, each holding its facet values as
+// small codes (facetcodes.go, given on the first facet count); the index
+// keeps no doc values (a test holds the counts to bleve's postings of the
+// facet terms).
 //
 // Build (build.go) runs two workers side by side, each tokenizing its
 // share of the places, filling bleve batches (a segment each) and

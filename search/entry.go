@@ -44,6 +44,7 @@ type Index struct {
 	syl     *syllableIndex      // pinyin → characters in the text field (syllables.go)
 	paths   map[int64]string    // site paths of place pages, in a compact index (compact.go)
 	fcodes  facetCodes          // facet values numbered, for counting facets (facetcodes.go)
+	docs    docNames            // bleve's documents as names, for counting facets (facetcodes.go)
 }
 
 // adminRef is the admin unit a name refers to; on a clash (two units

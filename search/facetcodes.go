@@ -79,3 +79,16 @@ func (c *facetCodes) assign(e *entry) {
 		e.fc = entryFacets{her: slowFacets}
 	}
 }
+
+// docNames is, for each segment of a server's bleve index (keyed by the
+// segment), the name each of its documents is, by document number within
+// the segment: counting facets then goes from bleve's matches to their
+// entries without reading their ids (bleveents.go). A segment's documents
+// never change (an upserted name is a new document; the old one is
+// deleted and never matches again), so a segment's table is made once, on
+// the first facet count that meets it, and dropped when the segment is
+// merged away.
+type docNames struct {
+	mu   sync.Mutex
+	segs map[any][]nameOf
+}

@@ -33,7 +33,7 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly})
 		if !qt.charMode() || prefixOnly || text == nil {
 			if text == nil {
-				ix.tableFacets(qt, mf, c)
+				ix.tableFacets(qt, mf, c, nil)
 				return c.facets(), uint64(c.n), nil
 			}
 			if region != nil {
@@ -50,15 +50,21 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 					text = orQuery([]*qnode{text, {op: qIDs, ids: ids, boost: 1}})
 				}
 			} else {
-				// The name table's matches first, each name once; bleve's
-				// then add the names the table did not find.
-				ix.tableFacets(qt, mf, c)
+				// bleve's matches first (for pinyin and initials mostly
+				// few), then the name table's that bleve did not find.
+				var fromText map[nameOf]bool
 				err := ix.eachText(ctx, conjunction(text, filters, region), func(e *entry, k int) {
-					if !c.seenBefore(e, k) {
-						c.add(e)
+					if fromText == nil {
+						fromText = map[nameOf]bool{}
 					}
+					fromText[nameOf{e, k}] = true
+					c.add(e)
 				})
-				return c.facets(), uint64(c.n), err
+				if err != nil {
+					return nil, 0, err
+				}
+				ix.tableFacets(qt, mf, c, fromText)
+				return c.facets(), uint64(c.n), nil
 			}
 		}
 	}
@@ -78,6 +84,12 @@ func (ix *Index) eachText(ctx context.Context, q *qnode, f func(e *entry, k int)
 		}
 		return ctx.Err()
 	}
+	if b, ok := ix.text.(bleveEntries); ok {
+		lookup := func(id int64) *entry { return ix.places[id] }
+		if ok, err := b.eachEntry(ctx, q, &ix.docs, lookup, f); ok {
+			return err
+		}
+	}
 	return ix.text.each(ctx, q, func(id int64, k int) {
 		if e := ix.places[id]; e != nil && k < len(e.Names) {
 			f(e, k)
@@ -85,17 +97,84 @@ func (ix *Index) eachText(ctx context.Context, q *qnode, f func(e *entry, k int)
 	})
 }
 
+// bleveEntries is a server's text index, which finds the entries of its
+// matches without their ids (bleveents.go).
+type bleveEntries interface {
+	eachEntry(ctx context.Context, q *qnode, d *docNames, lookup func(id int64) *entry, f func(e *entry, k int)) (bool, error)
+}
+
 // tableFacets counts the name table's matches into c, each name once,
-// though it may match by its pinyin and its initials (and by several
-// readings); c.seen keeps them.
-func (ix *Index) tableFacets(qt qtext, mf *memFilter, c *facetCount) {
-	for _, key := range tableKeys(qt) {
-		ix.tableScan(qt, key, mf, func(it nameItem, _ bool) bool {
-			if !c.see(it.e, int(it.k)) {
-				c.add(it.e)
+// except those in skip.
+func (ix *Index) tableFacets(qt qtext, mf *memFilter, c *facetCount, skip map[nameOf]bool) {
+	ix.eachTableName(qt, mf, func(e *entry, k int) {
+		if !skip[nameOf{e, k}] {
+			c.add(e)
+		}
+	})
+}
+
+// eachTableName calls f once with every name the name table matches for
+// qt, though a name may match by its pinyin and its initials and by
+// several readings. A name has at most one key of each kind that is not a
+// second reading (nameItems), so in the scan of one key only second
+// readings and keys of another kind can repeat a name: the most common
+// kind of first readings is passed on directly, the rest through a set of
+// names, mostly small — three scans of the table cost less than a set of
+// every match (25,000 for xsq at 1M).
+func (ix *Index) eachTableName(qt qtext, mf *memFilter, f func(e *entry, k int)) {
+	keys := tableKeys(qt)
+	if len(keys) != 1 { // a name may match more than one key
+		seen := map[nameOf]bool{}
+		for _, key := range keys {
+			ix.tableScan(qt, key, mf, func(it nameItem, _ bool) bool {
+				if n := (nameOf{it.e, int(it.k)}); !seen[n] {
+					seen[n] = true
+					f(n.e, n.k)
+				}
+				return true
+			})
+		}
+		return
+	}
+	var kinds [keyInitials + 1]int
+	all := 0
+	ix.tableScan(qt, keys[0], mf, func(it nameItem, _ bool) bool {
+		if all++; !it.variant {
+			kinds[it.kind]++
+		}
+		return true
+	})
+	main := keyText
+	for k, n := range kinds {
+		if n > kinds[main] {
+			main = keyKind(k)
+		}
+	}
+	var others map[nameOf]bool // name → passed on with the main kind
+	if kinds[main] < all {     // second readings, or another kind
+		others = map[nameOf]bool{}
+		ix.tableScan(qt, keys[0], mf, func(it nameItem, _ bool) bool {
+			if it.variant || it.kind != main {
+				others[nameOf{it.e, int(it.k)}] = false
 			}
 			return true
 		})
+	}
+	ix.tableScan(qt, keys[0], mf, func(it nameItem, _ bool) bool {
+		if !it.variant && it.kind == main {
+			f(it.e, int(it.k))
+			if others != nil {
+				if _, ok := others[nameOf{it.e, int(it.k)}]; ok {
+					others[nameOf{it.e, int(it.k)}] = true
+				}
+			}
+		}
+		return true
+	})
+	for n, passed := range others {
+		if !passed {
+			f(n.e, n.k)
+		}
 	}
 }
 
@@ -108,8 +187,6 @@ type facetCount struct {
 	byCode []int32 // code → names
 	codes  *facetCodes
 	slow   map[string]int // facet term → names, for entries counted from strings
-	seen   map[*entry]uint64
-	seenK  map[nameOf]bool // names beyond the 64th of an entry
 }
 
 // nameOf is name k of an entry.
@@ -123,32 +200,6 @@ type nameOf struct {
 func (ix *Index) newFacetCount() *facetCount {
 	ix.prepareFacetCodes()
 	return &facetCount{codes: &ix.fcodes, byCode: make([]int32, len(ix.fcodes.terms))}
-}
-
-// see reports whether name k of e was seen before, and notes it.
-func (c *facetCount) see(e *entry, k int) bool {
-	if k >= 64 {
-		if c.seenK == nil {
-			c.seenK = map[nameOf]bool{}
-		}
-		was := c.seenK[nameOf{e, k}]
-		c.seenK[nameOf{e, k}] = true
-		return was
-	}
-	if c.seen == nil {
-		c.seen = map[*entry]uint64{}
-	}
-	bits := c.seen[e]
-	c.seen[e] = bits | 1<<k
-	return bits&(1<<k) != 0
-}
-
-// seenBefore reports whether name k of e was noted by see.
-func (c *facetCount) seenBefore(e *entry, k int) bool {
-	if k >= 64 {
-		return c.seenK[nameOf{e, k}]
-	}
-	return c.seen[e]&(1<<k) != 0
 }
 
 // add counts one name of e.

@@ -105,9 +105,10 @@ func TestFacetsInMemory(t *testing.T) {
 }
 
 // TestFacetsAfterUpsert: once facets have been counted (every entry has
-// its codes), a place upserted with values no entry had — a new category,
-// district and heritage list — and one on two heritage lists (counted from
-// its strings) are counted as bleve's index counts them.
+// its codes, every bleve segment its table of names), a place renamed (its
+// old documents deleted), one upserted with values no entry had — a new
+// category, district and heritage list — and one on two heritage lists
+// (counted from its strings) are counted as bleve's index counts them.
 func TestFacetsAfterUpsert(t *testing.T) {
 	ix, err := Build(filepath.Join(t.TempDir(), "ix"), eachOf(smallPlaces()))
 	if err != nil {
@@ -128,7 +129,10 @@ func TestFacetsAfterUpsert(t *testing.T) {
 		}
 	}
 	check("桥")
+	renamed := smallPlaces()[1] // its old documents are deleted in the first segment
+	renamed.Name, renamed.Category = "宝带石桥", gazetteer.Category{Class: "交通运输设施", Subclass: "古桥"}
 	for _, p := range []*gazetteer.Place{
+		renamed,
 		{ID: 5, Name: "新桥", Status: gazetteer.StatusCurrent, Admin: []string{"3205", "320599"},
 			Category: gazetteer.Category{Class: "新类", Subclass: "新子类"}, Heritage: []gazetteer.Heritage{{List: "新名录", Level: "city"}}},
 		{ID: 6, Name: "古桥", Status: gazetteer.StatusCurrent, Admin: []string{"3205", "320506"},
