@@ -120,4 +120,47 @@ func (b bleveText) each(ctx context.Context, q *qnode, f func(id int64, k int)) 
 	}
 }
 
+func (b bleveText) everyName(field, term string) (bool, error) {
+	adv, err := b.bi.Advanced()
+	if err != nil {
+		return false, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return false, err
+	}
+	defer r.Close()
+	all, err := r.DocCount()
+	if err != nil {
+		return false, err
+	}
+	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+	if err != nil {
+		return false, err
+	}
+	defer tfr.Close()
+	return tfr.Count() == all, nil // live documents only, both
+}
+
+func (b bleveText) termCount(field, term string) (n, all uint64, err error) {
+	adv, err := b.bi.Advanced()
+	if err != nil {
+		return 0, 0, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer r.Close()
+	if all, err = r.DocCount(); err != nil {
+		return 0, 0, err
+	}
+	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), all, nil // live documents only, both
+}
+
 func (b bleveText) close() error { return b.bi.Close() }

@@ -28,6 +28,17 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 		}
 	}
 	c := ix.newFacetCount()
+	eachText := func(q *qnode, f func(e *entry, k int)) error {
+		if mf.slack > 0 { // a filter left out of the clauses (loosenAdmin)
+			all := f
+			f = func(e *entry, k int) {
+				if mf.ok(e, e.Names[k]) {
+					all(e, k)
+				}
+			}
+		}
+		return ix.eachText(ctx, q, f)
+	}
 	var text *qnode
 	if qt.norm != "" {
 		text = ix.textQuery(qt, textOptions{prefixOnly: prefixOnly})
@@ -53,7 +64,7 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 				// bleve's matches first (for pinyin and initials mostly
 				// few), then the name table's that bleve did not find.
 				var fromText map[nameOf]bool
-				err := ix.eachText(ctx, conjunction(text, filters, region), func(e *entry, k int) {
+				err := eachText(conjunction(text, filters, region), func(e *entry, k int) {
 					if fromText == nil {
 						fromText = map[nameOf]bool{}
 					}
@@ -68,7 +79,7 @@ func (ix *Index) facets(ctx context.Context, qt qtext, prefixOnly bool, mf *memF
 			}
 		}
 	}
-	err := ix.eachText(ctx, conjunction(text, filters, region), func(e *entry, _ int) { c.add(e) })
+	err := eachText(conjunction(text, filters, region), func(e *entry, _ int) { c.add(e) })
 	return c.facets(), uint64(c.n), err
 }
 

@@ -88,11 +88,21 @@ func TestFacetsInMemory(t *testing.T) {
 		{Text: "shantang"}, {Text: "jie"}, {Text: "桥", Category: "桥梁"},
 		{Text: "园", Heritage: "any"}, {Text: "suzhou", Admin: "320508"},
 		{Category: "桥梁"}, {Heritage: "any"}, {Text: "xiang", Year: 1900},
+		// the city holds all names but its own: its filter is applied
+		// in memory (loosenAdmin), the reference keeps it a clause
+		{Text: "桥", Admin: "3205"}, {Text: "sz", Admin: "3205"}, {Text: "苏州", Admin: "3205"}, {Category: "桥梁", Admin: "320500000000"},
 	} {
 		q.Facets, q.Size = true, 5
 		r, err := ix.Search(ctx, q)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if q.Admin != "" {
+			for _, h := range r.Hits {
+				if e := ix.places[h.ID]; !adminFilter(q.Admin).keeps(e, e.Names[0]) {
+					t.Errorf("%+v: hit %s is not under %s", q, h.Name, q.Admin)
+				}
+			}
 		}
 		want, total := indexedFacets(t, ix, q)
 		if total == 0 {

@@ -144,6 +144,9 @@ func filterQueries(q Query) []*qnode {
 type memFilter struct {
 	keep []func(e *entry, n nameRec) bool
 	none bool // no filter: everything passes
+	// slack > 0: the bleve clauses leave out a filter that keeps all but
+	// at most slack names (loosenAdmin), so bleve's matches must pass ok
+	slack int
 }
 
 // newMemFilter is the name table's side of q's filters.

@@ -365,4 +365,12 @@ func (m *memText) each(ctx context.Context, q *qnode, f func(id int64, k int)) e
 	return ctx.Err()
 }
 
+func (m *memText) everyName(field, term string) (bool, error) {
+	return len(m.posts[m.field(field)][term]) == len(m.docs), nil
+}
+
+func (m *memText) termCount(field, term string) (n, all uint64, err error) {
+	return uint64(len(m.posts[m.field(field)][term])), uint64(len(m.docs)), nil
+}
+
 func (m *memText) close() error { return nil }

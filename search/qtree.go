@@ -51,6 +51,12 @@ type textIndex interface {
 	// no particular order, unscored: facets are counted from the entries
 	// of the names (facets.go).
 	each(ctx context.Context, q *qnode, f func(id int64, k int)) error
+	// everyName reports whether every name of the index has term in
+	// field (a filter on it keeps everything).
+	everyName(field, term string) (bool, error)
+	// termCount is how many names have term in field, and how many
+	// names there are.
+	termCount(field, term string) (n, all uint64, err error)
 	close() error
 }
 

@@ -163,6 +163,10 @@ func (ix *Index) run(ctx context.Context, q Query, prefixOnly, fuzzy bool) (*Res
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 
+	filters, mf, err := ix.loosenAdmin(q, filters, mf)
+	if err != nil {
+		return nil, err
+	}
 	g, err := ix.gather(ctx, qt, q, filters, mf, prefixOnly, fuzzy)
 	if err != nil {
 		return nil, err
