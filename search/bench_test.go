@@ -15,9 +15,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"unicode/utf8"
 
-	"github.com/paulmach/orb"
 	_ "modernc.org/sqlite"
 
 	"wumen/gazetteer"
@@ -37,61 +35,16 @@ import (
 // (trigram tokenizer) over the same names, then runs the same queries on both.
 
 // genPlaces makes n deterministic places whose names (2–6 characters) are
-// drawn from the characters of real Suzhou names: a specific (专名) of
-// characters seen in specifics, then a generic (通名) seen in the dataset,
-// weighted by how often each occurs. One in five also gets an alias.
+// drawn from the characters of real Suzhou names (newPlaceGen), then the
+// city and its ten counties and districts, as the shipped dataset holds
+// them: a query that starts with one (蘇州 + name, the trad kind) is read as
+// that unit + the name, as on the real data.
 func genPlaces(tb testing.TB, n int) []*gazetteer.Place {
-	var specChars, generics []string
-	for _, p := range loadPlaces(tb) {
-		r := []rune(p.Name)
-		if len(r) < 2 || !isHan(r[0]) {
-			continue
-		}
-		g := p.Generic
-		if g == "" || !strings.HasSuffix(p.Name, g) {
-			g = string(r[len(r)-1])
-		}
-		if utf8.RuneCountInString(g) <= 2 {
-			generics = append(generics, g)
-		}
-		for _, c := range []rune(strings.TrimSuffix(p.Name, g)) {
-			if isHan(c) {
-				specChars = append(specChars, string(c))
-			}
-		}
-	}
-	rng := rand.New(rand.NewPCG(20260101, 7))
-	admins := []string{"320505", "320506", "320507", "320508", "320509", "320576", "320581", "320582", "320583", "320585"}
+	g := newPlaceGen(tb)
 	ps := make([]*gazetteer.Place, n)
-	spec := func(k int) string {
-		var b strings.Builder
-		for range k {
-			b.WriteString(specChars[rng.IntN(len(specChars))])
-		}
-		return b.String()
-	}
 	for i := range ps {
-		g := generics[rng.IntN(len(generics))]
-		total := 2 + rng.IntN(5) // 2..6 characters
-		k := max(1, total-utf8.RuneCountInString(g))
-		s := spec(k)
-		p := &gazetteer.Place{
-			ID: int64(i + 1), Name: s + g, Specific: s, Generic: g, Status: gazetteer.StatusCurrent,
-			Category: gazetteer.Category{Class: "居民点", Subclass: g},
-			Admin:    []string{"3205", admins[rng.IntN(len(admins))]},
-			Rank:     float64(rng.IntN(10)) / 10,
-		}
-		pt := orb.Point{120.2 + rng.Float64()*1.0, 30.8 + rng.Float64()*1.1}
-		p.Label = &pt
-		if rng.IntN(5) == 0 {
-			p.Names = []gazetteer.Name{{Text: spec(1+rng.IntN(3)) + g, Kind: gazetteer.KindAlias}}
-		}
-		ps[i] = p
+		ps[i] = g.next()
 	}
-	addEnglishNames(tb, ps)
-	// The city and its ten counties and districts, as the shipped dataset
-	// holds them: a query that starts with one (蘇州 + name, the trad kind)
-	// is read as that unit + the name, as on the real data.
 	for _, p := range loadPlaces(tb) {
 		if p.Level == "prefecture" || p.Level == "county" {
 			q := *p
@@ -100,40 +53,6 @@ func genPlaces(tb testing.TB, n int) []*gazetteer.Place {
 		}
 	}
 	return ps
-}
-
-// addEnglishNames gives one place in 100 an English name (the share is
-// about that of the shipped dataset) made of words of the dataset's
-// English names and the GB/T 30240 word for its generic. A separate random
-// source leaves the Chinese names as they were before English names
-// existed, so figures stay comparable.
-func addEnglishNames(tb testing.TB, ps []*gazetteer.Place) {
-	var vocab []string
-	for _, p := range loadPlaces(tb) {
-		for _, n := range english.Names(p) {
-			for _, w := range strings.Fields(n.Text) {
-				if len(w) > 3 && !contains(vocab, w) {
-					vocab = append(vocab, w)
-				}
-			}
-		}
-	}
-	rng := rand.New(rand.NewPCG(20261203, 16))
-	terms := english.Default()
-	for _, p := range ps {
-		if rng.IntN(100) != 0 {
-			continue
-		}
-		var ws []string
-		for range 1 + rng.IntN(3) {
-			ws = append(ws, vocab[rng.IntN(len(vocab))])
-		}
-		if g, ok := terms.Generic(p.Generic); ok {
-			ws = append(ws, strings.ToUpper(g[:1])+g[1:])
-		}
-		p.Names = append(p.Names, gazetteer.Name{Text: strings.Join(ws, " "), Script: gazetteer.ScriptLatin,
-			Kind: gazetteer.KindConventional, Lang: english.Lang, Citation: "generated for the benchmark"})
-	}
 }
 
 // benchQueries are the query kinds measured, each drawn from the names.
