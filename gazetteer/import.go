@@ -120,16 +120,67 @@ const (
 
 // checked reads recs in a goroutine of its own, deriving, validating and
 // encoding each record (encodeAhead, now being the write's time), and sends
-// them on in batches until the stream ends or stop is closed.
+// them on in batches until the stream ends or stop is closed. The records
+// themselves are read (parsed, and checked by the reader's own wrappers,
+// such as the import command's admin check) on another goroutine
+// (prefetched), so that on two cores reading, deriving and writing overlap.
 func checked(recs Records, cats *Categories, now string, stop <-chan struct{}) <-chan []checkedRecord {
-	out := make(chan []checkedRecord, 4)
+	return batches(prefetched(recs, stop), stop, func(r Input, err error) checkedRecord {
+		if err == nil {
+			Derive(r.Place)
+			if err = At(cats.Validate(r.Place), r.Where); err == nil {
+				encodeAhead(&r, now)
+			}
+		}
+		return checkedRecord{r, err}
+	})
+}
+
+// prefetched yields the records of recs as they are read on a goroutine of
+// its own, a batch ahead.
+func prefetched(recs Records, stop <-chan struct{}) Records {
+	return func(yield func(Input, error) bool) {
+		quit := make(chan struct{})
+		in := batches(recs, quit, func(r Input, err error) checkedRecord { return checkedRecord{r, err} })
+		defer func() {
+			close(quit)
+			for range in { // the reading goroutine has stopped once in is closed
+			}
+		}()
+		for {
+			var batch []checkedRecord
+			var ok bool
+			select {
+			case batch, ok = <-in:
+			case <-stop:
+				return
+			}
+			if !ok {
+				return
+			}
+			for _, it := range batch {
+				if !yield(it.in, it.err) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// batches ranges over recs in a goroutine of its own and sends each record
+// as item makes it, checkedBatch at a time (sooner when their geometries
+// reach checkedVertices, so a file of large boundaries is not held 256 at a
+// time), until the stream ends or stop is closed; it reads no further
+// record once stop is closed (an error, or SIGTERM).
+func batches[T any](recs Records, stop <-chan struct{}, item func(Input, error) T) <-chan []T {
+	out := make(chan []T, 4)
 	go func() {
 		defer close(out)
-		batch := make([]checkedRecord, 0, checkedBatch)
+		batch := make([]T, 0, checkedBatch)
 		send := func() bool {
 			select {
 			case out <- batch:
-				batch = make([]checkedRecord, 0, checkedBatch)
+				batch = make([]T, 0, checkedBatch)
 				return true
 			case <-stop:
 				return false
@@ -138,20 +189,14 @@ func checked(recs Records, cats *Categories, now string, stop <-chan struct{}) <
 		weight := 0
 		for r, err := range recs {
 			select {
-			case <-stop: // the import ended (an error, or SIGTERM): read no further
+			case <-stop:
 				return
 			default:
 			}
-			if err == nil {
-				Derive(r.Place)
-				if err = At(cats.Validate(r.Place), r.Where); err == nil {
-					encodeAhead(&r, now)
-				}
-				if r.Place != nil && r.Place.Geometry != nil {
-					weight += vertices(r.Place.Geometry)
-				}
+			batch = append(batch, item(r, err))
+			if err == nil && r.Place != nil && r.Place.Geometry != nil {
+				weight += vertices(r.Place.Geometry)
 			}
-			batch = append(batch, checkedRecord{r, err})
 			if len(batch) == checkedBatch || weight >= checkedVertices {
 				if !send() {
 					return
