@@ -44,7 +44,8 @@
 // lists every match (bleve's searcher, each match's entry found through a
 // table per segment, bleveents.go; the name table's scan) and counts them
 // in memory from the matches' entries, each holding its facet values as
-// small codes (facetcodes.go, given on the first facet count); the index
+// small codes (facetcodes.go, given on the first facet count, or ahead of
+// it by Warm, which a server calls after the open); the index
 // keeps no doc values (a test holds the counts to bleve's postings of the
 // facet terms).
 //

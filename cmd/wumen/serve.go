@@ -162,6 +162,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 		log.Error("follow the store", "err", err)
 	})
+	// The first facet count after an open makes the facet codes and
+	// bleve's segment tables (about 0.9 s at a million places): make them
+	// now, not while the first visitor waits.
+	go func() {
+		if err := idx.Warm(ctx); err != nil && ctx.Err() == nil {
+			log.Error("warm the search index", "err", err)
+		}
+	}()
 	// Reverse lookup answers from the locator's in-memory snapshot: load it
 	// now, not on the first request.
 	go func() {
