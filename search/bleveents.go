@@ -18,11 +18,7 @@ import (
 // the index is not scorch's (each is then the way). The caller holds the
 // index's lock; lookup finds a place's entry.
 func (b bleveText) eachEntry(ctx context.Context, q *qnode, d *docNames, lookup func(id int64) *entry, f func(e *entry, k int)) (ok bool, err error) {
-	adv, err := b.bi.Advanced()
-	if err != nil {
-		return true, err
-	}
-	r, err := adv.Reader()
+	r, err := b.reader()
 	if err != nil {
 		return true, err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // bleveText is a server's textIndex: the bleve index of the names.
@@ -80,15 +81,21 @@ func (b bleveText) count(ctx context.Context, q *qnode) (uint64, error) {
 	return res.Total, nil
 }
 
+// reader is a reader of bleve's current snapshot (a scorch index's is an
+// *scorch.IndexSnapshot); the caller closes it.
+func (b bleveText) reader() (index.IndexReader, error) {
+	adv, err := b.bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
 // each calls f with every name matching q, unscored: bleve's searcher
 // walks the postings and each match's document id is read from its
 // segment (stored uncompressed, unlike doc values).
 func (b bleveText) each(ctx context.Context, q *qnode, f func(id int64, k int)) error {
-	adv, err := b.bi.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
+	r, err := b.reader()
 	if err != nil {
 		return err
 	}

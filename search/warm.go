@@ -23,11 +23,7 @@ func (ix *Index) Warm(ctx context.Context) error {
 	if !ok || ctx.Err() != nil {
 		return ctx.Err()
 	}
-	adv, err := b.bi.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
+	r, err := b.reader()
 	if err != nil {
 		return err
 	}
